@@ -1,0 +1,145 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+	"github.com/winnowdata/winnow/dedup"
+	"github.com/winnowdata/winnow/pipeline"
+)
+
+// env returns the environment variable of a flag: WINNOW_MIN_DOCS for min-docs.
+func env(flag string) []string {
+	return []string{"WINNOW_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))}
+}
+
+func str(name, value, usage string, aliases ...string) *cli.StringFlag {
+	return &cli.StringFlag{Name: name, Value: value, Usage: usage, Aliases: aliases, EnvVars: env(name)}
+}
+
+// resultFlags are the flags that change what is written; they go into the Parquet
+// metadata. --workers and paths do not: output bytes must not depend on them.
+var resultFlags = []string{"format", "text-field", "id-field", "source-field", "url-field",
+	"title-field", "split", "min-docs", "min-source-share", "near", "shingle", "doc-near",
+	"no-doc-dedup", "on-error"}
+
+func ingestFlags() []cli.Flag {
+	return []cli.Flag{
+		str("format", "auto", "input format: auto, txt, jsonl, parquet or wet"),
+		str("text-field", "text", "JSONL/Parquet field holding the article text"),
+		str("id-field", "id", "field holding the document id"),
+		str("source-field", "source", "field holding the source (default: the URL's host)"),
+		str("url-field", "url", "field holding the URL"),
+		str("title-field", "title", "field holding the title"),
+		str("on-error", "fail", "on a malformed record: fail, or skip it (counted in --stats, listed in --rejects)"),
+		str("rejects", "", "write skipped records (file, line, error) to this JSONL file"),
+	}
+}
+
+func dedupFlags() []cli.Flag {
+	d := dedup.DefaultRules()
+	return []cli.Flag{
+		str("split", "auto", "paragraph split: blank (blank lines), line (every line) or auto (blank lines, or lines when a document has none)"),
+		&cli.IntFlag{Name: "min-docs", Value: d.MinDocs, Usage: "a paragraph in at least this many documents is boilerplate", EnvVars: env("min-docs")},
+		&cli.Float64Flag{Name: "min-source-share", Value: d.MinSourceShare, Usage: "a paragraph in at least this share of its source's documents (and 3 of them) is boilerplate", EnvVars: env("min-source-share")},
+		&cli.Float64Flag{Name: "near", Value: d.Near, Usage: "similarity for near-duplicate paragraphs", EnvVars: env("near")},
+		&cli.IntFlag{Name: "shingle", Value: dedup.DefaultConfig().Shingle, Usage: "words per shingle", EnvVars: env("shingle")},
+		&cli.Float64Flag{Name: "doc-near", Value: 0.8, Usage: "containment above which a document is a near-duplicate of an earlier one", EnvVars: env("doc-near")},
+		&cli.BoolFlag{Name: "no-doc-dedup", Usage: "keep near-duplicate documents", EnvVars: env("no-doc-dedup")},
+		&cli.IntFlag{Name: "workers", Value: pipeline.Defaults().Workers, Usage: "worker goroutines (output does not depend on it)", EnvVars: env("workers")},
+		str("memory", "4GiB", "memory budget for the fingerprint tables"),
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress on stderr", EnvVars: env("quiet")},
+	}
+}
+
+func cleanCommand() *cli.Command {
+	flags := []cli.Flag{
+		str("output", "", "the clean corpus: OUT.parquet, a folder (ending in /) of Parquet shards, or - for JSONL on stdout", "o"),
+		str("jsonl", "", "also write the corpus as JSON Lines"),
+		str("removed", "", "write every removed paragraph with its reason (.parquet or .jsonl)"),
+		str("stats", "", "write run statistics as JSON"),
+	}
+	flags = append(flags, ingestFlags()...)
+	flags = append(flags, dedupFlags()...)
+	return &cli.Command{
+		Name:      "clean",
+		Usage:     "remove boilerplate, repeated captions and near-duplicate documents",
+		ArgsUsage: "INPUT...",
+		Description: `INPUT is a file, a folder (walked recursively), a glob, or - for stdin.
+A .txt file is one article (first non-empty line = title, source = its folder's name);
+JSONL (.jsonl, .jsonl.gz, .jsonl.zst) and Parquet hold one article a record.
+
+Examples:
+   winnow clean articles/ -o corpus.parquet
+   winnow clean crawl.jsonl.zst -o corpus.parquet --removed removed.parquet --stats stats.json
+   cat dump.jsonl | winnow clean - -o - > clean.jsonl
+   winnow clean data/*.jsonl.gz -o shards/ --min-docs 5 --on-error skip --rejects rejects.jsonl`,
+		Flags:        flags,
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return usageError{err} },
+		Action: func(c *cli.Context) error {
+			opts, err := cleanOptions(c)
+			if err != nil {
+				return usageError{err}
+			}
+			if opts.Output == "" && opts.JSONL == "" {
+				return usageError{fmt.Errorf("no output: give -o OUT.parquet (or --jsonl)")}
+			}
+			if err := opts.Validate(); err != nil {
+				return usageError{err}
+			}
+			_, err = pipeline.Clean(c.Context, opts)
+			return err
+		},
+	}
+}
+
+// cleanOptions binds the flags of c to pipeline.Options.
+func cleanOptions(c *cli.Context) (pipeline.Options, error) {
+	o := pipeline.Defaults()
+	o.Inputs = c.Args().Slice()
+	if len(o.Inputs) == 0 {
+		return o, fmt.Errorf("no INPUT given")
+	}
+	o.Output = c.String("output")
+	o.JSONL = c.String("jsonl")
+	o.Removed = c.String("removed")
+	o.Stats = c.String("stats")
+	o.Rejects = c.String("rejects")
+	o.Ingest.Format = c.String("format")
+	o.Ingest.TextField = c.String("text-field")
+	o.Ingest.IDField = c.String("id-field")
+	o.Ingest.SourceField = c.String("source-field")
+	o.Ingest.URLField = c.String("url-field")
+	o.Ingest.TitleField = c.String("title-field")
+	o.OnError = c.String("on-error")
+	split, err := dedup.ParseSplit(c.String("split"))
+	if err != nil {
+		return o, err
+	}
+	o.Dedup.Split = split
+	o.Dedup.Shingle = c.Int("shingle")
+	o.Rules.MinDocs = c.Int("min-docs")
+	o.Rules.MinSourceShare = c.Float64("min-source-share")
+	o.Rules.Near = c.Float64("near")
+	o.DocNear = c.Float64("doc-near")
+	o.NoDocDedup = c.Bool("no-doc-dedup")
+	o.Workers = c.Int("workers")
+	if o.Memory, err = pipeline.ParseSize(c.String("memory")); err != nil {
+		return o, err
+	}
+	o.Version = version
+	o.Flags = flagString(c)
+	return o, nil
+}
+
+// flagString renders the result flags as "name=value" pairs, sorted, for the metadata.
+func flagString(c *cli.Context) string {
+	var kv []string
+	for _, f := range resultFlags {
+		kv = append(kv, f+"="+fmt.Sprint(c.Value(f)))
+	}
+	sort.Strings(kv)
+	return strings.Join(kv, " ")
+}

@@ -1,0 +1,234 @@
+package dedup
+
+import (
+	"slices"
+	"unicode/utf8"
+
+	"github.com/cespare/xxhash/v2"
+)
+
+// Config sets how documents are segmented and fingerprinted.
+type Config struct {
+	Split Split
+	// Shingle is k, the number of words in a word shingle (default 5).
+	Shingle int
+	// CharShingle is the number of characters in a character shingle, used for
+	// paragraphs of fewer than Shingle words (default 5).
+	CharShingle int
+}
+
+// Paragraph MinHash: Bands bands of Rows minimums each. Two paragraphs with shingle
+// Jaccard similarity J share a given band with probability J^Rows, and at least one
+// band with probability 1-(1-J^Rows)^Bands: 0.96 at J=0.8, 0.11 at J=0.43 (one word
+// changed in a five-shingle sentence), 0.001 at J=0.2.
+const (
+	Bands = 8
+	Rows  = 5
+)
+
+// minhash multipliers and offsets, one pair a row: odd 64-bit constants drawn once
+// from a fixed-seed generator (splitmix64 of 1..2*Bands*Rows).
+var permA, permB = func() (a, b [Bands * Rows]uint64) {
+	for i := range a {
+		a[i] = mix(uint64(2*i+1)*0x9e3779b97f4a7c15) | 1
+		b[i] = mix(uint64(2*i+2) * 0x9e3779b97f4a7c15)
+	}
+	return
+}()
+
+// DefaultConfig returns the defaults of DESIGN.md.
+func DefaultConfig() Config { return Config{Split: SplitAuto, Shingle: 5, CharShingle: 5} }
+
+// Para is one paragraph's fingerprint.
+type Para struct {
+	Span
+	// Key is the xxhash64 of the normalized paragraph (Normalize): the exact key.
+	Key uint64
+	// ShapeKey is the xxhash64 of the digit-folded form (Shape); it equals Key when
+	// folding changed nothing.
+	ShapeKey uint64
+	// Shingles of this paragraph are Doc.Shingles[Lo:Hi].
+	Lo, Hi int32
+	// Words is the number of word tokens; Short is Words < k (character shingles).
+	Words int32
+	Short bool
+	// Bands are the LSH band keys of the paragraph's MinHash (all zero when it has no
+	// shingles). Paragraphs that share a band key are near-duplicates with high
+	// probability.
+	Bands [Bands]uint64
+}
+
+// Doc is the fingerprint of one document: its paragraphs and their shingles. A Doc is
+// reused from document to document to avoid allocation.
+type Doc struct {
+	Paras    []Para
+	Shingles []uint64
+
+	ukeys, ushingles []uint64 // per-document unique keys and shingles (Uniq)
+	uchars           []uint64
+}
+
+// uniqChars returns the distinct character shingles of the short paragraphs, sorted.
+func (d *Doc) uniqChars() []uint64 {
+	d.uchars = d.uchars[:0]
+	for i, p := range d.Paras {
+		if p.Short {
+			d.uchars = append(d.uchars, d.ParaShingles(i)...)
+		}
+	}
+	slices.Sort(d.uchars)
+	d.uchars = slices.Compact(d.uchars)
+	return d.uchars
+}
+
+// Uniq returns the distinct paragraph keys (exact and shape) and the distinct band keys
+// of the document, each sorted. The slices are owned by d and valid until its next use.
+func (d *Doc) Uniq() (keys, bands []uint64) {
+	d.ukeys = d.ukeys[:0]
+	for _, p := range d.Paras {
+		d.ukeys = append(d.ukeys, p.Key)
+		if p.ShapeKey != p.Key {
+			d.ukeys = append(d.ukeys, p.ShapeKey)
+		}
+	}
+	slices.Sort(d.ukeys)
+	d.ukeys = slices.Compact(d.ukeys)
+	d.ushingles = d.ushingles[:0]
+	for _, p := range d.Paras {
+		if p.Hi > p.Lo {
+			d.ushingles = append(d.ushingles, p.Bands[:]...)
+		}
+	}
+	slices.Sort(d.ushingles)
+	d.ushingles = slices.Compact(d.ushingles)
+	return d.ukeys, d.ushingles
+}
+
+// ParaShingles returns the shingles of paragraph i.
+func (d *Doc) ParaShingles(i int) []uint64 {
+	p := d.Paras[i]
+	return d.Shingles[p.Lo:p.Hi]
+}
+
+// Fingerprinter segments, normalizes and fingerprints documents. It keeps scratch
+// buffers, so it is not safe for concurrent use: give each worker its own.
+type Fingerprinter struct {
+	cfg   Config
+	n     normalizer
+	spans []Span
+}
+
+// NewFingerprinter returns a Fingerprinter for cfg; zero fields take their defaults.
+func NewFingerprinter(cfg Config) *Fingerprinter {
+	def := DefaultConfig()
+	if cfg.Shingle <= 0 {
+		cfg.Shingle = def.Shingle
+	}
+	if cfg.CharShingle <= 0 {
+		cfg.CharShingle = def.CharShingle
+	}
+	return &Fingerprinter{cfg: cfg}
+}
+
+// Hash namespaces: a word shingle, a character shingle and a paragraph key never
+// collide by construction, even when their texts are equal.
+const (
+	seedWord = 0x77c3_1a5e_0b2d_9f41
+	seedChar = 0x3c6e_f372_fe94_f82b
+)
+
+// mix is the splitmix64 finalizer: it spreads a namespaced hash over all 64 bits.
+func mix(h uint64) uint64 {
+	h ^= h >> 30
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 27
+	h *= 0x94d049bb133111eb
+	h ^= h >> 31
+	return h
+}
+
+// Doc fills d with the fingerprint of text.
+func (f *Fingerprinter) Doc(text string, d *Doc) {
+	d.Paras = d.Paras[:0]
+	d.Shingles = d.Shingles[:0]
+	f.spans = Segment(f.spans[:0], text, f.cfg.Split)
+	for _, s := range f.spans {
+		d.Paras = append(d.Paras, f.para(text[s.Start:s.End], s, d))
+	}
+}
+
+func (f *Fingerprinter) para(text string, s Span, d *Doc) Para {
+	n := &f.n
+	n.run(text)
+	p := Para{Span: s, Key: xxhash.Sum64(n.exact), Words: int32(len(n.tokens))}
+	p.ShapeKey = p.Key
+	if string(n.shape) != string(n.exact) {
+		p.ShapeKey = xxhash.Sum64(n.shape)
+	}
+	p.Lo = int32(len(d.Shingles))
+	k := f.cfg.Shingle
+	if len(n.tokens) >= k {
+		for i := 0; i+k <= len(n.tokens); i++ {
+			w := n.exact[n.tokens[i].start:n.tokens[i+k-1].end]
+			d.Shingles = append(d.Shingles, mix(xxhash.Sum64(w)^seedWord))
+		}
+	} else if len(n.shape) > 0 {
+		p.Short = true
+		d.Shingles = charShingles(d.Shingles, n.exact, f.cfg.CharShingle)
+	}
+	p.Hi = int32(len(d.Shingles))
+	if p.Hi > p.Lo {
+		p.Bands = bandKeys(d.Shingles[p.Lo:p.Hi])
+	}
+	return p
+}
+
+// bandKeys returns the LSH band keys of the MinHash of the shingle set sh.
+func bandKeys(sh []uint64) (keys [Bands]uint64) {
+	var mins [Bands * Rows]uint64
+	for i := range mins {
+		mins[i] = ^uint64(0)
+	}
+	for _, h := range sh {
+		for i := range mins {
+			if v := h*permA[i] + permB[i]; v < mins[i] {
+				mins[i] = v
+			}
+		}
+	}
+	for b := range keys {
+		k := uint64(b) + 0x2545_f491_4f6c_dd1d
+		for _, m := range mins[b*Rows : (b+1)*Rows] {
+			k = mix(k ^ m)
+		}
+		keys[b] = k
+	}
+	return keys
+}
+
+// charShingles appends the hashes of the n-rune windows of b (or of b whole when it
+// is shorter than n runes).
+func charShingles(dst []uint64, b []byte, n int) []uint64 {
+	if utf8.RuneCount(b) <= n {
+		return append(dst, mix(xxhash.Sum64(b)^seedChar))
+	}
+	// ends[i] is the byte offset after rune i; a window is runes [i-n+1, i]
+	var starts [64]int
+	ring := starts[:0]
+	if n > len(starts) {
+		ring = make([]int, 0, n)
+	}
+	ring = ring[:n]
+	r := 0
+	for i := 0; i < len(b); {
+		_, size := utf8.DecodeRune(b[i:])
+		ring[r%n] = i
+		r++
+		i += size
+		if r >= n {
+			start := ring[r%n]
+			dst = append(dst, mix(xxhash.Sum64(b[start:i])^seedChar))
+		}
+	}
+	return dst
+}

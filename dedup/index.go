@@ -1,0 +1,166 @@
+package dedup
+
+import (
+	"math"
+
+	"github.com/cespare/xxhash/v2"
+)
+
+// Index holds the corpus-wide counts of pass 1: for every paragraph key (exact and
+// shape) the number of documents holding it, the same per source, and for every
+// paragraph band key the number of documents holding a paragraph with that band.
+// Counts are per document (a paragraph printed twice in one article counts once).
+//
+// Echoes are not counted. A document whose long paragraphs mostly repeat one earlier
+// document of another source (a syndicated copy, a re-scrape) adds nothing to the
+// counts: otherwise a story printed by three outlets would have every paragraph in three
+// documents and look like boilerplate. Paragraphs that are already common (in two or
+// more documents) are left out of that comparison, so a site's own header and footer
+// never make its pages echoes of each other. Because echo detection looks back at
+// earlier documents, Add must be called in input order; the result is deterministic.
+//
+// Add is not safe for concurrent use; the lookups are, once adding is over.
+type Index struct {
+	keys    map[uint64]entry  // key -> documents, first document
+	bands   map[uint64]entry  // band key -> documents, first document
+	chars   map[uint64]uint32 // character shingle of a short paragraph -> documents
+	srcKeys map[uint64]uint32 // srcKey(source, key) -> documents of that source
+	srcDocs map[uint64]uint32 // source hash -> documents
+	sources map[uint64]uint32 // source hash -> source ordinal
+	docSrc  []uint32          // document ordinal -> source ordinal
+	echoes  int64
+	cand    map[uint32]int32 // scratch: earlier document -> paragraphs matched
+}
+
+// entry counts the documents of a key and remembers the first (1-based ordinal).
+type entry struct{ docs, first uint32 }
+
+// NewIndex returns an empty Index.
+func NewIndex() *Index {
+	return &Index{
+		keys:    map[uint64]entry{},
+		bands:   map[uint64]entry{},
+		chars:   map[uint64]uint32{},
+		srcKeys: map[uint64]uint32{},
+		srcDocs: map[uint64]uint32{},
+		sources: map[uint64]uint32{},
+		cand:    map[uint32]int32{},
+	}
+}
+
+func sourceHash(source string) uint64 { return xxhash.Sum64String(source) }
+
+func srcKey(src, key uint64) uint64 { return mix(key ^ mix(src+0x632b_e59b_d9b4_e019)) }
+
+func inc(m map[uint64]uint32, k uint64) {
+	if v := m[k]; v < math.MaxUint32 {
+		m[k] = v + 1
+	}
+}
+
+func (ix *Index) incEntry(m map[uint64]entry, k uint64, doc uint32) {
+	e := m[k]
+	if e.docs < math.MaxUint32 {
+		e.docs++
+	}
+	if e.first == 0 {
+		e.first = doc
+	}
+	m[k] = e
+}
+
+// Add counts one document of source with fingerprint d, unless it is an echo of an
+// earlier document (see Index). It reports whether the document was counted.
+func (ix *Index) Add(source string, d *Doc) bool {
+	src := sourceHash(source)
+	so, ok := ix.sources[src]
+	if !ok {
+		so = uint32(len(ix.sources))
+		ix.sources[src] = so
+	}
+	doc := uint32(len(ix.docSrc) + 1)
+	ix.docSrc = append(ix.docSrc, so)
+	inc(ix.srcDocs, src)
+	if ix.echo(so, d) {
+		ix.echoes++
+		return false
+	}
+	keys, bands := d.Uniq()
+	for _, k := range keys {
+		ix.incEntry(ix.keys, k, doc)
+		inc(ix.srcKeys, srcKey(src, k))
+	}
+	for _, b := range bands {
+		ix.incEntry(ix.bands, b, doc)
+	}
+	for _, h := range d.uniqChars() {
+		inc(ix.chars, h)
+	}
+	return true
+}
+
+// echo reports whether half or more of the document's uncommon long paragraphs (at
+// least two) come from one earlier document of another source.
+func (ix *Index) echo(so uint32, d *Doc) bool {
+	clear(ix.cand)
+	n := int32(0)
+	for i := range d.Paras {
+		p := &d.Paras[i]
+		if p.Short || p.Hi == p.Lo {
+			continue
+		}
+		e := ix.keys[p.Key]
+		if e.docs >= 2 {
+			continue
+		}
+		n++
+		first := e.first
+		if first == 0 {
+			for _, b := range p.Bands {
+				if f := ix.bands[b].first; f != 0 && (first == 0 || f < first) {
+					first = f
+				}
+			}
+		}
+		if first != 0 && ix.docSrc[first-1] != so {
+			ix.cand[first]++
+		}
+	}
+	if n < 2 {
+		return false
+	}
+	for _, c := range ix.cand {
+		if 2*c >= n {
+			return true
+		}
+	}
+	return false
+}
+
+// Docs returns the number of documents added, echoes included.
+func (ix *Index) Docs() int64 { return int64(len(ix.docSrc)) }
+
+// Echoes returns the number of documents not counted as echoes of earlier ones.
+func (ix *Index) Echoes() int64 { return ix.echoes }
+
+// KeyDocs returns the number of documents holding paragraph key k.
+func (ix *Index) KeyDocs(k uint64) int { return int(ix.keys[k].docs) }
+
+// SourceDocs returns the number of documents of source, and how many of them hold key k.
+func (ix *Index) SourceDocs(source string, k uint64) (withKey, all int) {
+	src := sourceHash(source)
+	return int(ix.srcKeys[srcKey(src, k)]), int(ix.srcDocs[src])
+}
+
+// BandDocs returns the number of documents holding a paragraph with band key b.
+func (ix *Index) BandDocs(b uint64) int { return int(ix.bands[b].docs) }
+
+// CharDocs returns the number of documents whose short paragraphs hold character
+// shingle h.
+func (ix *Index) CharDocs(h uint64) int { return int(ix.chars[h]) }
+
+// DistinctKeys returns the number of distinct paragraph keys counted.
+func (ix *Index) DistinctKeys() int { return len(ix.keys) }
+
+// DistinctBands returns the number of distinct band keys counted.
+func (ix *Index) DistinctBands() int { return len(ix.bands) }

@@ -1,0 +1,292 @@
+package dedup
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Normalize returns the normalized form of a paragraph, the text its exact key hashes:
+// Unicode NFKC, case folded, zero-width and soft-hyphen characters dropped, every run of
+// punctuation, symbols and white space turned into one space, no leading or trailing
+// space. Quotes and dashes disappear with the punctuation, so ’ and ' (or – and -)
+// cannot make two copies differ. Digits are kept; see Shape for the digit-folded form.
+// A paragraph with no letters or digits at all ("***") normalizes to its NFKC, case
+// folded symbols with white space collapsed, so it still has a key of its own.
+func Normalize(s string) string {
+	var n normalizer
+	n.run(s)
+	return string(n.exact)
+}
+
+// Shape returns the digit-folded form of a paragraph that near-boilerplate matching
+// uses: Normalize, then every number replaced by "0" — unless the paragraph carries
+// number-bearing content (see the package doc), in which case Shape equals Normalize.
+func Shape(s string) string {
+	var n normalizer
+	n.run(s)
+	return string(n.shape)
+}
+
+// normalizer holds the reusable buffers of one normalization. It is not safe for
+// concurrent use; each worker owns one.
+type normalizer struct {
+	exact  []byte // normalized text, digits kept
+	shape  []byte // digits folded where allowed
+	tokens []tok  // word tokens of exact
+	folder cases.Caser
+	init   bool
+	// number census of the current paragraph
+	measures int // numbers with a decimal or thousands separator: 5.93, 155,221
+	plain    int // other numbers that are neither years nor clock times
+}
+
+// tok is a token's byte range in normalizer.exact.
+type tok struct{ start, end int32 }
+
+func isSpace(r rune) bool {
+	return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' || r == '\u2060'
+}
+
+// dropped reports whether r vanishes from the normalized text without leaving a
+// separator: zero-width characters, the soft hyphen and other format characters.
+func dropped(r rune) bool {
+	return r == '\u00ad' || unicode.Is(unicode.Cf, r)
+}
+
+// ownToken reports whether r is a word by itself: scripts written without spaces.
+func ownToken(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai,
+		unicode.Lao, unicode.Khmer, unicode.Myanmar)
+}
+
+// run normalizes s into n.exact and n.shape and fills n.tokens.
+func (n *normalizer) run(s string) {
+	n.exact = n.exact[:0]
+	n.shape = n.shape[:0]
+	n.tokens = n.tokens[:0]
+	n.measures, n.plain = 0, 0
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		n.scanASCII(s)
+	} else {
+		if !n.init {
+			n.folder = cases.Fold()
+			n.init = true
+		}
+		s = norm.NFKC.String(s)
+		s = n.folder.String(s)
+		s = norm.NFKC.String(s)
+		n.scan(s)
+	}
+	if len(n.exact) == 0 {
+		n.symbols(s)
+	}
+	if n.measures > 0 || n.plain > 1 {
+		// number-bearing content (a table row, a score, a price): digits stay
+		n.shape = append(n.shape[:0], n.exact...)
+	}
+}
+
+// scanASCII is the fast path of scan for pure ASCII text.
+func (n *normalizer) scanASCII(s string) {
+	sep := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if sep {
+				n.space()
+			}
+			sep = false
+			i = n.number(s, i)
+			continue
+		case c >= 'a' && c <= 'z':
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		default:
+			sep = len(n.exact) > 0
+			i++
+			continue
+		}
+		if sep {
+			n.space()
+			sep = false
+		}
+		n.letter(c)
+		i++
+	}
+	n.closeToken()
+}
+
+// scan normalizes NFKC, case-folded text rune by rune.
+func (n *normalizer) scan(s string) {
+	sep := false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r < utf8.RuneSelf && r >= '0' && r <= '9', unicode.IsDigit(r):
+			if sep {
+				n.space()
+			}
+			sep = false
+			i = n.number(s, i)
+			continue
+		case dropped(r):
+			i += size
+			continue
+		case unicode.IsLetter(r) || unicode.Is(unicode.M, r):
+			if ownToken(r) {
+				if len(n.exact) > 0 {
+					n.space()
+				}
+				n.rune(r)
+				n.closeToken()
+				sep = true
+				i += size
+				continue
+			}
+			if sep {
+				n.space()
+				sep = false
+			}
+			n.rune(r)
+			i += size
+			continue
+		default:
+			sep = len(n.exact) > 0
+			i += size
+			continue
+		}
+	}
+	n.closeToken()
+}
+
+// space ends the current token and writes one separating space.
+func (n *normalizer) space() {
+	n.closeToken()
+	if len(n.exact) > 0 && n.exact[len(n.exact)-1] != ' ' {
+		n.exact = append(n.exact, ' ')
+		n.shape = append(n.shape, ' ')
+	}
+}
+
+// letter appends one ASCII byte to both forms, opening a token if needed.
+func (n *normalizer) letter(c byte) {
+	n.openToken()
+	n.exact = append(n.exact, c)
+	n.shape = append(n.shape, c)
+}
+
+func (n *normalizer) rune(r rune) {
+	n.openToken()
+	n.exact = utf8.AppendRune(n.exact, r)
+	n.shape = utf8.AppendRune(n.shape, r)
+}
+
+func (n *normalizer) openToken() {
+	if k := len(n.tokens); k == 0 || n.tokens[k-1].end >= 0 {
+		n.tokens = append(n.tokens, tok{int32(len(n.exact)), -1})
+	}
+}
+
+func (n *normalizer) closeToken() {
+	if k := len(n.tokens); k > 0 && n.tokens[k-1].end < 0 {
+		n.tokens[k-1].end = int32(len(n.exact))
+	}
+}
+
+// number consumes the number starting at s[i]: digits, optionally joined by single
+// '.', ',' or ':' to more digits. It writes the digits (and its inner separators) to
+// exact, one "0" to shape, counts the number in the census and returns the index after it.
+func (n *normalizer) number(s string, i int) int {
+	n.openToken()
+	digits, groups := 0, 1
+	var seps []byte
+	start := len(n.exact)
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsDigit(r) {
+			n.exact = utf8.AppendRune(n.exact, r)
+			digits++
+			i += size
+			continue
+		}
+		if (r == '.' || r == ',' || r == ':') && i+1 < len(s) {
+			r2, _ := utf8.DecodeRuneInString(s[i+1:])
+			if unicode.IsDigit(r2) {
+				n.exact = append(n.exact, byte(r))
+				seps = append(seps, byte(r))
+				groups++
+				i++
+				continue
+			}
+		}
+		break
+	}
+	n.shape = append(n.shape, '0')
+	switch {
+	case len(seps) == 0 && digits == 4 && isYear(n.exact[start:]):
+	case len(seps) > 0 && allByte(seps, ':') && groups <= 3:
+		// a clock time: 14:05, 14:05:59
+	case len(seps) > 0:
+		n.measures++
+	default:
+		n.plain++
+	}
+	return i
+}
+
+func isYear(b []byte) bool {
+	return (b[0] == '1' && b[1] == '9') || (b[0] == '2' && b[1] == '0')
+}
+
+func allByte(b []byte, c byte) bool {
+	for _, x := range b {
+		if x != c {
+			return false
+		}
+	}
+	return true
+}
+
+// symbols is the fallback for a paragraph without letters or digits: its non-space
+// characters, white space collapsed.
+func (n *normalizer) symbols(s string) {
+	sp := false
+	for _, r := range s {
+		if isSpace(r) || dropped(r) {
+			sp = len(n.exact) > 0
+			continue
+		}
+		if sp {
+			n.exact = append(n.exact, ' ')
+			sp = false
+		}
+		n.exact = utf8.AppendRune(n.exact, r)
+	}
+	n.shape = append(n.shape[:0], n.exact...)
+	n.retokenize()
+}
+
+// retokenize rebuilds n.tokens from the spaces of n.exact.
+func (n *normalizer) retokenize() {
+	n.tokens = n.tokens[:0]
+	start := 0
+	for i := 0; i <= len(n.exact); i++ {
+		if i == len(n.exact) || n.exact[i] == ' ' {
+			if i > start {
+				n.tokens = append(n.tokens, tok{int32(start), int32(i)})
+			}
+			start = i + 1
+		}
+	}
+}

@@ -1,0 +1,136 @@
+package dedup
+
+import (
+	"slices"
+	"fmt"
+
+	"github.com/winnowdata/winnow/schema"
+)
+
+// Rules are the paragraph removal thresholds of DESIGN.md.
+type Rules struct {
+	// MinDocs: a paragraph key in at least this many documents is boilerplate.
+	MinDocs int
+	// MinSourceShare: a key in at least this share of its source's documents (and in at
+	// least 3 of them) is boilerplate.
+	MinSourceShare float64
+	// Near: the share of a paragraph's shingles that must be frequent (or already seen
+	// in the document) for a near match.
+	Near float64
+}
+
+// DefaultRules returns the defaults of DESIGN.md.
+func DefaultRules() Rules { return Rules{MinDocs: 3, MinSourceShare: 0.5, Near: 0.8} }
+
+// Validate reports a threshold out of range.
+func (r Rules) Validate() error {
+	switch {
+	case r.MinDocs < 2:
+		return fmt.Errorf("min-docs must be at least 2, not %d", r.MinDocs)
+	case r.MinSourceShare <= 0 || r.MinSourceShare > 1:
+		return fmt.Errorf("min-source-share must be in (0, 1], not %g", r.MinSourceShare)
+	case r.Near <= 0 || r.Near > 1:
+		return fmt.Errorf("near must be in (0, 1], not %g", r.Near)
+	}
+	return nil
+}
+
+// Decision is the verdict on one paragraph: Reason is "" to keep it.
+type Decision struct {
+	Reason string
+	// DocCount is the number of documents holding the paragraph's key (for the ledger).
+	DocCount int32
+}
+
+// Judge applies Rules to documents against a finished Index. It keeps scratch state, so
+// it is not safe for concurrent use: give each worker its own.
+type Judge struct {
+	rules Rules
+	ix    *Index
+	keys  map[uint64]struct{}
+	seen  map[uint64]struct{}
+}
+
+// NewJudge returns a Judge of rules over ix.
+func NewJudge(rules Rules, ix *Index) *Judge {
+	return &Judge{rules: rules, ix: ix, keys: map[uint64]struct{}{}, seen: map[uint64]struct{}{}}
+}
+
+// Judge appends to dst one Decision per paragraph of d, in order, and returns it. The
+// first rule that applies gives the reason:
+//  1. duplicate_in_doc: the exact key, or at least Near of the shingles, occurred in an
+//     earlier paragraph of the same document;
+//  2. boilerplate: the exact key is in MinDocs documents or more, or in MinSourceShare of
+//     the documents of source (and in at least 3 of them);
+//  3. near_boilerplate: the digit-folded shape key is in MinDocs documents or more, or at
+//     least Near of the shingles have document frequency MinDocs or more.
+func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
+	clear(j.keys)
+	clear(j.seen)
+	r := j.rules
+	for i, p := range d.Paras {
+		sh := d.ParaShingles(i)
+		dec := Decision{DocCount: int32(j.ix.KeyDocs(p.Key))}
+		_, dupKey := j.keys[p.Key]
+		inDoc := dupKey || (len(sh) > 0 && j.share(sh, j.inDoc) >= r.Near)
+		switch {
+		case inDoc:
+			dec.Reason = schema.ReasonDuplicateInDoc
+		case int(dec.DocCount) >= r.MinDocs || j.sourceFrequent(source, p.Key):
+			dec.Reason = schema.ReasonBoilerplate
+		case p.ShapeKey != p.Key && j.ix.KeyDocs(p.ShapeKey) >= r.MinDocs:
+			dec.Reason = schema.ReasonNearBoilerplate
+			dec.DocCount = int32(j.ix.KeyDocs(p.ShapeKey))
+		case p.Short && len(sh) > 0 && j.share(sh, j.frequentChar) >= r.Near:
+			dec.Reason = schema.ReasonNearBoilerplate
+		case len(sh) > 0 && j.bandDocs(&p) >= r.MinDocs:
+			dec.Reason = schema.ReasonNearBoilerplate
+			dec.DocCount = int32(j.bandDocs(&p))
+		}
+		dst = append(dst, dec)
+		j.keys[p.Key] = struct{}{}
+		for _, h := range sh {
+			j.seen[h] = struct{}{}
+		}
+	}
+	return dst
+}
+
+func (j *Judge) inDoc(h uint64) bool {
+	_, ok := j.seen[h]
+	return ok
+}
+
+func (j *Judge) frequentChar(h uint64) bool { return j.ix.CharDocs(h) >= j.rules.MinDocs }
+
+// bandDocs estimates how many documents hold a near-duplicate of the paragraph: the
+// BandQuorum-th largest document count of its band keys.
+func (j *Judge) bandDocs(p *Para) int {
+	var c [Bands]int
+	for i, b := range p.Bands {
+		c[i] = j.ix.BandDocs(b)
+	}
+	slices.Sort(c[:])
+	return c[Bands-BandQuorum]
+}
+
+// BandQuorum is how many of a paragraph's bands must be frequent for near_boilerplate.
+// One band alone lets formulaic sentences that share four or five words with many others
+// through; two sharpen the S-curve (see the package doc).
+const BandQuorum = 2
+
+func (j *Judge) sourceFrequent(source string, k uint64) bool {
+	with, all := j.ix.SourceDocs(source, k)
+	return with >= 3 && float64(with) >= j.rules.MinSourceShare*float64(all)
+}
+
+// share returns the fraction of sh for which pred holds.
+func (j *Judge) share(sh []uint64, pred func(uint64) bool) float64 {
+	n := 0
+	for _, h := range sh {
+		if pred(h) {
+			n++
+		}
+	}
+	return float64(n) / float64(len(sh))
+}

@@ -1,0 +1,163 @@
+package dedup
+
+import (
+	"fmt"
+	"unicode/utf8"
+)
+
+// Split selects how a document is cut into paragraphs.
+type Split int
+
+const (
+	// SplitAuto splits at blank lines, or at every line break when the document has no
+	// blank line at all (one text block a line, as many scrapers emit).
+	SplitAuto Split = iota
+	// SplitBlank splits at blank lines (lines holding only white space).
+	SplitBlank
+	// SplitLine makes every non-blank line a paragraph.
+	SplitLine
+)
+
+// ParseSplit parses "auto", "blank" or "line".
+func ParseSplit(s string) (Split, error) {
+	switch s {
+	case "auto", "":
+		return SplitAuto, nil
+	case "blank":
+		return SplitBlank, nil
+	case "line":
+		return SplitLine, nil
+	}
+	return 0, fmt.Errorf("unknown split mode %q (want auto, blank or line)", s)
+}
+
+func (s Split) String() string {
+	switch s {
+	case SplitBlank:
+		return "blank"
+	case SplitLine:
+		return "line"
+	}
+	return "auto"
+}
+
+// Span is a paragraph's byte range [Start, End) in the document text. The range has no
+// leading or trailing white space; the text between two spans is white space only.
+type Span struct{ Start, End int }
+
+// Segment appends the paragraphs of text to dst and returns it. Lines end at "\n",
+// "\r\n" or a lone "\r". A paragraph keeps its inner line breaks as they are, so
+// text[s.Start:s.End] is the paragraph exactly as it was in the input.
+func Segment(dst []Span, text string, mode Split) []Span {
+	if mode == SplitAuto {
+		mode = SplitLine
+		if hasBlankLine(text) {
+			mode = SplitBlank
+		}
+	}
+	start := -1 // start of the current paragraph, -1 when between paragraphs
+	end := 0    // end of the last non-blank line of the current paragraph
+	for i := 0; i < len(text); {
+		// one line: [i, j), next line starts at n
+		j := i
+		for j < len(text) && text[j] != '\n' && text[j] != '\r' {
+			j++
+		}
+		n := j
+		if n < len(text) {
+			if text[n] == '\r' && n+1 < len(text) && text[n+1] == '\n' {
+				n += 2
+			} else {
+				n++
+			}
+		}
+		ls, le := trimSpace(text, i, j)
+		if ls == le { // blank line closes a paragraph
+			if start >= 0 {
+				dst = append(dst, Span{start, end})
+				start = -1
+			}
+		} else {
+			if mode == SplitLine {
+				dst = append(dst, Span{ls, le})
+			} else {
+				if start < 0 {
+					start = ls
+				}
+				end = le
+			}
+		}
+		i = n
+	}
+	if start >= 0 {
+		dst = append(dst, Span{start, end})
+	}
+	return dst
+}
+
+// hasBlankLine reports whether text has a white-space-only line between two non-blank
+// lines.
+func hasBlankLine(text string) bool {
+	seen := false  // a non-blank line was seen
+	blank := false // a blank line followed it
+	for i := 0; i < len(text); {
+		j := i
+		for j < len(text) && text[j] != '\n' && text[j] != '\r' {
+			j++
+		}
+		n := j
+		if n < len(text) {
+			if text[n] == '\r' && n+1 < len(text) && text[n+1] == '\n' {
+				n += 2
+			} else {
+				n++
+			}
+		}
+		ls, le := trimSpace(text, i, j)
+		if ls == le {
+			if seen && j < len(text) {
+				blank = true
+			}
+		} else {
+			if blank {
+				return true
+			}
+			seen = true
+		}
+		i = n
+	}
+	return false
+}
+
+// trimSpace trims ASCII and Unicode white space from text[i:j].
+func trimSpace(text string, i, j int) (int, int) {
+	for i < j {
+		r, size := decodeRune(text, i)
+		if !isSpace(r) {
+			break
+		}
+		i += size
+	}
+	for j > i {
+		r, size := decodeLastRune(text, i, j)
+		if !isSpace(r) {
+			break
+		}
+		j -= size
+	}
+	return i, j
+}
+
+func decodeRune(s string, i int) (rune, int) {
+	if c := s[i]; c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+func decodeLastRune(s string, i, j int) (rune, int) {
+	if c := s[j-1]; c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	return utf8.DecodeLastRuneInString(s[i:j])
+}

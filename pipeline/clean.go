@@ -1,0 +1,382 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/cespare/xxhash/v2"
+	"github.com/winnowdata/winnow/dedup"
+	"github.com/winnowdata/winnow/export"
+	"github.com/winnowdata/winnow/ingest"
+	"github.com/winnowdata/winnow/schema"
+)
+
+// batch is the unit of work between stages: documents in input order.
+type batch struct {
+	docs  []*schema.Document
+	fps   []dedup.Doc
+	out   []result
+	bytes int64
+}
+
+// result is pass 2's verdict on one document.
+type result struct {
+	decs []dedup.Decision
+	kept string
+	nKept,
+	nRemoved int
+}
+
+const (
+	batchDocs  = 256
+	batchBytes = 4 << 20
+)
+
+// Clean runs the clean job: pass 1 counts, pass 2 applies the rules and writes the
+// corpus, the ledger, the rejects and the stats. On error or cancellation no output file
+// is left behind.
+func Clean(ctx context.Context, opts Options) (*schema.Stats, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	r := &run{opts: opts, stats: schema.NewStats()}
+	r.stats.Version = opts.Version
+	defer r.cleanup()
+	if err := r.spoolStdin(ctx); err != nil {
+		return nil, err
+	}
+	if err := r.openOutputs(); err != nil {
+		return nil, err
+	}
+	if err := r.pass1(ctx); err != nil {
+		return nil, err
+	}
+	if err := r.pass2(ctx); err != nil {
+		return nil, err
+	}
+	if err := r.commit(); err != nil {
+		return nil, err
+	}
+	return r.stats, nil
+}
+
+// run is the state of one Clean.
+type run struct {
+	opts    Options
+	inputs  []string
+	ix      *dedup.Index
+	stats   *schema.Stats
+	corpus  []export.RowWriter[schema.Record]
+	removed export.RowWriter[schema.Removal]
+	rejects export.RowWriter[ingest.Reject]
+	undo    []func()
+}
+
+func (r *run) cleanup() {
+	for i := len(r.undo) - 1; i >= 0; i-- {
+		r.undo[i]()
+	}
+}
+
+// spoolStdin copies "-" to a temporary file so that both passes can read it.
+func (r *run) spoolStdin(ctx context.Context) error {
+	r.inputs = append([]string(nil), r.opts.Inputs...)
+	for i, in := range r.inputs {
+		if in != "-" {
+			continue
+		}
+		path, cleanup, err := ingest.Spool(ctx, os.Stdin, "")
+		if err != nil {
+			return fmt.Errorf("spool stdin: %w", err)
+		}
+		r.undo = append(r.undo, cleanup)
+		r.inputs[i] = path
+	}
+	return nil
+}
+
+func (r *run) parquetOptions() export.ParquetOptions {
+	return export.ParquetOptions{
+		Version: r.opts.Version,
+		KeyValue: map[string]string{
+			schema.MetaFlags: r.opts.Flags,
+		},
+	}
+}
+
+// openOutputs creates every output writer up front, so a bad output path fails before
+// the long passes. Each writer writes to a temporary file until commit.
+func (r *run) openOutputs() error {
+	po := r.parquetOptions()
+	open := func(path string) error {
+		var w export.RowWriter[schema.Record]
+		var err error
+		switch {
+		case path == "-":
+			w, err = export.NewJSONLWriter[schema.Record](path)
+		case strings.HasSuffix(path, "/") || isDir(path):
+			w, err = export.NewShardedParquetWriter[schema.Record](filepath.Clean(path), export.ShardOptions{ParquetOptions: po, MaxBytes: 512 << 20})
+		default:
+			w, err = export.Create[schema.Record](path, po)
+		}
+		if err != nil {
+			return err
+		}
+		r.corpus = append(r.corpus, w)
+		r.undo = append(r.undo, w.Abort)
+		return nil
+	}
+	if r.opts.Output != "" {
+		if err := open(r.opts.Output); err != nil {
+			return err
+		}
+	}
+	if r.opts.JSONL != "" {
+		w, err := export.NewJSONLWriter[schema.Record](r.opts.JSONL)
+		if err != nil {
+			return err
+		}
+		r.corpus = append(r.corpus, w)
+		r.undo = append(r.undo, w.Abort)
+	}
+	if r.opts.Removed != "" {
+		w, err := export.Create[schema.Removal](r.opts.Removed, po)
+		if err != nil {
+			return err
+		}
+		r.removed = w
+		r.undo = append(r.undo, w.Abort)
+	}
+	if r.opts.Rejects != "" {
+		w, err := export.NewJSONLWriter[ingest.Reject](r.opts.Rejects)
+		if err != nil {
+			return err
+		}
+		r.rejects = w
+		r.undo = append(r.undo, w.Abort)
+	}
+	return nil
+}
+
+// commit closes every writer (which renames its temporary file into place) and writes
+// the stats. Writers still open after an error are aborted by cleanup.
+func (r *run) commit() error {
+	for _, w := range r.corpus {
+		if err := w.Close(); err != nil {
+			return err
+		}
+	}
+	if r.removed != nil {
+		if err := r.removed.Close(); err != nil {
+			return err
+		}
+	}
+	if r.rejects != nil {
+		if err := r.rejects.Close(); err != nil {
+			return err
+		}
+	}
+	if r.opts.Stats != "" {
+		return export.WriteJSON(r.opts.Stats, r.stats)
+	}
+	return nil
+}
+
+// read streams the input as batches. Only pass 1 reports rejects (pass 2 sees the same).
+func (r *run) read(ctx context.Context, pass int, emit func(*batch) error) error {
+	io := r.opts.Ingest
+	io.SkipErrors = r.opts.OnError == "skip"
+	io.OnReject = nil
+	var rejects []ingest.Reject
+	if pass == 1 && io.SkipErrors {
+		io.OnReject = func(rj ingest.Reject) { rejects = append(rejects, rj) }
+	}
+	rd, err := ingest.Open(ctx, r.inputs, io)
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	b := &batch{}
+	flush := func() error {
+		if len(rejects) > 0 {
+			r.stats.DocumentsSkip += int64(len(rejects))
+			if r.rejects != nil {
+				if err := r.rejects.Write(rejects); err != nil {
+					return err
+				}
+			}
+			rejects = rejects[:0]
+		}
+		if len(b.docs) == 0 {
+			return nil
+		}
+		err := emit(b)
+		b = &batch{}
+		return err
+	}
+	for rd.Next() {
+		d := rd.Doc()
+		b.docs = append(b.docs, d)
+		b.bytes += int64(len(d.Text))
+		if len(b.docs) >= batchDocs || b.bytes >= batchBytes {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	if err := rd.Err(); err != nil {
+		return err
+	}
+	return flush()
+}
+
+// pass1 fingerprints every document on the workers and counts them into the index in
+// input order.
+func (r *run) pass1(ctx context.Context) error {
+	r.ix = dedup.NewIndex()
+	fps := make([]*dedup.Fingerprinter, r.opts.Workers)
+	for i := range fps {
+		fps[i] = dedup.NewFingerprinter(r.opts.Dedup)
+	}
+	return ordered(ctx, r.opts.Workers,
+		func(ctx context.Context, emit func(*batch) error) error { return r.read(ctx, 1, emit) },
+		func(w int, b *batch) error {
+			b.fps = make([]dedup.Doc, len(b.docs))
+			for i, d := range b.docs {
+				fps[w].Doc(d.Text, &b.fps[i])
+				b.fps[i].Uniq()
+			}
+			return nil
+		},
+		func(b *batch) error {
+			for i, d := range b.docs {
+				r.ix.Add(d.Source, &b.fps[i])
+			}
+			return nil
+		})
+}
+
+// pass2 judges every document on the workers and writes the results in input order.
+func (r *run) pass2(ctx context.Context) error {
+	fps := make([]*dedup.Fingerprinter, r.opts.Workers)
+	judges := make([]*dedup.Judge, r.opts.Workers)
+	for i := range fps {
+		fps[i] = dedup.NewFingerprinter(r.opts.Dedup)
+		judges[i] = dedup.NewJudge(r.opts.Rules, r.ix)
+	}
+	var recs []schema.Record
+	var rems []schema.Removal
+	r.stats.DistinctKeys = int64(r.ix.DistinctKeys())
+	r.stats.DistinctShingl = int64(r.ix.DistinctBands())
+	return ordered(ctx, r.opts.Workers,
+		func(ctx context.Context, emit func(*batch) error) error { return r.read(ctx, 2, emit) },
+		func(w int, b *batch) error {
+			var fp dedup.Doc
+			b.out = make([]result, len(b.docs))
+			var sb strings.Builder
+			for i, d := range b.docs {
+				fps[w].Doc(d.Text, &fp)
+				res := &b.out[i]
+				res.decs = judges[w].Judge(nil, d.Source, &fp)
+				sb.Reset()
+				for k, p := range fp.Paras {
+					if res.decs[k].Reason != "" {
+						res.nRemoved++
+						continue
+					}
+					if res.nKept > 0 {
+						sb.WriteString("\n\n")
+					}
+					sb.WriteString(d.Text[p.Start:p.End])
+					res.nKept++
+				}
+				res.kept = sb.String()
+				// keep the spans for the ledger
+				b.fps = append(b.fps, dedup.Doc{Paras: append([]dedup.Para(nil), fp.Paras...)})
+			}
+			return nil
+		},
+		func(b *batch) error {
+			recs, rems = recs[:0], rems[:0]
+			for i, d := range b.docs {
+				res := &b.out[i]
+				paras := b.fps[i].Paras
+				r.account(d, paras, res)
+				for k, p := range paras {
+					dec := res.decs[k]
+					if dec.Reason == "" {
+						continue
+					}
+					rems = append(rems, schema.Removal{DocID: d.ID, Source: d.Source, Index: int32(k),
+						Reason: dec.Reason, Text: d.Text[p.Start:p.End], Key: int64(p.Key), DocCount: dec.DocCount})
+				}
+				if res.nKept == 0 {
+					rems = append(rems, schema.Removal{DocID: d.ID, Source: d.Source, Index: -1,
+						Reason: schema.ReasonEmpty})
+					r.stats.DocsRemoved[schema.ReasonEmpty]++
+					continue
+				}
+				recs = append(recs, schema.Record{ID: d.ID, Source: d.Source, URL: d.URL, Title: d.Title,
+					Text: res.kept, NParagraphs: int32(res.nKept), NRemoved: int32(res.nRemoved),
+					DocHash: int64(xxhash.Sum64String(res.kept)), Meta: d.Meta})
+				r.stats.DocumentsOut++
+				r.stats.BytesOut += int64(len(res.kept))
+				ss := r.stats.Source(d.Source)
+				ss.DocumentsOut++
+				ss.BytesOut += int64(len(res.kept))
+			}
+			for _, w := range r.corpus {
+				if err := w.Write(recs); err != nil {
+					return err
+				}
+			}
+			if r.removed != nil {
+				return r.removed.Write(rems)
+			}
+			return nil
+		})
+}
+
+// account adds one judged document to the stats.
+func (r *run) account(d *schema.Document, paras []dedup.Para, res *result) {
+	st := r.stats
+	ss := st.Source(d.Source)
+	st.DocumentsIn++
+	ss.DocumentsIn++
+	st.BytesIn += int64(len(d.Text))
+	ss.BytesIn += int64(len(d.Text))
+	st.ParagraphsIn += int64(len(paras))
+	ss.ParagraphsIn += int64(len(paras))
+	st.ParagraphsOut += int64(res.nKept)
+	ss.ParagraphsOut += int64(res.nKept)
+	for k, p := range paras {
+		if reason := res.decs[k].Reason; reason != "" {
+			st.Removed[reason]++
+			ss.Removed[reason]++
+			st.RemovedBytes[reason] += int64(p.End - p.Start)
+		}
+	}
+}
+
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
+}
+
+func sameFile(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	if err != nil {
+		return false
+	}
+	return os.SameFile(fa, fb)
+}

@@ -1,0 +1,124 @@
+// Package pipeline wires ingest, dedup and export into winnow's jobs: Clean reads the
+// input twice (pass 1 counts paragraph fingerprints, pass 2 applies the rules and writes
+// the corpus), on several workers, with output that does not depend on their number.
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+
+	"github.com/winnowdata/winnow/dedup"
+	"github.com/winnowdata/winnow/ingest"
+)
+
+// Options are the settings of a run. Start from Defaults and call Validate.
+type Options struct {
+	// Inputs are files, folders, globs or "-" for stdin.
+	Inputs []string
+	// Output is the corpus: a .parquet file, a folder of Parquet shards (a name ending
+	// in "/" or an existing folder), or "-" for JSONL on stdout. Empty writes no corpus.
+	Output string
+	// JSONL also writes the corpus rows as JSON Lines.
+	JSONL string
+	// Removed writes the removed-paragraph ledger (.parquet or .jsonl).
+	Removed string
+	// Stats writes the run's statistics as JSON.
+	Stats string
+	// Rejects writes the records skipped under OnError "skip" as JSONL.
+	Rejects string
+
+	Ingest ingest.Options
+	Dedup  dedup.Config
+	Rules  dedup.Rules
+
+	// DocNear is the containment threshold of near-duplicate documents; NoDocDedup
+	// turns document-level deduplication off.
+	DocNear    float64
+	NoDocDedup bool
+
+	// Workers is the number of fingerprinting goroutines (default: all cores).
+	Workers int
+	// Memory is the budget for the fingerprint tables in bytes.
+	Memory int64
+	// OnError is "fail" (stop at the first malformed record) or "skip".
+	OnError string
+
+	// Version and Flags are written into the Parquet metadata.
+	Version string
+	Flags   string
+	// Log receives progress and warnings; nil discards them.
+	Log io.Writer
+}
+
+// Defaults returns the options of DESIGN.md.
+func Defaults() Options {
+	return Options{
+		Ingest:  ingest.DefaultOptions(),
+		Dedup:   dedup.DefaultConfig(),
+		Rules:   dedup.DefaultRules(),
+		DocNear: 0.8,
+		Workers: runtime.NumCPU(),
+		Memory:  4 << 30,
+		OnError: "fail",
+		Version: "dev",
+	}
+}
+
+// Validate reports the first invalid setting.
+func (o *Options) Validate() error {
+	if len(o.Inputs) == 0 {
+		return errors.New("no input given")
+	}
+	if err := o.Rules.Validate(); err != nil {
+		return err
+	}
+	if o.Dedup.Shingle < 1 || o.Dedup.Shingle > 32 {
+		return fmt.Errorf("shingle must be between 1 and 32, not %d", o.Dedup.Shingle)
+	}
+	if o.DocNear <= 0 || o.DocNear > 1 {
+		return fmt.Errorf("doc-near must be in (0, 1], not %g", o.DocNear)
+	}
+	if o.Workers < 1 {
+		return fmt.Errorf("workers must be at least 1, not %d", o.Workers)
+	}
+	if o.Memory < 16<<20 {
+		return fmt.Errorf("memory must be at least 16MiB, not %d bytes", o.Memory)
+	}
+	switch o.OnError {
+	case "fail", "skip":
+	default:
+		return fmt.Errorf("on-error must be fail or skip, not %q", o.OnError)
+	}
+	if o.Ingest.TextField == "" {
+		return errors.New("text-field must not be empty")
+	}
+	stdin := 0
+	for _, in := range o.Inputs {
+		if in == "-" {
+			stdin++
+		}
+	}
+	if stdin > 1 {
+		return errors.New("stdin (-) given more than once")
+	}
+	outs := map[string]string{}
+	for _, f := range [][2]string{{"output", o.Output}, {"jsonl", o.JSONL},
+		{"removed", o.Removed}, {"stats", o.Stats}, {"rejects", o.Rejects}} {
+		flag, p := f[0], f[1]
+		if p == "" || p == "-" {
+			continue
+		}
+		if prev, ok := outs[p]; ok {
+			return fmt.Errorf("--%s and --%s name the same file %s", prev, flag, p)
+		}
+		outs[p] = flag
+		for _, in := range o.Inputs {
+			if sameFile(in, p) {
+				return fmt.Errorf("--%s %s is also an input", flag, p)
+			}
+		}
+	}
+	return nil
+}
