@@ -52,6 +52,8 @@ type Para struct {
 	// Words is the number of word tokens; Short is Words < k (character shingles).
 	Words int32
 	Short bool
+	// Numbers is how many numbers the paragraph holds (a table row holds several).
+	Numbers int32
 	// Bands are the LSH band keys of the paragraph's MinHash (all zero when it has no
 	// shingles). Paragraphs that share a band key are near-duplicates with high
 	// probability.
@@ -102,6 +104,18 @@ func (d *Doc) Uniq() (keys, bands []uint64) {
 	slices.Sort(d.ushingles)
 	d.ushingles = slices.Compact(d.ushingles)
 	return d.ukeys, d.ushingles
+}
+
+// Tabular reports whether the document looks like a table: at least five paragraphs,
+// and three in ten or more, hold two numbers or more.
+func (d *Doc) Tabular() bool {
+	rows := 0
+	for _, p := range d.Paras {
+		if p.Numbers >= 2 {
+			rows++
+		}
+	}
+	return rows >= 5 && 10*rows >= 3*len(d.Paras)
 }
 
 // ParaShingles returns the shingles of paragraph i.
@@ -160,7 +174,7 @@ func (f *Fingerprinter) Doc(text string, d *Doc) {
 func (f *Fingerprinter) para(text string, s Span, d *Doc) Para {
 	n := &f.n
 	n.run(text)
-	p := Para{Span: s, Key: xxhash.Sum64(n.exact), Words: int32(len(n.tokens))}
+	p := Para{Span: s, Key: xxhash.Sum64(n.exact), Words: int32(len(n.tokens)), Numbers: int32(n.numbers)}
 	p.ShapeKey = p.Key
 	if string(n.shape) != string(n.exact) {
 		p.ShapeKey = xxhash.Sum64(n.shape)

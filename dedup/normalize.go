@@ -41,6 +41,7 @@ type normalizer struct {
 	// number census of the current paragraph
 	measures int // numbers with a decimal or thousands separator: 5.93, 155,221
 	plain    int // other numbers that are neither years nor clock times
+	numbers  int // all numbers
 }
 
 // tok is a token's byte range in normalizer.exact.
@@ -67,7 +68,7 @@ func (n *normalizer) run(s string) {
 	n.exact = n.exact[:0]
 	n.shape = n.shape[:0]
 	n.tokens = n.tokens[:0]
-	n.measures, n.plain = 0, 0
+	n.measures, n.plain, n.numbers = 0, 0, 0
 	ascii := true
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
@@ -233,6 +234,7 @@ func (n *normalizer) number(s string, i int) int {
 		break
 	}
 	n.shape = append(n.shape, '0')
+	n.numbers++
 	switch {
 	case len(seps) == 0 && digits == 4 && isYear(n.exact[start:]):
 	case len(seps) > 0 && allByte(seps, ':') && groups <= 3:

@@ -68,11 +68,16 @@ func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
 	clear(j.keys)
 	clear(j.seen)
 	r := j.rules
+	table := d.Tabular()
 	for i, p := range d.Paras {
 		sh := d.ParaShingles(i)
 		dec := Decision{DocCount: int32(j.ix.KeyDocs(p.Key))}
 		_, dupKey := j.keys[p.Key]
 		inDoc := dupKey || (len(sh) > 0 && j.share(sh, j.inDoc) >= r.Near)
+		if table && p.Short {
+			// row and column labels repeat in a table: they are not a second caption
+			inDoc = false
+		}
 		switch {
 		case inDoc:
 			dec.Reason = schema.ReasonDuplicateInDoc
