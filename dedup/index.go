@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"slices"
 	"math"
 
 	"github.com/cespare/xxhash/v2"
@@ -11,13 +12,16 @@ import (
 // paragraph band key the number of documents holding a paragraph with that band.
 // Counts are per document (a paragraph printed twice in one article counts once).
 //
-// Echoes are not counted. A document whose long paragraphs mostly repeat one earlier
-// document of another source (a syndicated copy, a re-scrape) adds nothing to the
-// counts: otherwise a story printed by three outlets would have every paragraph in three
-// documents and look like boilerplate. Paragraphs that are already common (in two or
-// more documents) are left out of that comparison, so a site's own header and footer
-// never make its pages echoes of each other. Because echo detection looks back at
-// earlier documents, Add must be called in input order; the result is deterministic.
+// Echoes are not counted twice. When half or more of a document's long paragraphs come
+// from one earlier document of another source (a syndicated copy, a re-scrape), the
+// paragraphs it shares with that document are not counted again; its other paragraphs
+// (its own site's header and footer, a line the copy added) are. Otherwise a story
+// printed by three outlets would have every paragraph in three documents and look like
+// boilerplate. Paragraphs that are already common (in two or more documents) are left
+// out of the comparison, so a site's own header and footer never make its pages echoes
+// of each other. Which of two copies comes first does not change what is counted: the
+// shared paragraphs once, each copy's own paragraphs once. Add must be called in input
+// order; the result is deterministic.
 //
 // Add is not safe for concurrent use; the lookups are, once adding is over.
 type Index struct {
@@ -69,8 +73,8 @@ func (ix *Index) incEntry(m map[uint64]entry, k uint64, doc uint32) {
 	m[k] = e
 }
 
-// Add counts one document of source with fingerprint d, unless it is an echo of an
-// earlier document (see Index). It reports whether the document was counted.
+// Add counts one document of source with fingerprint d (see Index for echoes). It
+// reports whether the document echoed an earlier one.
 func (ix *Index) Add(source string, d *Doc) bool {
 	src := sourceHash(source)
 	so, ok := ix.sources[src]
@@ -81,11 +85,14 @@ func (ix *Index) Add(source string, d *Doc) bool {
 	doc := uint32(len(ix.docSrc) + 1)
 	ix.docSrc = append(ix.docSrc, so)
 	inc(ix.srcDocs, src)
-	if ix.echo(so, d) {
+	echoed := ix.echo(so, d)
+	if echoed != 0 {
 		ix.echoes++
-		return false
 	}
 	keys, bands := d.Uniq()
+	if echoed != 0 {
+		keys, bands = ix.unshared(d, echoed)
+	}
 	for _, k := range keys {
 		ix.incEntry(ix.keys, k, doc)
 		inc(ix.srcKeys, srcKey(src, k))
@@ -96,45 +103,78 @@ func (ix *Index) Add(source string, d *Doc) bool {
 	for _, h := range d.uniqChars() {
 		inc(ix.chars, h)
 	}
-	return true
+	return echoed != 0
 }
 
-// echo reports whether half or more of the document's uncommon long paragraphs (at
-// least two) come from one earlier document of another source.
-func (ix *Index) echo(so uint32, d *Doc) bool {
+// origin returns the first document holding paragraph p (its exact key, or failing
+// that the earliest of its band keys), or 0.
+func (ix *Index) origin(p *Para) uint32 {
+	first := ix.keys[p.Key].first
+	if first == 0 {
+		for _, b := range p.Bands {
+			if f := ix.bands[b].first; f != 0 && (first == 0 || f < first) {
+				first = f
+			}
+		}
+	}
+	return first
+}
+
+// uncommon reports whether p takes part in echo detection: a long paragraph not yet
+// in two documents.
+func (ix *Index) uncommon(p *Para) bool {
+	return !p.Short && p.Hi > p.Lo && ix.keys[p.Key].docs < 2
+}
+
+// echo returns the earlier document of another source that half or more of d's
+// uncommon long paragraphs (at least two) come from, or 0.
+func (ix *Index) echo(so uint32, d *Doc) uint32 {
 	clear(ix.cand)
 	n := int32(0)
 	for i := range d.Paras {
 		p := &d.Paras[i]
-		if p.Short || p.Hi == p.Lo {
-			continue
-		}
-		e := ix.keys[p.Key]
-		if e.docs >= 2 {
+		if !ix.uncommon(p) {
 			continue
 		}
 		n++
-		first := e.first
-		if first == 0 {
-			for _, b := range p.Bands {
-				if f := ix.bands[b].first; f != 0 && (first == 0 || f < first) {
-					first = f
-				}
-			}
-		}
-		if first != 0 && ix.docSrc[first-1] != so {
+		if first := ix.origin(p); first != 0 && ix.docSrc[first-1] != so {
 			ix.cand[first]++
 		}
 	}
 	if n < 2 {
-		return false
+		return 0
 	}
-	for _, c := range ix.cand {
-		if 2*c >= n {
-			return true
+	best := uint32(0)
+	for doc, c := range ix.cand {
+		if 2*c >= n && (best == 0 || c > ix.cand[best] || c == ix.cand[best] && doc < best) {
+			best = doc
 		}
 	}
-	return false
+	return best
+}
+
+// unshared returns the distinct keys and band keys of the paragraphs of d that do not
+// come from document echoed: what an echo adds to the counts.
+func (ix *Index) unshared(d *Doc, echoed uint32) (keys, bands []uint64) {
+	d.ukeys, d.ushingles = d.ukeys[:0], d.ushingles[:0]
+	for i := range d.Paras {
+		p := &d.Paras[i]
+		if ix.uncommon(p) && ix.origin(p) == echoed {
+			continue
+		}
+		d.ukeys = append(d.ukeys, p.Key)
+		if p.ShapeKey != p.Key {
+			d.ukeys = append(d.ukeys, p.ShapeKey)
+		}
+		if p.Hi > p.Lo {
+			d.ushingles = append(d.ushingles, p.Bands[:]...)
+		}
+	}
+	slices.Sort(d.ukeys)
+	d.ukeys = slices.Compact(d.ukeys)
+	slices.Sort(d.ushingles)
+	d.ushingles = slices.Compact(d.ushingles)
+	return d.ukeys, d.ushingles
 }
 
 // Docs returns the number of documents added, echoes included.
