@@ -1,8 +1,8 @@
 package dedup
 
 import (
-	"slices"
 	"math"
+	"slices"
 
 	"github.com/cespare/xxhash/v2"
 )

@@ -57,6 +57,23 @@ func dropped(r rune) bool {
 	return r == '\u00ad' || unicode.Is(unicode.Cf, r)
 }
 
+// canon maps a case-folded letter to one member of its case orbit (the lower case of
+// the smallest), so that normalizing twice changes nothing even where full case folding
+// maps lower case to upper (Cherokee).
+func canon(r rune) rune {
+	if r < utf8.RuneSelf {
+		if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		return r
+	}
+	least := r
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		least = min(least, f)
+	}
+	return unicode.ToLower(least)
+}
+
 // ownToken reports whether r is a word by itself: scripts written without spaces.
 func ownToken(r rune) bool {
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai,
@@ -149,7 +166,7 @@ func (n *normalizer) scan(s string) {
 				if len(n.exact) > 0 {
 					n.space()
 				}
-				n.rune(r)
+				n.rune(canon(r))
 				n.closeToken()
 				sep = true
 				i += size
@@ -159,7 +176,7 @@ func (n *normalizer) scan(s string) {
 				n.space()
 				sep = false
 			}
-			n.rune(r)
+			n.rune(canon(r))
 			i += size
 			continue
 		default:

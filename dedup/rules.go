@@ -1,8 +1,8 @@
 package dedup
 
 import (
-	"slices"
 	"fmt"
+	"slices"
 
 	"github.com/winnowdata/winnow/schema"
 )

@@ -1,0 +1,262 @@
+package dedup
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func spans(text string, mode Split) []string {
+	var out []string
+	for _, s := range Segment(nil, text, mode) {
+		out = append(out, text[s.Start:s.End])
+	}
+	return out
+}
+
+func TestSegment(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		mode Split
+		want []string
+	}{
+		{"empty", "", SplitAuto, nil},
+		{"only space", " \n\t\n", SplitAuto, nil},
+		{"one line", "Hello world", SplitAuto, []string{"Hello world"}},
+		{"blank lines", "A b\n\nC d\n\n\nE", SplitAuto, []string{"A b", "C d", "E"}},
+		{"inner line break kept", "A\nb\n\nC", SplitAuto, []string{"A\nb", "C"}},
+		{"auto falls back to lines", "A\nB\nC", SplitAuto, []string{"A", "B", "C"}},
+		{"blank mode keeps lines together", "A\nB\nC", SplitBlank, []string{"A\nB\nC"}},
+		{"line mode", "A\nB\n\nC", SplitLine, []string{"A", "B", "C"}},
+		{"CRLF", "A b\r\n\r\nC\r\nd\r\n", SplitAuto, []string{"A b", "C\r\nd"}},
+		{"CR only", "A\r\rB", SplitAuto, []string{"A", "B"}},
+		{"surrounding space trimmed", "  A  \n \nB\u00a0", SplitAuto, []string{"A", "B"}},
+		{"leading blank lines", "\n\n\nA\n\nB", SplitAuto, []string{"A", "B"}},
+		{"whitespace-only line with nbsp", "A\n\u00a0\nB", SplitAuto, []string{"A", "B"}},
+		{"non-Latin", "Привет мир\n\n東京は晴れ", SplitAuto, []string{"Привет мир", "東京は晴れ"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := spans(tt.text, tt.mode)
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") || len(got) != len(tt.want) {
+				t.Errorf("Segment(%q) = %q, want %q", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"empty", "", ""},
+		{"case and punctuation", "Hello, World!", "hello world"},
+		{"curly and straight quotes agree", "Russia’s attack", "russia s attack"},
+		{"straight", "Russia's attack", "russia s attack"},
+		{"dashes", "a – b — c - d", "a b c d"},
+		{"nbsp and runs of space", "a\u00a0 \t b\n\nc", "a b c"},
+		{"zero width and soft hyphen dropped", "in\u00adcredi\u200bble", "incredible"},
+		{"NFKC ligature and fullwidth", "ﬁne ＡＢＣ１２", "fine abc12"},
+		{"case fold sharp s", "STRASSE straße", "strasse strasse"},
+		{"digits kept", "Updated 5 hours ago", "updated 5 hours ago"},
+		{"decimal kept", "Shr 1.23 dlrs", "shr 1.23 dlrs"},
+		{"symbols only", "* * *", "* * *"},
+		{"Han one token a character", "東京は晴れ", "東 京 は 晴 れ"},
+		{"Cyrillic", "ПРИВЕТ, Мир", "привет мир"},
+		{"invalid UTF-8", "a\xffb", "a b"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Normalize(tt.in); got != tt.want {
+				t.Errorf("Normalize(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestShape(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"year folded", "© 2023 Daily Ledger", "0 daily ledger"},
+		{"one count folded", "Updated 5 hours ago", "updated 0 hours ago"},
+		{"date folded", "Published 12 March 2021", "published 0 march 0"},
+		{"clock time folded", "Last updated: 12 March 2021 at 14:05", "last updated 0 march 0 at 0"},
+		{"table row kept", "Shr 12 cts vs 15 cts", "shr 12 cts vs 15 cts"},
+		{"decimal kept", "Net 5.6 mln", "net 5.6 mln"},
+		{"thousands kept", "155,221 bags", "155,221 bags"},
+		{"no digits", "Load more", "load more"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Shape(tt.in); got != tt.want {
+				t.Errorf("Shape(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// fingerprint returns the fingerprint of text under the default config.
+func fingerprint(text string) *Doc {
+	var d Doc
+	NewFingerprinter(DefaultConfig()).Doc(text, &d)
+	return &d
+}
+
+func TestFingerprintShingles(t *testing.T) {
+	tests := []struct {
+		name      string
+		text      string
+		shingles  int
+		short     bool
+		wantWords int32
+	}{
+		{"exactly k words", "one two three four five", 1, false, 5},
+		{"k+2 words", "one two three four five six seven", 3, false, 7},
+		{"short uses characters", "Load more", len("load more") - 5 + 1, true, 2},
+		{"tiny is one shingle", "Menu", 1, true, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := fingerprint(tt.text)
+			if len(d.Paras) != 1 {
+				t.Fatalf("got %d paragraphs", len(d.Paras))
+			}
+			p := d.Paras[0]
+			if got := len(d.ParaShingles(0)); got != tt.shingles || p.Short != tt.short || p.Words != tt.wantWords {
+				t.Errorf("shingles %d short %v words %d, want %d %v %d", got, p.Short, p.Words, tt.shingles, tt.short, tt.wantWords)
+			}
+		})
+	}
+}
+
+func TestKeysAgreeAcrossQuotes(t *testing.T) {
+	a := fingerprint("Ukrainian servicemen ride BMP-1, amid Russia’s attack on Ukraine")
+	b := fingerprint("Ukrainian servicemen ride BMP-1, amid Russia's attack on Ukraine")
+	if a.Paras[0].Key != b.Paras[0].Key {
+		t.Error("curly and straight apostrophes give different keys")
+	}
+	if a.Paras[0].Bands != b.Paras[0].Bands {
+		t.Error("curly and straight apostrophes give different bands")
+	}
+}
+
+// judge runs pass 1 over docs and pass 2 over each, returning the reasons per doc.
+func judge(t *testing.T, rules Rules, docs []struct{ source, text string }) [][]string {
+	t.Helper()
+	fp := NewFingerprinter(DefaultConfig())
+	ix := NewIndex()
+	for _, d := range docs {
+		var f Doc
+		fp.Doc(d.text, &f)
+		ix.Add(d.source, &f)
+	}
+	j := NewJudge(rules, ix)
+	var out [][]string
+	for _, d := range docs {
+		var f Doc
+		fp.Doc(d.text, &f)
+		var reasons []string
+		for _, dec := range j.Judge(nil, d.source, &f) {
+			reasons = append(reasons, dec.Reason)
+		}
+		out = append(out, reasons)
+	}
+	return out
+}
+
+var bodies = []string{
+	"The central bank raised its main interest rate by a quarter point on Tuesday, citing persistent inflation in services.",
+	"Farmers in the northern province reported the best wheat harvest in a decade after a wet spring and a mild summer.",
+	"The city council approved a new budget that expands bus service and delays the renovation of the old library.",
+	"Shares of the carmaker fell sharply after it cut its delivery forecast for the year, blaming a shortage of chips.",
+	"Scientists said the comet would be visible to the naked eye for about a week, best seen just before dawn.",
+}
+
+func TestRules(t *testing.T) {
+	var docs []struct{ source, text string }
+	for i, b := range bodies {
+		text := "Skip to main content\n\n" + b + "\n\n© 202" + string(rune('0'+i)) + " Daily Ledger Media Group. All rights reserved.\n\nLoad more"
+		docs = append(docs, struct{ source, text string }{"ledger", text})
+	}
+	caption := "Ukrainian servicemen ride an infantry fighting vehicle, amid Russia’s attack on Ukraine, in Donetsk region"
+	docs = append(docs, struct{ source, text string }{"other",
+		caption + "\n\n" + strings.ReplaceAll(caption, "’", "'") + "\n\n" + bodies[0][:40] + " something else entirely new here."})
+	got := judge(t, DefaultRules(), docs)
+	for i := range bodies {
+		want := []string{"boilerplate", "", "near_boilerplate", "boilerplate"}
+		if strings.Join(got[i], ",") != strings.Join(want, ",") {
+			t.Errorf("doc %d: reasons %q, want %q", i, got[i], want)
+		}
+	}
+	if want := []string{"", "duplicate_in_doc", ""}; strings.Join(got[5], ",") != strings.Join(want, ",") {
+		t.Errorf("caption doc: reasons %q, want %q", got[5], want)
+	}
+}
+
+func TestTableRowsStay(t *testing.T) {
+	table := "CORN\n\nAcreage (mln acres) --\n\nPlanted 76.7 76.7 83.4\n\nHarvested 69.2 69.2 75.2\n\nYield 119.3 118.0 118.0\n\nWHEAT\n\nAcreage (mln acres) --\n\nPlanted 72.0 72.0 75.6\n\nHarvested 60.7 60.7 64.7\n\nYield 34.4 34.4 37.5"
+	got := judge(t, DefaultRules(), []struct{ source, text string }{{"s", table}})
+	for i, r := range got[0] {
+		if r != "" {
+			t.Errorf("paragraph %d of a table removed: %s", i, r)
+		}
+	}
+}
+
+func TestSyndicatedStoryIsNotBoilerplate(t *testing.T) {
+	story := strings.Join(bodies, "\n\n")
+	var docs []struct{ source, text string }
+	for _, s := range []string{"a", "b", "c", "d"} {
+		docs = append(docs, struct{ source, text string }{s, story + "\n\nThis story was first published by " + s + "."})
+	}
+	got := judge(t, DefaultRules(), docs)
+	for i, reasons := range got {
+		for k, r := range reasons[:len(bodies)] {
+			if r != "" {
+				t.Errorf("doc %d paragraph %d of a syndicated story removed as %s", i, k, r)
+			}
+		}
+	}
+}
+
+func FuzzSegment(f *testing.F) {
+	for _, s := range []string{"", "a\n\nb", "a\r\n\r\nb\rc", " \n\u00a0\n x ", "\n\n\n"} {
+		f.Add(s, uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, text string, mode uint8) {
+		m := Split(mode % 3)
+		prev := 0
+		for _, s := range Segment(nil, text, m) {
+			if s.Start < prev || s.End <= s.Start || s.End > len(text) {
+				t.Fatalf("bad span %v after %d in %q", s, prev, text)
+			}
+			if gap := text[prev:s.Start]; strings.TrimFunc(gap, isSpace) != "" {
+				t.Fatalf("non-space %q dropped between paragraphs of %q", gap, text)
+			}
+			prev = s.End
+		}
+		if rest := text[prev:]; strings.TrimFunc(rest, isSpace) != "" {
+			t.Fatalf("non-space tail %q dropped from %q", rest, text)
+		}
+	})
+}
+
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"", "Hello, World", "Russia’s", "ﬁ ＡＢＣ", "Shr 1.23 vs 4", "a\xffb", "東京", "* * *", "İstanbul ǅ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := Normalize(s)
+		if !utf8.ValidString(n) {
+			t.Fatalf("Normalize(%q) = %q is not valid UTF-8", s, n)
+		}
+		if n2 := Normalize(n); n2 != n {
+			t.Fatalf("not idempotent: Normalize(%q) = %q, Normalize of that = %q", s, n, n2)
+		}
+		if sh := Shape(n); Shape(sh) != sh {
+			t.Fatalf("Shape not idempotent on %q", s)
+		}
+	})
+}
