@@ -73,6 +73,9 @@ func CreateAtomic(path string) (*AtomicFile, error) {
 		return nil, errors.New("create output: empty file name")
 	}
 	dir, base := filepath.Split(path)
+	if base == "" {
+		return nil, fmt.Errorf("create %s: not a file name", path)
+	}
 	if dir == "" {
 		dir = "."
 	}

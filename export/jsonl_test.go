@@ -287,6 +287,9 @@ func TestAtomicFileErrors(t *testing.T) {
 	if _, err := CreateAtomic(dir); err == nil || !strings.Contains(err.Error(), "is a directory") {
 		t.Fatalf("err = %v, want is a directory", err)
 	}
+	if _, err := CreateAtomic(dir + "/new/"); err == nil {
+		t.Fatal("no error for a name ending in a slash")
+	}
 	if _, err := CreateAtomic(""); err == nil {
 		t.Fatal("no error for an empty name")
 	}

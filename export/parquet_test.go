@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"reflect"
@@ -13,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress/zstd"
 
 	"github.com/winnowdata/winnow/schema"
 )
@@ -238,27 +240,36 @@ func TestParquetMetadata(t *testing.T) {
 	}
 }
 
+// TestParquetDeterministic checks that the same rows give the same bytes, however they
+// are batched into Write calls, so output does not depend on the pipeline's workers.
 func TestParquetDeterministic(t *testing.T) {
 	dir := t.TempDir()
-	rows := sampleRecords(60, 1500)
 	opts := ParquetOptions{Version: "0.1.0", MaxRowGroupBytes: 32 << 10,
 		KeyValue: map[string]string{"b": "2", "a": "1", "c": "3"}}
-	var files [][]byte
-	for _, name := range []string{"one.parquet", "two.parquet"} {
-		path := join(dir, name)
-		writeParquet(t, path, opts, rows, 16)
-		b, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatal(err)
+	check := func(name string, write func(path string, batch int)) {
+		var first []byte
+		for i, batch := range []int{16, 16, 1, 1000, 1 << 20} {
+			path := join(dir, fmt.Sprintf("%s-%d.parquet", name, i))
+			write(path, batch)
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				first = b
+				continue
+			}
+			if !bytes.Equal(first, b) {
+				t.Fatalf("%s: batches of %d rows gave a different file", name, batch)
+			}
 		}
-		files = append(files, b)
+		if bytes.Contains(first, []byte(name)) || bytes.Contains(first, []byte(".tmp-")) {
+			t.Fatalf("%s: the file name leaked into the file", name)
+		}
 	}
-	if !bytes.Equal(files[0], files[1]) {
-		t.Fatal("the same rows gave different files")
-	}
-	if bytes.Contains(files[0], []byte("one.parquet")) || bytes.Contains(files[0], []byte(".tmp-")) {
-		t.Fatal("the file name leaked into the file")
-	}
+	records, removals := sampleRecords(60, 1500), sampleRemovals(20000)
+	check("corpus", func(path string, batch int) { writeParquet(t, path, opts, records, batch) })
+	check("ledger", func(path string, batch int) { writeParquet(t, path, opts, removals, batch) })
 }
 
 func TestParquetAbort(t *testing.T) {
@@ -408,5 +419,28 @@ func TestParquetOptionalNulls(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestParquetZstdLevel checks that the level applies to the columns tagged "zstd" too.
+func TestParquetZstdLevel(t *testing.T) {
+	dir := t.TempDir()
+	rows := sampleRecords(100, 3000)
+	size := func(level zstd.Level) int64 {
+		path := join(dir, fmt.Sprintf("level-%d.parquet", level))
+		writeParquet(t, path, ParquetOptions{ZstdLevel: level}, rows, 100)
+		got, _ := readParquet[schema.Record](t, path)
+		if !reflect.DeepEqual(got, rows) {
+			t.Fatalf("level %d: rows differ", level)
+		}
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	fastest, best := size(zstd.SpeedFastest), size(zstd.SpeedBestCompression)
+	if best >= fastest {
+		t.Fatalf("SpeedBestCompression gave %d bytes, SpeedFastest %d: the level is not applied", best, fastest)
 	}
 }

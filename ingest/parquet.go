@@ -8,7 +8,9 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -233,6 +235,8 @@ func (pr *parquetReader) metaOf(row parquet.Row) (string, error) {
 	for k, v := range m {
 		if v == nil || pr.mapped(k) {
 			delete(m, k)
+		} else {
+			m[k] = textBytes(v)
 		}
 	}
 	if len(m) == 0 {
@@ -245,6 +249,50 @@ func (pr *parquetReader) metaOf(row parquet.Row) (string, error) {
 		return "", fmt.Errorf("meta columns: %w", err)
 	}
 	return string(bytes.TrimSuffix(pr.json.Bytes(), []byte("\n"))), nil
+}
+
+// textBytes replaces, in a reconstructed value, the byte slices that are valid UTF-8 by
+// strings, so that a string nested in a map or list is JSON text and not base64 (the
+// reconstruction does not always tell a string from bytes). Other byte slices stay
+// bytes: JSON renders them in base64.
+func textBytes(v any) any {
+	switch v := v.(type) {
+	case []byte:
+		if utf8.Valid(v) {
+			return string(v)
+		}
+	case map[string]any:
+		for k, e := range v {
+			v[k] = textBytes(e)
+		}
+	case []any:
+		for i, e := range v {
+			v[i] = textBytes(e)
+		}
+	default:
+		rv := reflect.ValueOf(v)
+		switch rv.Kind() {
+		case reflect.Map:
+			if rv.Type().Key().Kind() != reflect.String {
+				return v
+			}
+			out := make(map[string]any, rv.Len())
+			for it := rv.MapRange(); it.Next(); {
+				out[it.Key().String()] = textBytes(it.Value().Interface())
+			}
+			return out
+		case reflect.Slice:
+			if rv.Type().Elem().Kind() == reflect.Uint8 {
+				return v
+			}
+			out := make([]any, rv.Len())
+			for i := range out {
+				out[i] = textBytes(rv.Index(i).Interface())
+			}
+			return out
+		}
+	}
+	return v
 }
 
 func (pr *parquetReader) rowError(err error) error {

@@ -1,0 +1,562 @@
+package dedup
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"math/bits"
+	"slices"
+	"sync"
+
+	"github.com/cespare/xxhash/v2"
+)
+
+// Document-level near-duplicates
+//
+// Pass 2 removes a document whose kept text is a near-duplicate of an earlier kept
+// document (duplicate_doc). Syndicated copies are often trimmed (a paragraph cut, a line
+// added), so the measure is containment, not Jaccard: the share of the SHORTER
+// document's shingles found in the longer one. A copy 70% the length of its original
+// with nothing of its own has containment 1 but Jaccard 0.7. With sizes |A| ≤ |B|,
+// containment C and Jaccard J relate by
+//
+//	J = C|A| / (|A| + |B| - C|A|)        C = J(|A| + |B|) / ((1 + J)|A|)
+//
+// so a MinHash estimate of J and the two set sizes give C.
+//
+// Shingles are the distinct word k-shingles (k = DocConfig.Shingle, 5 by default) of
+// the Normalize form of the whole text: digits are kept, so templated texts that differ
+// only in their numbers (earnings tables, sports scores) share almost no shingle and are
+// different documents. Each window is hashed with xxhash64 in a namespace of its own
+// (seedDoc), so document shingles never collide with the paragraph shingles of the
+// Fingerprinter. A document of fewer than k words is one shingle, its whole normalized
+// text (namespace seedDocWhole): exact repeats of tiny documents still match, and a
+// tiny document never matches a k-word window of a longer one.
+//
+// # Sketch
+//
+// The signature is a one-permutation MinHash with optimal densification (Shrivastava,
+// ICML 2017): a shingle hash h falls into bin h>>56 of docBins = 256 bins, the bin keeps
+// its smallest value (the low 56 bits), and every empty bin borrows the value of the
+// first non-empty bin in a fixed pseudo-random order of its own. Two sets then agree on
+// a bin with probability J, as with 256 independent permutations, at the cost of one
+// hash per shingle instead of 256.
+//
+// What is stored per kept document is 4 bits a bin (b-bit MinHash, Li and König 2010):
+// the top 4 bits of mix(min ^ salt(bin)), 128 bytes. Unequal minimums agree on 4 bits
+// with probability 1/16, which the estimator removes: Ĵ = (m/256 - 1/16) / (15/16) for m
+// agreeing bins. The salt makes the 4-bit accidents independent from bin to bin even
+// when densification copied one value into many bins. The standard error of Ĵ is
+// about 0.033 at J = 0.5, 0.031 at J = 2/3 and 0.026 at J = 0.8 (0.022 in C for two
+// equal-sized documents at C = 0.8), close to a 256-permutation MinHash of full values.
+//
+// # Candidates: the S-curve
+//
+// Bins 0..23 form docBands = 12 LSH bands of docRows = 2 minimums each (full 56-bit
+// values). Two documents with Jaccard J share a band with probability J², and at least
+// one band, i.e. become a candidate pair, with probability 1 - (1 - J²)^12:
+//
+//	J      0.1    0.2    0.3    0.4    0.5    0.6    0.7    0.8
+//	P      0.114  0.387  0.678  0.877  0.968  0.995  0.9997 1.000
+//
+// Rows of two are what make copies of unequal sizes candidates. At the threshold C = 0.8
+// (or for a trimmed copy with nothing of its own, C = 1), by the shorter document's share
+// a = |A|/|B| of the longer:
+//
+//	a      C = 0.8         C = 0.9         C = 1.0
+//	1.0    J 0.67 P 0.999  J 0.82 P 1.000  J 1.00 P 1.000
+//	0.8    J 0.55 P 0.987  J 0.67 P 0.999  J 0.80 P 1.000
+//	0.7    J 0.49 P 0.964  J 0.59 P 0.994  J 0.70 P 1.000
+//	0.6    J 0.43 P 0.912  J 0.51 P 0.973  J 0.60 P 0.995
+//	0.5    J 0.36 P 0.818  J 0.43 P 0.912  J 0.50 P 0.968
+//	0.4    J 0.30 P 0.668  J 0.35 P 0.784  J 0.40 P 0.877
+//
+// False negatives: copies much shorter than their original (a < 0.5) are increasingly
+// missed; below a ≈ 0.3 LSH on Jaccard cannot find them at all (J ≤ a). Pairs near the
+// threshold are decided by the estimate, so a pair at true C = 0.8 goes either way and
+// one at C = 0.85 (equal sizes) merges about 98% of the time.
+//
+// False positives: a band hit is only a candidate; every candidate is verified against
+// the stored signature of the earlier document, so loose bands cost verification time,
+// not precision. At most 12 candidates are verified per document (one per band, see
+// below), so time stays bounded even for documents that share a site's boilerplate
+// with thousands of others. Precision is set by the estimate: two equal-sized documents
+// at true C = 0.7 merge with probability about 0.3%. The estimate of C amplifies the
+// error of Ĵ by about (1 + a)/a, so pairs of very unequal sizes near the threshold are
+// fuzzier (at a = 0.5, a pair at true C = 0.7 merges about 9% of the time), but such
+// pairs rarely become candidates.
+//
+// # Decisions and order
+//
+// DocIndex.Add is called in input order. A document is a duplicate of the earliest kept
+// document among its verified candidates; duplicates are not indexed, so a document is
+// only ever compared with kept ones. This is greedy leader clustering, not a transitive
+// closure: with A kept, B a duplicate of A and C a near copy of B but not of A, C is
+// kept (it is compared with A only). Results depend on the input order only, never on
+// the number of workers (sketches are pure functions of the text) or on map order (the
+// index holds no Go map; candidates are sorted).
+//
+// # Memory
+//
+// Per kept document: a 136-byte record (ordinal, shingle count, 128-byte signature) in
+// chunks of 4096 records (no copying on growth), plus 12 band entries of 8 bytes (32-bit
+// fingerprint of the band key, 32-bit record number) in open-addressing tables filled to
+// between 7/12 and 7/8. The tables are split 256 ways by the band key's top byte (so
+// fingerprint plus table number resolve 40 bits of key) and their initial sizes are
+// staggered, so they grow at different times and the whole index stays near 11.3 bytes
+// a band entry: about 136 + 12·11.3 ≈ 272 bytes per kept document (between 246 and 301
+// in the worst alignment), 0 per duplicate. A band key of a kept document is inserted
+// only if no earlier kept document holds it (the bucket keeps the first), which is what
+// bounds both memory and the candidates per document. The index holds at most 2^32 - 1
+// documents; later ones are never indexed (they are kept, and are not found as
+// originals).
+
+const (
+	docBins     = 256         // one-permutation MinHash bins
+	docBands    = 12          // LSH bands
+	docRows     = 2           // minimums a band
+	docSigBytes = docBins / 2 // 4 bits a bin
+	docValBits  = 56          // low bits of a shingle hash kept as its value in a bin
+	docEmpty    = ^uint64(0)  // an empty bin (larger than any value)
+)
+
+// Hash namespaces of document shingles, band keys, signature salts and the
+// densification order, distinct from seedWord and seedChar.
+const (
+	seedDoc      = 0x5be0_cd19_137e_2179
+	seedDocWhole = 0x1f83_d9ab_fb41_bd6b
+	seedDocBand  = 0x9b05_688c_2b3e_6c1f
+	seedDocNib   = 0xa54f_f53a_5f1d_36f1
+	seedDocPerm  = 0x510e_527f_ade6_82d1
+)
+
+// DocConfig sets document-level near-duplicate detection.
+type DocConfig struct {
+	// Shingle is k, the number of words in a document shingle (default 5).
+	Shingle int
+	// Threshold is the estimated containment (share of the shorter document's shingles
+	// found in the longer one) at or above which a document is a near-duplicate of an
+	// earlier one (default 0.8, the --doc-near flag).
+	Threshold float64
+}
+
+// DefaultDocConfig returns the defaults of DESIGN.md.
+func DefaultDocConfig() DocConfig { return DocConfig{Shingle: 5, Threshold: 0.8} }
+
+// Validate reports a setting out of range.
+func (c DocConfig) Validate() error {
+	switch {
+	case c.Shingle < 1:
+		return fmt.Errorf("doc shingle must be at least 1, not %d", c.Shingle)
+	case !(c.Threshold > 0 && c.Threshold <= 1):
+		return fmt.Errorf("doc-near must be in (0, 1], not %g", c.Threshold)
+	}
+	return nil
+}
+
+// withDefaults replaces zero (or negative) fields by their defaults.
+func (c DocConfig) withDefaults() DocConfig {
+	def := DefaultDocConfig()
+	if c.Shingle <= 0 {
+		c.Shingle = def.Shingle
+	}
+	if c.Threshold <= 0 {
+		c.Threshold = def.Threshold
+	}
+	return c
+}
+
+// Sketch returns the sketch of a document's kept text. It allocates scratch buffers on
+// every call; workers should each use a DocSketcher.
+func (c DocConfig) Sketch(text string) DocSketch { return NewDocSketcher(c).Sketch(text) }
+
+// DocSketch is what a worker computes from a document's kept text: the 4-bit MinHash
+// signature, the LSH band keys and the number of distinct shingles. It is a value (232
+// bytes) that can be sent between goroutines; the zero DocSketch is the sketch of a
+// document without shingles.
+type DocSketch struct {
+	sig   [docSigBytes]byte
+	bands [docBands]uint64
+	n     uint32 // distinct shingles, saturating
+}
+
+// Shingles returns the number of distinct shingles of the document (0 for a document
+// with no words or symbols at all).
+func (sk DocSketch) Shingles() int { return int(sk.n) }
+
+// Jaccard estimates the Jaccard similarity of the shingle sets of two documents.
+func (sk DocSketch) Jaccard(o DocSketch) float64 {
+	if sk.n == 0 || o.n == 0 {
+		return 0
+	}
+	return estJaccard(sigMatches(&sk.sig, &o.sig))
+}
+
+// Containment estimates the share of the smaller document's shingles that the other
+// holds, the measure DocConfig.Threshold applies to.
+func (sk DocSketch) Containment(o DocSketch) float64 {
+	if sk.n == 0 || o.n == 0 {
+		return 0
+	}
+	return estContainment(estJaccard(sigMatches(&sk.sig, &o.sig)), sk.n, o.n)
+}
+
+// sigMatches returns the number of bins whose 4-bit values agree.
+func sigMatches(a, b *[docSigBytes]byte) int {
+	diff := 0
+	for i := 0; i < docSigBytes; i += 8 {
+		x := binary.LittleEndian.Uint64(a[i:]) ^ binary.LittleEndian.Uint64(b[i:])
+		x |= x >> 1
+		x |= x >> 2 // bit 0 of each nibble: any bit of the nibble set
+		diff += bits.OnesCount64(x & 0x1111_1111_1111_1111)
+	}
+	return docBins - diff
+}
+
+// estJaccard is the b-bit MinHash estimator for 4 bits: unequal values agree by
+// accident with probability 1/16.
+func estJaccard(matches int) float64 {
+	p := float64(matches) / docBins
+	return max(0, min(1, (p-1.0/16)/(1-1.0/16)))
+}
+
+// estContainment converts a Jaccard estimate into the containment of the smaller set.
+func estContainment(j float64, na, nb uint32) float64 {
+	a, b := float64(min(na, nb)), float64(max(na, nb))
+	return min(1, j*(a+b)/((1+j)*a))
+}
+
+// DocSketcher computes document sketches. It keeps scratch buffers, so it is not safe
+// for concurrent use: give each worker its own.
+type DocSketcher struct {
+	k   int
+	n   normalizer
+	hs  []uint64 // shingle hashes, repeats included
+	set []uint64 // scratch hash set counting distinct shingles
+}
+
+// NewDocSketcher returns a DocSketcher for c; zero fields take their defaults.
+func NewDocSketcher(c DocConfig) *DocSketcher {
+	return &DocSketcher{k: c.withDefaults().Shingle}
+}
+
+// shingles appends the shingle hashes of text to dst, repeats included.
+func (s *DocSketcher) shingles(dst []uint64, text string) []uint64 {
+	n := &s.n
+	n.run(text)
+	k := s.k
+	if len(n.tokens) >= k {
+		for i := 0; i+k <= len(n.tokens); i++ {
+			w := n.exact[n.tokens[i].start:n.tokens[i+k-1].end]
+			dst = append(dst, mix(xxhash.Sum64(w)^seedDoc))
+		}
+	} else if len(n.exact) > 0 {
+		dst = append(dst, mix(xxhash.Sum64(n.exact)^seedDocWhole))
+	}
+	return dst
+}
+
+// Sketch returns the sketch of text, a document's kept text.
+func (s *DocSketcher) Sketch(text string) DocSketch {
+	var sk DocSketch
+	s.hs = s.shingles(s.hs[:0], text)
+	if len(s.hs) == 0 {
+		return sk
+	}
+	var mins [docBins]uint64
+	for i := range mins {
+		mins[i] = docEmpty
+	}
+	sk.n = uint32(min(s.fill(&mins), math.MaxUint32))
+	densify(&mins)
+	for t := range sk.bands {
+		key := mix(seedDocBand + uint64(t)*0x9e37_79b9_7f4a_7c15)
+		for _, v := range mins[t*docRows : (t+1)*docRows] {
+			key = mix(key ^ v)
+		}
+		sk.bands[t] = key
+	}
+	for i := 0; i < docBins; i += 2 {
+		lo := mix(mins[i]^nibSalt(i)) >> 60
+		hi := mix(mins[i+1]^nibSalt(i+1)) >> 60
+		sk.sig[i/2] = byte(lo | hi<<4)
+	}
+	return sk
+}
+
+func nibSalt(i int) uint64 { return seedDocNib + uint64(i)*0x9e37_79b9_7f4a_7c15 }
+
+// fill puts the shingle hashes s.hs into their bins and returns how many are distinct.
+func (s *DocSketcher) fill(mins *[docBins]uint64) int {
+	size, shift := 16, 60
+	for size < 2*len(s.hs) {
+		size <<= 1
+		shift--
+	}
+	if cap(s.set) < size {
+		s.set = make([]uint64, size)
+	}
+	set := s.set[:size]
+	clear(set)
+	mask := size - 1
+	n := 0
+	for _, h := range s.hs {
+		if v := h & (1<<docValBits - 1); v < mins[h>>docValBits] {
+			mins[h>>docValBits] = v
+		}
+		k := h | 1 // 0 marks a free slot
+		for i := int((k * 0x9e37_79b9_7f4a_7c15) >> shift); ; i = (i + 1) & mask {
+			if set[i] == 0 {
+				set[i] = k
+				n++
+				break
+			}
+			if set[i] == k {
+				break
+			}
+		}
+	}
+	return n
+}
+
+// densifyOrder holds, for every bin i, the order in which an empty bin i looks for a
+// non-empty bin to borrow from (perm[i]) and its inverse (rank[i]). Both are fixed
+// for all documents, which is what makes borrowing consistent between two sketches.
+var densifyOrder = sync.OnceValue(func() *[2][docBins][docBins]uint8 {
+	var t [2][docBins][docBins]uint8
+	var pri [docBins]uint64
+	for i := range docBins {
+		perm := &t[0][i]
+		for j := range docBins {
+			pri[j] = mix(seedDocPerm ^ uint64(i)<<8 ^ uint64(j))
+			perm[j] = uint8(j)
+		}
+		slices.SortFunc(perm[:], func(a, b uint8) int {
+			if pri[a] < pri[b] {
+				return -1
+			}
+			if pri[a] > pri[b] {
+				return 1
+			}
+			return int(a) - int(b)
+		})
+		for r, j := range perm {
+			t[1][i][j] = uint8(r)
+		}
+	}
+	return &t
+})
+
+// densify fills every empty bin with the value of the first non-empty bin in its
+// borrowing order. Few non-empty bins: the one of lowest rank among them; many: walk
+// the order. Both give the same bin.
+func densify(mins *[docBins]uint64) {
+	var full [docBins / 64]uint64
+	var idx [docBins]uint8
+	m := 0
+	for i, v := range mins {
+		if v != docEmpty {
+			full[i>>6] |= 1 << (i & 63)
+			idx[m] = uint8(i)
+			m++
+		}
+	}
+	if m == 0 || m == docBins {
+		return
+	}
+	t := densifyOrder()
+	for i := range mins {
+		if full[i>>6]&(1<<(i&63)) != 0 {
+			continue
+		}
+		var j uint8
+		if m <= 16 {
+			best := docBins
+			for _, c := range idx[:m] {
+				if r := int(t[1][i][c]); r < best {
+					best, j = r, c
+				}
+			}
+		} else {
+			for _, c := range &t[0][i] {
+				if full[c>>6]&(1<<(c&63)) != 0 {
+					j = c
+					break
+				}
+			}
+		}
+		mins[i] = mins[j]
+	}
+}
+
+// DocStats counts what a DocIndex decided.
+type DocStats struct {
+	Docs       int64 // documents added
+	Kept       int64 // documents kept (not near-duplicates)
+	Dups       int64 // near-duplicates of an earlier kept document
+	Empty      int64 // documents without shingles: kept, never indexed
+	Candidates int64 // candidate pairs verified against a stored signature
+	Rejected   int64 // candidates the verification turned down
+	Bytes      int64 // memory held by the index
+}
+
+// DocIndex finds document-level near-duplicates among documents added in input order.
+// It is not safe for concurrent use: sketches are computed in parallel, and added by
+// one goroutine in input order.
+type DocIndex struct {
+	threshold float64
+	docs      int64
+	recs      [][]docRec // chunks of docChunk records, one record per kept document
+	nrecs     int
+	tabs      [docTables]bandTable
+	stats     DocStats
+}
+
+// docRec is what the index keeps of a kept document.
+type docRec struct {
+	ord uint32 // input ordinal
+	n   uint32 // distinct shingles
+	sig [docSigBytes]byte
+}
+
+const (
+	docChunk  = 4096 // records a chunk
+	docTables = 256  // band tables, chosen by the band key's top byte
+)
+
+// NewDocIndex returns an empty DocIndex for c; zero fields take their defaults.
+func NewDocIndex(c DocConfig) *DocIndex {
+	x := &DocIndex{threshold: c.withDefaults().Threshold}
+	for i := range x.tabs {
+		// staggered initial sizes (64 to 95 slots) spread the growth of the tables
+		x.tabs[i].slots = make([]uint64, int(64*math.Pow(1.5, float64(i)/docTables)))
+	}
+	return x
+}
+
+// Add adds the next document, ordinal Stats().Docs (0, 1, 2, … in input order). If the
+// document is a near-duplicate of an earlier kept document (estimated containment at
+// least the threshold, verified on the stored signature), Add returns the ordinal of
+// the earliest such document and true, and the document is not indexed. Otherwise the
+// document is kept and indexed, and Add returns -1 and false. A sketch without
+// shingles is never a duplicate and is not indexed.
+func (x *DocIndex) Add(sk DocSketch) (dupOf int, ok bool) {
+	ord := x.docs
+	x.docs++
+	if sk.n == 0 {
+		x.stats.Empty++
+		return -1, false
+	}
+	var cands [docBands]uint32
+	nc := 0
+	for _, key := range sk.bands {
+		if r, found := x.tabs[key>>56].find(bandFP(key)); found && !slices.Contains(cands[:nc], r) {
+			cands[nc] = r
+			nc++
+		}
+	}
+	slices.Sort(cands[:nc]) // record numbers grow with input order: earliest first
+	for _, r := range cands[:nc] {
+		rec := &x.recs[r/docChunk][r%docChunk]
+		x.stats.Candidates++
+		j := estJaccard(sigMatches(&sk.sig, &rec.sig))
+		if estContainment(j, sk.n, rec.n) >= x.threshold {
+			x.stats.Dups++
+			return int(rec.ord), true
+		}
+		x.stats.Rejected++
+	}
+	x.stats.Kept++
+	if ord >= math.MaxUint32 || x.nrecs >= math.MaxUint32 {
+		return -1, false
+	}
+	r := uint32(x.nrecs)
+	if x.nrecs%docChunk == 0 {
+		x.recs = append(x.recs, make([]docRec, 0, docChunk))
+	}
+	c := &x.recs[len(x.recs)-1]
+	*c = append(*c, docRec{ord: uint32(ord), n: sk.n, sig: sk.sig})
+	x.nrecs++
+	for _, key := range sk.bands {
+		x.tabs[key>>56].insert(bandFP(key), r)
+	}
+	return -1, false
+}
+
+// Len returns the number of documents indexed as kept.
+func (x *DocIndex) Len() int { return x.nrecs }
+
+// Stats returns the counts so far and the memory held.
+func (x *DocIndex) Stats() DocStats {
+	s := x.stats
+	s.Docs = x.docs
+	s.Bytes = int64(len(x.recs)) * (docChunk*int64(recSize) + 24)
+	for i := range x.tabs {
+		s.Bytes += 8 * int64(len(x.tabs[i].slots))
+	}
+	return s
+}
+
+const recSize = 8 + docSigBytes
+
+// bandFP is the part of a band key a table stores: its low 32 bits, never 0.
+func bandFP(key uint64) uint32 { return max(uint32(key), 1) }
+
+// bandTable maps band key fingerprints to the record number of the first kept document
+// holding the band: open addressing, linear probing, no deletion. A slot is fp<<32 |
+// record, 0 when free; a key's home slot is derived from its fingerprint, so the table
+// can grow without the full keys.
+type bandTable struct {
+	slots []uint64
+	n     int
+}
+
+func (t *bandTable) home(fp uint32) int {
+	return int((uint64(fp) * uint64(len(t.slots))) >> 32)
+}
+
+// find returns the record holding fp.
+func (t *bandTable) find(fp uint32) (uint32, bool) {
+	for i := t.home(fp); ; {
+		s := t.slots[i]
+		if s == 0 {
+			return 0, false
+		}
+		if uint32(s>>32) == fp {
+			return uint32(s), true
+		}
+		if i++; i == len(t.slots) {
+			i = 0
+		}
+	}
+}
+
+// insert maps fp to rec unless fp is already present (the first document keeps it).
+func (t *bandTable) insert(fp, rec uint32) {
+	if 8*(t.n+1) > 7*len(t.slots) {
+		old := t.slots
+		t.slots = make([]uint64, len(old)*3/2)
+		for _, s := range old {
+			if s != 0 {
+				t.place(s)
+			}
+		}
+	}
+	if _, found := t.find(fp); !found {
+		t.place(uint64(fp)<<32 | uint64(rec))
+		t.n++
+	}
+}
+
+// place puts slot value s in the first free slot from its home.
+func (t *bandTable) place(s uint64) {
+	for i := t.home(uint32(s >> 32)); ; {
+		if t.slots[i] == 0 {
+			t.slots[i] = s
+			return
+		}
+		if i++; i == len(t.slots) {
+			i = 0
+		}
+	}
+}
