@@ -100,7 +100,7 @@ func TestShape(t *testing.T) {
 // fingerprint returns the fingerprint of text under the default config.
 func fingerprint(text string) *Doc {
 	var d Doc
-	NewFingerprinter(DefaultConfig()).Doc(text, &d)
+	NewFingerprinter(DefaultConfig()).Doc("", text, &d)
 	return &d
 }
 
@@ -149,14 +149,14 @@ func judge(t *testing.T, rules Rules, docs []struct{ source, text string }) [][]
 	ix := NewIndex()
 	for _, d := range docs {
 		var f Doc
-		fp.Doc(d.text, &f)
+		fp.Doc("", d.text, &f)
 		ix.Add(d.source, &f)
 	}
 	j := NewJudge(rules, ix)
 	var out [][]string
 	for _, d := range docs {
 		var f Doc
-		fp.Doc(d.text, &f)
+		fp.Doc("", d.text, &f)
 		var reasons []string
 		for _, dec := range j.Judge(nil, d.source, &f) {
 			reasons = append(reasons, dec.Reason)
@@ -259,4 +259,29 @@ func FuzzNormalize(f *testing.F) {
 			t.Fatalf("Shape not idempotent on %q", s)
 		}
 	})
+}
+
+func TestTemplate(t *testing.T) {
+	titles := []string{"Ferry service resumes after storm", "Library extends opening hours",
+		"Local bakery wins national prize", "River levels fall as rain eases"}
+	fp := NewFingerprinter(DefaultConfig())
+	ix := NewIndex()
+	docs := make([]Doc, len(titles))
+	texts := make([]string, len(titles))
+	for i, title := range titles {
+		texts[i] = bodies[i] + "\n\nRead more: " + titles[(i+1)%len(titles)] +
+			"\n\nHe said the council would meet again " + [...]string{"next week", "on Monday", "in spring", "soon"}[i] + "."
+		fp.Doc(title, texts[i], &docs[i])
+		ix.Add("site", &docs[i])
+	}
+	j := NewJudge(DefaultRules(), ix)
+	for i := range docs {
+		decs := j.Judge(nil, "site", &docs[i])
+		if decs[1].Reason != "template" {
+			t.Errorf("doc %d: %q is %q, want template", i, texts[i][docs[i].Paras[1].Start:docs[i].Paras[1].End], decs[1].Reason)
+		}
+		if decs[0].Reason != "" || decs[2].Reason != "" {
+			t.Errorf("doc %d: content removed: %+v", i, decs)
+		}
+	}
 }

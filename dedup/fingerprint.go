@@ -54,6 +54,10 @@ type Para struct {
 	Short bool
 	// Numbers is how many numbers the paragraph holds (a table row holds several).
 	Numbers int32
+	// Prefix[i] and Rest[i] split a short paragraph after its first i+1 words: the
+	// namespaced hash of the prefix and the exact key of the remainder (comparable with
+	// TitleKey). Zero where the paragraph is too short or too long (see TemplateWords).
+	Prefix, Rest [TemplatePrefix]uint64
 	// Bands are the LSH band keys of the paragraph's MinHash (all zero when it has no
 	// shingles). Paragraphs that share a band key are near-duplicates with high
 	// probability.
@@ -65,9 +69,26 @@ type Para struct {
 type Doc struct {
 	Paras    []Para
 	Shingles []uint64
+	// TitleKey is the exact key of the document's title (Fingerprinter.Title), 0 if none.
+	TitleKey uint64
 
 	ukeys, ushingles []uint64 // per-document unique keys and shingles (Uniq)
 	uchars           []uint64
+}
+
+// uniqPrefixes returns the distinct paragraph-start prefixes of the document, sorted.
+func (d *Doc) uniqPrefixes() []uint64 {
+	d.uchars = d.uchars[:0]
+	for _, p := range d.Paras {
+		for _, h := range p.Prefix {
+			if h != 0 {
+				d.uchars = append(d.uchars, h)
+			}
+		}
+	}
+	slices.Sort(d.uchars)
+	d.uchars = slices.Compact(d.uchars)
+	return d.uchars
 }
 
 // uniqChars returns the distinct character shingles of the short paragraphs, sorted.
@@ -147,8 +168,16 @@ func NewFingerprinter(cfg Config) *Fingerprinter {
 // Hash namespaces: a word shingle, a character shingle and a paragraph key never
 // collide by construction, even when their texts are equal.
 const (
-	seedWord = 0x77c3_1a5e_0b2d_9f41
-	seedChar = 0x3c6e_f372_fe94_f82b
+	seedWord   = 0x77c3_1a5e_0b2d_9f41
+	seedChar   = 0x3c6e_f372_fe94_f82b
+	seedPrefix = 0x1f83_d9ab_fb41_bd6b
+)
+
+// Template boilerplate ("Read more: ‹headline›"): paragraphs of at most TemplateWords
+// words are split after each of their first TemplatePrefix words.
+const (
+	TemplatePrefix = 4
+	TemplateWords  = 30
 )
 
 // mix is the splitmix64 finalizer: it spreads a namespaced hash over all 64 bits.
@@ -161,8 +190,19 @@ func mix(h uint64) uint64 {
 	return h
 }
 
-// Doc fills d with the fingerprint of text.
-func (f *Fingerprinter) Doc(text string, d *Doc) {
+// Title returns the exact key of a title: the key a paragraph holding the same words
+// would have; 0 for an empty title.
+func (f *Fingerprinter) Title(title string) uint64 {
+	f.n.run(title)
+	if len(f.n.exact) == 0 {
+		return 0
+	}
+	return xxhash.Sum64(f.n.exact)
+}
+
+// Doc fills d with the fingerprint of the document text with the given title.
+func (f *Fingerprinter) Doc(title, text string, d *Doc) {
+	d.TitleKey = f.Title(title)
 	d.Paras = d.Paras[:0]
 	d.Shingles = d.Shingles[:0]
 	f.spans = Segment(f.spans[:0], text, f.cfg.Split)
@@ -189,6 +229,12 @@ func (f *Fingerprinter) para(text string, s Span, d *Doc) Para {
 	} else if len(n.shape) > 0 {
 		p.Short = true
 		d.Shingles = charShingles(d.Shingles, n.exact, f.cfg.CharShingle)
+	}
+	if w := len(n.tokens); w >= 2 && w <= TemplateWords {
+		for i := 0; i < TemplatePrefix && i+1 < w; i++ {
+			p.Prefix[i] = mix(xxhash.Sum64(n.exact[:n.tokens[i].end]) ^ seedPrefix)
+			p.Rest[i] = xxhash.Sum64(n.exact[n.tokens[i+1].start:])
+		}
 	}
 	p.Hi = int32(len(d.Shingles))
 	if p.Hi > p.Lo {

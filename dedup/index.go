@@ -28,6 +28,8 @@ type Index struct {
 	keys    map[uint64]entry  // key -> documents, first document
 	bands   map[uint64]entry  // band key -> documents, first document
 	chars   map[uint64]uint32 // character shingle of a short paragraph -> documents
+	prefix  map[uint64]uint32 // paragraph-start prefix -> documents
+	titles  map[uint64]uint32 // title key -> documents
 	srcKeys map[uint64]uint32 // srcKey(source, key) -> documents of that source
 	srcDocs map[uint64]uint32 // source hash -> documents
 	sources map[uint64]uint32 // source hash -> source ordinal
@@ -45,6 +47,8 @@ func NewIndex() *Index {
 		keys:    map[uint64]entry{},
 		bands:   map[uint64]entry{},
 		chars:   map[uint64]uint32{},
+		prefix:  map[uint64]uint32{},
+		titles:  map[uint64]uint32{},
 		srcKeys: map[uint64]uint32{},
 		srcDocs: map[uint64]uint32{},
 		sources: map[uint64]uint32{},
@@ -102,6 +106,12 @@ func (ix *Index) Add(source string, d *Doc) bool {
 	}
 	for _, h := range d.uniqChars() {
 		inc(ix.chars, h)
+	}
+	for _, h := range d.uniqPrefixes() {
+		inc(ix.prefix, h)
+	}
+	if d.TitleKey != 0 {
+		inc(ix.titles, d.TitleKey)
 	}
 	return echoed != 0
 }
@@ -198,6 +208,13 @@ func (ix *Index) BandDocs(b uint64) int { return int(ix.bands[b].docs) }
 // CharDocs returns the number of documents whose short paragraphs hold character
 // shingle h.
 func (ix *Index) CharDocs(h uint64) int { return int(ix.chars[h]) }
+
+// PrefixDocs returns the number of documents with a short paragraph starting with
+// prefix h (Para.Prefix).
+func (ix *Index) PrefixDocs(h uint64) int { return int(ix.prefix[h]) }
+
+// TitleDocs returns the number of documents whose title has key k.
+func (ix *Index) TitleDocs(k uint64) int { return int(ix.titles[k]) }
 
 // DistinctKeys returns the number of distinct paragraph keys counted.
 func (ix *Index) DistinctKeys() int { return len(ix.keys) }

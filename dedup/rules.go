@@ -91,6 +91,11 @@ func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
 		case len(sh) > 0 && j.bandDocs(&p) >= r.MinDocs:
 			dec.Reason = schema.ReasonNearBoilerplate
 			dec.DocCount = int32(j.bandDocs(&p))
+		default:
+			if n := j.template(d, &p); n > 0 {
+				dec.Reason = schema.ReasonTemplate
+				dec.DocCount = int32(n)
+			}
 		}
 		dst = append(dst, dec)
 		j.keys[p.Key] = struct{}{}
@@ -99,6 +104,29 @@ func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
 		}
 	}
 	return dst
+}
+
+// template returns the number of documents sharing the paragraph's prefix when the
+// paragraph is a recurring prefix followed by the title of another document ("Read
+// more: ‹headline›"), else 0.
+func (j *Judge) template(d *Doc, p *Para) int {
+	for i, h := range p.Prefix {
+		if h == 0 {
+			break
+		}
+		rest := p.Rest[i]
+		titled := j.ix.TitleDocs(rest)
+		if rest == d.TitleKey {
+			titled--
+		}
+		if titled < 1 {
+			continue
+		}
+		if n := j.ix.PrefixDocs(h); n >= j.rules.MinDocs {
+			return n
+		}
+	}
+	return 0
 }
 
 func (j *Judge) inDoc(h uint64) bool {

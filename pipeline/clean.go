@@ -249,7 +249,7 @@ func (r *run) pass1(ctx context.Context) error {
 		func(w int, b *batch) error {
 			b.fps = make([]dedup.Doc, len(b.docs))
 			for i, d := range b.docs {
-				fps[w].Doc(d.Text, &b.fps[i])
+				fps[w].Doc(d.Title, d.Text, &b.fps[i])
 				b.fps[i].Uniq()
 			}
 			return nil
@@ -281,7 +281,7 @@ func (r *run) pass2(ctx context.Context) error {
 			b.out = make([]result, len(b.docs))
 			var sb strings.Builder
 			for i, d := range b.docs {
-				fps[w].Doc(d.Text, &fp)
+				fps[w].Doc(d.Title, d.Text, &fp)
 				res := &b.out[i]
 				res.decs = judges[w].Judge(nil, d.Source, &fp)
 				sb.Reset()
