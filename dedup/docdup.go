@@ -193,7 +193,8 @@ func (sk DocSketch) Jaccard(o DocSketch) float64 {
 }
 
 // Containment estimates the share of the smaller document's shingles that the other
-// holds, the measure DocConfig.Threshold applies to.
+// holds, the measure DocConfig.Threshold applies to. It is 0 when the Jaccard estimate
+// is under 0.1, too close to the noise floor of the signature to be converted.
 func (sk DocSketch) Containment(o DocSketch) float64 {
 	if sk.n == 0 || o.n == 0 {
 		return 0
@@ -220,8 +221,20 @@ func estJaccard(matches int) float64 {
 	return max(0, min(1, (p-1.0/16)/(1-1.0/16)))
 }
 
-// estContainment converts a Jaccard estimate into the containment of the smaller set.
+// docMinJaccard is the smallest Jaccard estimate taken for a resemblance. Unrelated
+// documents agree on 1/16 of the 4-bit bins by chance, so Ĵ has a noise floor of
+// about ±0.016 at J = 0, and the conversion to containment multiplies it by about
+// |B|/|A|: without a floor, a 5-word document would look contained in any long one.
+// 0.1 is six standard deviations above that floor; the pairs it gives up (a copy under
+// a tenth of its original's size) are beyond LSH anyway (P = 0.11 at J = 0.1).
+const docMinJaccard = 0.1
+
+// estContainment converts a Jaccard estimate into the containment of the smaller set;
+// it is 0 when j is under docMinJaccard.
 func estContainment(j float64, na, nb uint32) float64 {
+	if j < docMinJaccard {
+		return 0
+	}
 	a, b := float64(min(na, nb)), float64(max(na, nb))
 	return min(1, j*(a+b)/((1+j)*a))
 }
@@ -410,6 +423,7 @@ type DocIndex struct {
 	nrecs     int
 	tabs      [docTables]bandTable
 	stats     DocStats
+	sink      uint64 // keeps the touching loads of Add
 }
 
 // docRec is what the index keeps of a kept document.
@@ -447,10 +461,24 @@ func (x *DocIndex) Add(sk DocSketch) (dupOf int, ok bool) {
 		x.stats.Empty++
 		return -1, false
 	}
-	var cands [docBands]uint32
-	nc := 0
+	// Touch the home slot of every band first: the loads are independent, so the
+	// memory system serves the cache misses in parallel rather than one by one.
+	var touch uint64
 	for _, key := range sk.bands {
-		if r, found := x.tabs[key>>56].find(bandFP(key)); found && !slices.Contains(cands[:nc], r) {
+		t := &x.tabs[key>>56]
+		touch += t.slots[t.home(bandFP(key))]
+	}
+	x.sink = touch
+	var cands [docBands]uint32
+	var held uint32 // bit t: band t is held by an earlier document
+	nc := 0
+	for t, key := range sk.bands {
+		r, found := x.tabs[key>>56].find(bandFP(key))
+		if !found {
+			continue
+		}
+		held |= 1 << t
+		if !slices.Contains(cands[:nc], r) {
 			cands[nc] = r
 			nc++
 		}
@@ -477,8 +505,10 @@ func (x *DocIndex) Add(sk DocSketch) (dupOf int, ok bool) {
 	c := &x.recs[len(x.recs)-1]
 	*c = append(*c, docRec{ord: uint32(ord), n: sk.n, sig: sk.sig})
 	x.nrecs++
-	for _, key := range sk.bands {
-		x.tabs[key>>56].insert(bandFP(key), r)
+	for t, key := range sk.bands {
+		if held&(1<<t) == 0 { // the first document holding a band keeps it
+			x.tabs[key>>56].insert(bandFP(key), r)
+		}
 	}
 	return -1, false
 }
@@ -531,7 +561,8 @@ func (t *bandTable) find(fp uint32) (uint32, bool) {
 	}
 }
 
-// insert maps fp to rec unless fp is already present (the first document keeps it).
+// insert maps fp, which find did not find, to rec. The table grows by half when it
+// would be more than 7/8 full.
 func (t *bandTable) insert(fp, rec uint32) {
 	if 8*(t.n+1) > 7*len(t.slots) {
 		old := t.slots
@@ -542,10 +573,8 @@ func (t *bandTable) insert(fp, rec uint32) {
 			}
 		}
 	}
-	if _, found := t.find(fp); !found {
-		t.place(uint64(fp)<<32 | uint64(rec))
-		t.n++
-	}
+	t.place(uint64(fp)<<32 | uint64(rec))
+	t.n++
 }
 
 // place puts slot value s in the first free slot from its home.

@@ -114,23 +114,30 @@ func (n *normalizer) run(s string) {
 	}
 }
 
-// scanASCII is the fast path of scan for pure ASCII text.
+// asciiLetter maps an ASCII letter to its lower case and everything else to 0.
+var asciiLetter = func() (t [256]byte) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = byte(c)
+		t[c-'a'+'A'] = byte(c)
+	}
+	return
+}()
+
+// scanASCII is the fast path of scan for pure ASCII text: it copies whole runs of
+// letters at a time.
 func (n *normalizer) scanASCII(s string) {
 	sep := false
 	for i := 0; i < len(s); {
 		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
+		if c >= '0' && c <= '9' {
 			if sep {
 				n.space()
 			}
 			sep = false
 			i = n.number(s, i)
 			continue
-		case c >= 'a' && c <= 'z':
-		case c >= 'A' && c <= 'Z':
-			c += 'a' - 'A'
-		default:
+		}
+		if asciiLetter[c] == 0 {
 			sep = len(n.exact) > 0
 			i++
 			continue
@@ -139,8 +146,18 @@ func (n *normalizer) scanASCII(s string) {
 			n.space()
 			sep = false
 		}
-		n.letter(c)
-		i++
+		n.openToken()
+		j := i
+		for j < len(s) && asciiLetter[s[j]] != 0 {
+			j++
+		}
+		k := len(n.exact)
+		n.exact = append(n.exact, s[i:j]...)
+		for x := k; x < len(n.exact); x++ {
+			n.exact[x] = asciiLetter[n.exact[x]]
+		}
+		n.shape = append(n.shape, n.exact[k:]...)
+		i = j
 	}
 	n.closeToken()
 }

@@ -19,6 +19,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -37,6 +38,16 @@ func main() {
 		cancel(&interrupted{s.(syscall.Signal)})
 		signal.Stop(sig) // a second signal kills the process
 	}()
+	if path := os.Getenv("WINNOW_CPUPROFILE"); path != "" {
+		// a debugging aid for benchmarks: write a CPU profile of the run
+		if f, err := os.Create(path); err == nil {
+			pprof.StartCPUProfile(f)
+			code := run(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr)
+			pprof.StopCPUProfile()
+			f.Close()
+			os.Exit(code)
+		}
+	}
 	os.Exit(run(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr))
 }
 
