@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 )
 
 // jsonlBufferSize is the write buffer of a JSONL writer.
@@ -95,4 +96,14 @@ func (w *JSONLWriter[T]) fail(err error) error {
 		w.err = fmt.Errorf("write %s: %w", w.file.Name(), err)
 	}
 	return w.err
+}
+
+// NewJSONLStream writes JSON Lines to w, typically a command's standard output. Close
+// flushes but does not close w; nothing is atomic about a stream.
+func NewJSONLStream[T any](w io.Writer) *JSONLWriter[T] {
+	file := &AtomicFile{path: Stdout, w: w}
+	buf := bufio.NewWriterSize(file, jsonlBufferSize)
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	return &JSONLWriter[T]{file: file, buf: buf, enc: enc}
 }

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,6 +27,7 @@ type result struct {
 	kept string
 	nKept,
 	nRemoved int
+	sketch dedup.DocSketch
 }
 
 const (
@@ -57,6 +57,9 @@ func Clean(ctx context.Context, opts Options) (*schema.Stats, error) {
 	if err := r.pass2(ctx); err != nil {
 		return nil, err
 	}
+	if err := r.flushSpool(ctx); err != nil {
+		return nil, err
+	}
 	if err := r.commit(); err != nil {
 		return nil, err
 	}
@@ -73,6 +76,12 @@ type run struct {
 	removed export.RowWriter[schema.Removal]
 	rejects export.RowWriter[ingest.Reject]
 	undo    []func()
+
+	// document-level deduplication (nil with NoDocDedup)
+	docs     *dedup.DocIndex
+	ids      []string        // ordinal -> id of the documents given to docs
+	dupCount map[int32]int32 // ordinal of a kept document -> copies dropped
+	spool    *spool
 }
 
 func (r *run) cleanup() {
@@ -81,19 +90,24 @@ func (r *run) cleanup() {
 	}
 }
 
-// spoolStdin copies "-" to a temporary file so that both passes can read it.
+// spoolStdin copies "-" to a temporary file so that both passes can read it; the
+// readers then read that file wherever the inputs say "-".
 func (r *run) spoolStdin(ctx context.Context) error {
-	r.inputs = append([]string(nil), r.opts.Inputs...)
-	for i, in := range r.inputs {
+	r.inputs = r.opts.Inputs
+	for _, in := range r.inputs {
 		if in != "-" {
 			continue
 		}
-		path, cleanup, err := ingest.Spool(ctx, os.Stdin, "")
+		stdin := r.opts.Stdin
+		if stdin == nil {
+			stdin = os.Stdin
+		}
+		path, cleanup, err := ingest.Spool(ctx, stdin, "")
 		if err != nil {
-			return fmt.Errorf("spool stdin: %w", err)
+			return err
 		}
 		r.undo = append(r.undo, cleanup)
-		r.inputs[i] = path
+		r.opts.Ingest.Stdin = path
 	}
 	return nil
 }
@@ -115,6 +129,8 @@ func (r *run) openOutputs() error {
 		var w export.RowWriter[schema.Record]
 		var err error
 		switch {
+		case path == "-" && r.opts.Stdout != nil:
+			w = export.NewJSONLStream[schema.Record](r.opts.Stdout)
 		case path == "-":
 			w, err = export.NewJSONLWriter[schema.Record](path)
 		case strings.HasSuffix(path, "/") || isDir(path):
@@ -266,9 +282,22 @@ func (r *run) pass1(ctx context.Context) error {
 func (r *run) pass2(ctx context.Context) error {
 	fps := make([]*dedup.Fingerprinter, r.opts.Workers)
 	judges := make([]*dedup.Judge, r.opts.Workers)
+	sketchers := make([]*dedup.DocSketcher, r.opts.Workers)
+	dc := dedup.DocConfig{Shingle: r.opts.Dedup.Shingle, Threshold: r.opts.DocNear}
 	for i := range fps {
 		fps[i] = dedup.NewFingerprinter(r.opts.Dedup)
 		judges[i] = dedup.NewJudge(r.opts.Rules, r.ix)
+		sketchers[i] = dedup.NewDocSketcher(dc)
+	}
+	if !r.opts.NoDocDedup {
+		r.docs = dedup.NewDocIndex(dc)
+		r.dupCount = map[int32]int32{}
+		sp, err := newSpool("")
+		if err != nil {
+			return err
+		}
+		r.spool = sp
+		r.undo = append(r.undo, sp.close)
 	}
 	var recs []schema.Record
 	var rems []schema.Removal
@@ -297,6 +326,9 @@ func (r *run) pass2(ctx context.Context) error {
 					res.nKept++
 				}
 				res.kept = sb.String()
+				if r.docs != nil && res.nKept > 0 {
+					res.sketch = sketchers[w].Sketch(res.kept)
+				}
 				// keep the spans for the ledger
 				b.fps = append(b.fps, dedup.Doc{Paras: append([]dedup.Para(nil), fp.Paras...)})
 			}
@@ -322,9 +354,26 @@ func (r *run) pass2(ctx context.Context) error {
 					r.stats.DocsRemoved[schema.ReasonEmpty]++
 					continue
 				}
-				recs = append(recs, schema.Record{ID: d.ID, Source: d.Source, URL: d.URL, Title: d.Title,
+				rec := schema.Record{ID: d.ID, Source: d.Source, URL: d.URL, Title: d.Title,
 					Text: res.kept, NParagraphs: int32(res.nKept), NRemoved: int32(res.nRemoved),
-					DocHash: int64(xxhash.Sum64String(res.kept)), Meta: d.Meta})
+					DocHash: int64(xxhash.Sum64String(res.kept)), Meta: d.Meta}
+				if r.docs != nil {
+					ord := int32(len(r.ids))
+					r.ids = append(r.ids, d.ID)
+					if dup, ok := r.docs.Add(res.sketch); ok {
+						rems = append(rems, schema.Removal{DocID: d.ID, Source: d.Source, Index: -1,
+							Reason: schema.ReasonDuplicateDoc, Text: res.kept, Key: rec.DocHash,
+							DupOf: r.ids[dup]})
+						r.dupCount[int32(dup)]++
+						r.stats.DocsRemoved[schema.ReasonDuplicateDoc]++
+						continue
+					}
+					if err := r.spool.put(ord, &rec); err != nil {
+						return err
+					}
+				} else {
+					recs = append(recs, rec)
+				}
 				r.stats.DocumentsOut++
 				r.stats.BytesOut += int64(len(res.kept))
 				ss := r.stats.Source(d.Source)
@@ -341,6 +390,27 @@ func (r *run) pass2(ctx context.Context) error {
 			}
 			return nil
 		})
+}
+
+// flushSpool writes the spooled rows to the corpus writers with their dup_count.
+func (r *run) flushSpool(ctx context.Context) error {
+	if r.spool == nil {
+		return nil
+	}
+	return r.spool.replay(batchDocs, func(ords []int32, rows []schema.Record) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for i := range rows {
+			rows[i].DupCount = r.dupCount[ords[i]]
+		}
+		for _, w := range r.corpus {
+			if err := w.Write(rows); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // account adds one judged document to the stats.

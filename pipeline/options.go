@@ -48,8 +48,10 @@ type Options struct {
 	// Version and Flags are written into the Parquet metadata.
 	Version string
 	Flags   string
-	// Log receives progress and warnings; nil discards them.
-	Log io.Writer
+	// Stdin is read for the input "-" (default os.Stdin); Stdout receives the corpus
+	// for the output "-" (default os.Stdout).
+	Stdin  io.Reader
+	Stdout io.Writer
 }
 
 // Defaults returns the options of DESIGN.md.

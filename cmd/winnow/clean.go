@@ -129,6 +129,8 @@ func cleanOptions(c *cli.Context) (pipeline.Options, error) {
 	if o.Memory, err = pipeline.ParseSize(c.String("memory")); err != nil {
 		return o, err
 	}
+	o.Stdin = c.App.Reader
+	o.Stdout = c.App.Writer
 	o.Version = version
 	o.Flags = flagString(c)
 	return o, nil

@@ -189,3 +189,16 @@ func TestFlagsFromEnv(t *testing.T) {
 		t.Errorf("WINNOW_NEAR=7 not applied: exit %d, %s", code, stderr)
 	}
 }
+
+func TestStdinToStdout(t *testing.T) {
+	in := "{\"id\":\"a\",\"source\":\"s\",\"text\":\"First paragraph of a.\\n\\nSecond one.\"}\n{\"id\":\"b\",\"source\":\"s\",\"text\":\"Only paragraph of b here.\"}\n"
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"winnow", "clean", "-", "-o", "-", "--no-doc-dedup"}, strings.NewReader(in), &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"id":"a"`) || !strings.Contains(lines[1], `"id":"b"`) {
+		t.Errorf("stdout = %q, want the two documents as JSONL", out.String())
+	}
+}

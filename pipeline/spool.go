@@ -1,0 +1,112 @@
+package pipeline
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/winnowdata/winnow/schema"
+)
+
+// spool holds the kept corpus rows of pass 2 in a temporary file until document-level
+// deduplication has seen every document: only then is each kept row's dup_count known.
+// Rows are written and read back in order, in a plain length-prefixed binary form.
+type spool struct {
+	f   *os.File
+	w   *bufio.Writer
+	buf []byte
+	n   int
+}
+
+func newSpool(dir string) (*spool, error) {
+	f, err := os.CreateTemp(dir, "winnow-spool-*")
+	if err != nil {
+		return nil, fmt.Errorf("create spool file: %w", err)
+	}
+	return &spool{f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
+}
+
+// put appends one row and the ordinal of its document among the deduplicated ones.
+func (s *spool) put(ord int32, r *schema.Record) error {
+	b := s.buf[:0]
+	b = binary.AppendVarint(b, int64(ord))
+	for _, str := range []string{r.ID, r.Source, r.URL, r.Title, r.Text, r.Meta} {
+		b = binary.AppendUvarint(b, uint64(len(str)))
+		b = append(b, str...)
+	}
+	b = binary.AppendVarint(b, int64(r.NParagraphs))
+	b = binary.AppendVarint(b, int64(r.NRemoved))
+	b = binary.AppendVarint(b, r.DocHash)
+	s.buf = b
+	s.n++
+	if _, err := s.w.Write(b); err != nil {
+		return fmt.Errorf("write spool file: %w", err)
+	}
+	return nil
+}
+
+// replay reads the rows back in order and hands them to fn in batches.
+func (s *spool) replay(batch int, fn func(ords []int32, rows []schema.Record) error) error {
+	if err := s.w.Flush(); err != nil {
+		return fmt.Errorf("write spool file: %w", err)
+	}
+	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	rd := bufio.NewReaderSize(s.f, 1<<20)
+	var rows []schema.Record
+	var ords []int32
+	for i := 0; i < s.n; i++ {
+		ord, err := binary.ReadVarint(rd)
+		if err != nil {
+			return spoolErr(err)
+		}
+		var r schema.Record
+		for _, dst := range []*string{&r.ID, &r.Source, &r.URL, &r.Title, &r.Text, &r.Meta} {
+			n, err := binary.ReadUvarint(rd)
+			if err != nil {
+				return spoolErr(err)
+			}
+			b := make([]byte, n)
+			if _, err := io.ReadFull(rd, b); err != nil {
+				return spoolErr(err)
+			}
+			*dst = string(b)
+		}
+		var v [3]int64
+		for k := range v {
+			if v[k], err = binary.ReadVarint(rd); err != nil {
+				return spoolErr(err)
+			}
+		}
+		r.NParagraphs, r.NRemoved, r.DocHash = int32(v[0]), int32(v[1]), v[2]
+		rows = append(rows, r)
+		ords = append(ords, int32(ord))
+		if len(rows) == batch {
+			if err := fn(ords, rows); err != nil {
+				return err
+			}
+			rows, ords = rows[:0], ords[:0]
+		}
+	}
+	if len(rows) > 0 {
+		return fn(ords, rows)
+	}
+	return nil
+}
+
+func spoolErr(err error) error {
+	if errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF
+	}
+	return fmt.Errorf("read spool file: %w", err)
+}
+
+// close removes the file.
+func (s *spool) close() {
+	s.f.Close()
+	os.Remove(s.f.Name())
+}
