@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -30,7 +31,8 @@ func FuzzJSONL(f *testing.F) {
 	}
 	names := namesOf(DefaultOptions())
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r := newJSONLReader(bytes.NewReader(data), "f.jsonl", "f.jsonl", names, nil)
+		// A tiny buffer makes most lines "long" and tests their assembly too.
+		r := newJSONLReader(bufio.NewReaderSize(bytes.NewReader(data), 64), "f.jsonl", "f.jsonl", names, nil)
 		docs := map[int64]*schema.Document{}
 		errs := map[int64]error{}
 		for {

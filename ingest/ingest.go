@@ -62,8 +62,8 @@
 //
 // Every string of a Document is valid UTF-8: an invalid byte becomes U+FFFD (as
 // encoding/json does; an escaped lone UTF-16 surrogate too). NUL characters are kept.
-// Line ends in Text (and Title) are normalized: CRLF and a lone CR become "\n"; Text is
-// otherwise kept exactly as read.
+// Line ends in Text are normalized, in every format: CRLF and a lone CR become "\n".
+// Text is otherwise kept exactly as read.
 //
 // # Errors
 //

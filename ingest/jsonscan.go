@@ -13,8 +13,10 @@ import (
 // This file holds a small JSON scanner made for JSONL articles: it validates a whole
 // line (RFC 8259 grammar, as strict as encoding/json), decodes only the few top-level
 // string fields that become Document fields, and copies every other top-level value
-// into Meta as compact JSON without building Go values for it. It runs at several
-// hundred MB/s where encoding/json with a map runs at a few tens.
+// into Meta as compact JSON without building Go values for it. On ~3 KB article lines
+// it runs about five times faster than encoding/json decoding into a map of
+// json.RawMessage (BenchmarkJSONL against BenchmarkEncodingJSON); FuzzJSONL checks
+// that both accept the same lines and decode the same text and Meta.
 
 // maxDepth bounds the nesting of arrays and objects, like encoding/json, so that a
 // hostile line cannot exhaust the stack.
@@ -450,8 +452,8 @@ func (p *lineParser) errEOF() error {
 
 // errChar reports the character at p.pos as unexpected.
 func (p *lineParser) errChar(context string) error {
-	r, _ := utf8.DecodeRune(p.b[p.pos:])
-	if r == utf8.RuneError {
+	r, size := utf8.DecodeRune(p.b[p.pos:])
+	if r == utf8.RuneError && size == 1 {
 		return &syntaxError{msg: fmt.Sprintf("invalid byte 0x%02x %s", p.b[p.pos], context), col: p.pos + 1}
 	}
 	return &syntaxError{msg: "invalid character " + quoteRune(r) + " " + context, col: p.pos + 1}
@@ -460,16 +462,7 @@ func (p *lineParser) errChar(context string) error {
 func quoteByte(c byte) string { return quoteRune(rune(c)) }
 
 // quoteRune quotes r in single quotes as encoding/json's messages do.
-func quoteRune(r rune) string {
-	if r == '\'' {
-		return `'\''`
-	}
-	if r == '"' {
-		return `'"'`
-	}
-	s := strconv.QuoteRune(r)
-	return s
-}
+func quoteRune(r rune) string { return strconv.QuoteRune(r) }
 
 // jsonKind names the kind of a JSON value from its first byte, with an article.
 func jsonKind(c byte) string {

@@ -39,6 +39,11 @@ func Open(ctx context.Context, inputs []string, opts Options) (Reader, error) {
 			if stdin++; stdin > 1 {
 				return nil, errors.New(`stdin ("-") can be read only once`)
 			}
+			if opts.Stdin != "" {
+				if _, err := os.Stat(opts.Stdin); err != nil {
+					return nil, openError(err)
+				}
+			}
 		}
 		in, err := resolve(spec)
 		if err != nil {
@@ -83,9 +88,8 @@ type fileIter interface {
 
 // input is one resolved input: its first file, found by Open, then the rest.
 type input struct {
-	first   *fileRef
-	iter    fileIter
-	cleanup func() error
+	first *fileRef
+	iter  fileIter
 }
 
 // resolve finds the first file of one input.

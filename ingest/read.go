@@ -124,23 +124,17 @@ func (m *multi) Err() error { return m.err }
 // goroutine while Next runs.
 func (m *multi) BytesRead() int64 { return m.read.Load() }
 
-// Close releases the open file and the temporary files. It does not close os.Stdin.
+// Close releases the open file and its temporary spool, if any. It does not close
+// os.Stdin.
 func (m *multi) Close() error {
 	if m.closed {
 		return nil
 	}
 	m.closed = true
 	if m.cur != nil {
-		m.closeFile()
+		return m.closeFile()
 	}
-	var errs []error
-	for _, in := range m.inputs {
-		if in.cleanup != nil {
-			errs = append(errs, in.cleanup())
-			in.cleanup = nil
-		}
-	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // nextFile returns the next file of the inputs.
@@ -166,12 +160,13 @@ func (m *multi) nextFile() (fileRef, bool, error) {
 }
 
 // closeFile closes the current file and counts it as read whole.
-func (m *multi) closeFile() {
-	m.cur.close()
+func (m *multi) closeFile() error {
+	err := m.cur.close()
 	if m.curSize >= 0 && m.curSrc != nil {
 		m.read.Add(m.curSize - m.curSrc.n.Load())
 	}
 	m.cur, m.curSrc, m.curSize = nil, nil, 0
+	return err
 }
 
 // openFile opens ref and sets up the reader of its format.
@@ -207,7 +202,10 @@ func (m *multi) openFile(ref fileRef) (err error) {
 		if fi.IsDir() {
 			return fmt.Errorf("read %s: is a directory", ref.name)
 		}
-		size, rd = fi.Size(), f
+		rd = f
+		if fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
 	}
 
 	src := &countReader{r: rd, total: &m.read}
@@ -264,7 +262,7 @@ func (m *multi) openFile(ref fileRef) (err error) {
 		if compression != "" {
 			return &ParseError{File: ref.name, Err: fmt.Errorf("parquet inside a %s stream is not supported", compression)}
 		}
-		if f == nil { // stdin: Parquet needs random access, spool it
+		if size < 0 { // stdin or a pipe: Parquet needs random access, spool it
 			path, cleanup, err := Spool(m.ctx, br, "")
 			if err != nil {
 				return err
@@ -278,8 +276,14 @@ func (m *multi) openFile(ref fileRef) (err error) {
 			if err != nil {
 				return err
 			}
-			size = fi.Size()
-			src = &countReader{total: &m.read}
+			// The bytes were counted as Spool read them: count no more.
+			src = &countReader{total: new(atomic.Int64)}
+			pr, err := newParquetReader(f, fi.Size(), ref, m.names, src)
+			if err != nil {
+				return err
+			}
+			m.cur, m.curSrc, m.curSize = &closing{fileReader: pr, closers: closer}, src, -1
+			return nil
 		}
 		pr, err := newParquetReader(f, size, ref, m.names, src)
 		if err != nil {
@@ -442,3 +446,9 @@ func readError(name string, err error) error {
 	}
 	return fmt.Errorf("read %s: %w", name, err)
 }
+
+var (
+	_ fileReader = (*jsonlReader)(nil)
+	_ fileReader = (*txtReader)(nil)
+	_ fileReader = (*parquetReader)(nil)
+)

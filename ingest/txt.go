@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -31,6 +33,16 @@ func (t *txtReader) next() (*schema.Document, error) {
 		return nil, io.EOF
 	}
 	t.done = true
+	// Look at the head first, so that a large binary file is refused unread.
+	if br, ok := t.r.(*bufio.Reader); ok {
+		head, err := br.Peek(binarySample + 1)
+		if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
+			return nil, streamError(t.ref.name, 0, err, t.src)
+		}
+		if reason := binaryReason(head); reason != "" {
+			return nil, &ParseError{File: t.ref.name, Err: errors.New("binary file: " + reason)}
+		}
+	}
 	data, err := io.ReadAll(t.r)
 	if err != nil {
 		return nil, streamError(t.ref.name, 0, err, t.src)
@@ -79,7 +91,8 @@ func parseTxt(data []byte) (title, text string, err error) {
 }
 
 // binaryReason tells why data looks binary, or "" when it looks like text: a NUL byte,
-// or too many invalid UTF-8 bytes, in its first binarySample bytes.
+// or too many invalid UTF-8 bytes, in its first binarySample bytes. data may be just
+// the head of a file, binarySample+1 bytes long when more follows.
 func binaryReason(data []byte) string {
 	sample := data[:min(len(data), binarySample)]
 	if i := bytes.IndexByte(sample, 0); i >= 0 {
