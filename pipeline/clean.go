@@ -215,8 +215,19 @@ func (r *run) read(ctx context.Context, pass int, emit func(*batch) error) error
 		return err
 	}
 	defer rd.Close()
+	var total int64
+	if r.opts.Progress != nil {
+		total = ingest.TotalSize(r.inputs)
+		if r.opts.Ingest.Stdin != "" {
+			total += fileSize(r.opts.Ingest.Stdin)
+		}
+		r.opts.Progress(pass, 0, total)
+	}
 	b := &batch{}
 	flush := func() error {
+		if r.opts.Progress != nil {
+			r.opts.Progress(pass, rd.BytesRead(), total)
+		}
 		if len(rejects) > 0 {
 			r.stats.DocumentsSkip += int64(len(rejects))
 			if r.rejects != nil {
@@ -432,6 +443,14 @@ func (r *run) account(d *schema.Document, paras []dedup.Para, res *result) {
 			st.RemovedBytes[reason] += int64(p.End - p.Start)
 		}
 	}
+}
+
+func fileSize(path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
 }
 
 func isDir(path string) bool {

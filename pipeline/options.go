@@ -52,6 +52,9 @@ type Options struct {
 	// for the output "-" (default os.Stdout).
 	Stdin  io.Reader
 	Stdout io.Writer
+	// Progress, when set, is called after each batch read with the pass (1 or 2) and
+	// the input bytes read so far and in all (0 when unknown, as for stdin).
+	Progress func(pass int, read, total int64)
 }
 
 // Defaults returns the options of DESIGN.md.

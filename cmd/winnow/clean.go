@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 	"github.com/winnowdata/winnow/dedup"
@@ -89,8 +90,24 @@ Examples:
 			if err := opts.Validate(); err != nil {
 				return usageError{err}
 			}
-			_, err = pipeline.Clean(c.Context, opts)
-			return err
+			quiet := c.Bool("quiet")
+			var bar *progress
+			if !quiet && isTerminal(c.App.ErrWriter) {
+				bar = &progress{w: c.App.ErrWriter}
+				opts.Progress = bar.update
+			}
+			start := time.Now()
+			st, err := pipeline.Clean(c.Context, opts)
+			if bar != nil {
+				bar.finish()
+			}
+			if err != nil {
+				return err
+			}
+			if !quiet {
+				fmt.Fprintln(c.App.ErrWriter, summary(st, time.Since(start)))
+			}
+			return nil
 		},
 	}
 }
