@@ -25,35 +25,43 @@ import (
 //
 // Add is not safe for concurrent use; the lookups are, once adding is over.
 type Index struct {
-	keys    map[uint64]entry  // key -> documents, first document
-	bands   map[uint64]entry  // band key -> documents, first document
-	chars   map[uint64]uint32 // character shingle of a short paragraph -> documents
-	prefix  map[uint64]uint32 // paragraph-start prefix -> documents
-	titles  map[uint64]uint32 // title key -> documents
-	srcKeys map[uint64]uint32 // srcKey(source, key) -> documents of that source
+	keys    *table            // key -> documents, first document
+	bands   *table            // band key -> documents, first document
+	chars   *table            // character shingle of a short paragraph -> documents
+	prefix  *table            // paragraph-start prefix -> documents
+	titles  *table            // title key -> documents
+	srcKeys *table            // srcKey(source, key) -> documents of that source
 	srcDocs map[uint64]uint32 // source hash -> documents
 	sources map[uint64]uint32 // source hash -> source ordinal
 	docSrc  []uint32          // document ordinal -> source ordinal
 	echoes  int64
+	noSrc   bool // per-source key counts are not needed (see NewIndexFor)
 	cand    map[uint32]int32 // scratch: earlier document -> paragraphs matched
 }
-
-// entry counts the documents of a key and remembers the first (1-based ordinal).
-type entry struct{ docs, first uint32 }
 
 // NewIndex returns an empty Index.
 func NewIndex() *Index {
 	return &Index{
-		keys:    map[uint64]entry{},
-		bands:   map[uint64]entry{},
-		chars:   map[uint64]uint32{},
-		prefix:  map[uint64]uint32{},
-		titles:  map[uint64]uint32{},
-		srcKeys: map[uint64]uint32{},
+		keys:    newTable(1 << 16),
+		bands:   newTable(1 << 16),
+		chars:   newTable(1 << 12),
+		prefix:  newTable(1 << 12),
+		titles:  newTable(1 << 12),
+		srcKeys: newTable(1 << 16),
 		srcDocs: map[uint64]uint32{},
 		sources: map[uint64]uint32{},
 		cand:    map[uint32]int32{},
 	}
+}
+
+// NewIndexFor returns an empty Index for rules. With MinDocs of 3 or less the
+// per-source rule (a key in a share of its source's documents, and in 3 of them at
+// least) can never fire before the MinDocs rule does, so the per-source counts, a table
+// as large as the key table, are not kept.
+func NewIndexFor(r Rules) *Index {
+	ix := NewIndex()
+	ix.noSrc = r.MinDocs <= 3
+	return ix
 }
 
 func sourceHash(source string) uint64 { return xxhash.Sum64String(source) }
@@ -64,17 +72,6 @@ func inc(m map[uint64]uint32, k uint64) {
 	if v := m[k]; v < math.MaxUint32 {
 		m[k] = v + 1
 	}
-}
-
-func (ix *Index) incEntry(m map[uint64]entry, k uint64, doc uint32) {
-	e := m[k]
-	if e.docs < math.MaxUint32 {
-		e.docs++
-	}
-	if e.first == 0 {
-		e.first = doc
-	}
-	m[k] = e
 }
 
 // Add counts one document of source with fingerprint d (see Index for echoes). It
@@ -98,20 +95,22 @@ func (ix *Index) Add(source string, d *Doc) bool {
 		keys, bands = ix.unshared(d, echoed)
 	}
 	for _, k := range keys {
-		ix.incEntry(ix.keys, k, doc)
-		inc(ix.srcKeys, srcKey(src, k))
+		ix.keys.add(k, doc)
+		if !ix.noSrc {
+			ix.srcKeys.add(srcKey(src, k), doc)
+		}
 	}
 	for _, b := range bands {
-		ix.incEntry(ix.bands, b, doc)
+		ix.bands.add(b, doc)
 	}
 	for _, h := range d.uniqChars() {
-		inc(ix.chars, h)
+		ix.chars.add(h, doc)
 	}
 	for _, h := range d.uniqPrefixes() {
-		inc(ix.prefix, h)
+		ix.prefix.add(h, doc)
 	}
 	if d.TitleKey != 0 {
-		inc(ix.titles, d.TitleKey)
+		ix.titles.add(d.TitleKey, doc)
 	}
 	return echoed != 0
 }
@@ -119,10 +118,10 @@ func (ix *Index) Add(source string, d *Doc) bool {
 // origin returns the first document holding paragraph p (its exact key, or failing
 // that the earliest of its band keys), or 0.
 func (ix *Index) origin(p *Para) uint32 {
-	first := ix.keys[p.Key].first
+	first := ix.keys.get(p.Key).first
 	if first == 0 {
 		for _, b := range p.Bands {
-			if f := ix.bands[b].first; f != 0 && (first == 0 || f < first) {
+			if f := ix.bands.get(b).first; f != 0 && (first == 0 || f < first) {
 				first = f
 			}
 		}
@@ -133,7 +132,7 @@ func (ix *Index) origin(p *Para) uint32 {
 // uncommon reports whether p takes part in echo detection: a long paragraph not yet
 // in two documents.
 func (ix *Index) uncommon(p *Para) bool {
-	return !p.Short && p.Hi > p.Lo && ix.keys[p.Key].docs < 2
+	return !p.Short && p.Hi > p.Lo && ix.keys.get(p.Key).docs < 2
 }
 
 // echo returns the earlier document of another source that half or more of d's
@@ -194,30 +193,30 @@ func (ix *Index) Docs() int64 { return int64(len(ix.docSrc)) }
 func (ix *Index) Echoes() int64 { return ix.echoes }
 
 // KeyDocs returns the number of documents holding paragraph key k.
-func (ix *Index) KeyDocs(k uint64) int { return int(ix.keys[k].docs) }
+func (ix *Index) KeyDocs(k uint64) int { return int(ix.keys.get(k).docs) }
 
 // SourceDocs returns the number of documents of source, and how many of them hold key k.
 func (ix *Index) SourceDocs(source string, k uint64) (withKey, all int) {
 	src := sourceHash(source)
-	return int(ix.srcKeys[srcKey(src, k)]), int(ix.srcDocs[src])
+	return int(ix.srcKeys.get(srcKey(src, k)).docs), int(ix.srcDocs[src])
 }
 
 // BandDocs returns the number of documents holding a paragraph with band key b.
-func (ix *Index) BandDocs(b uint64) int { return int(ix.bands[b].docs) }
+func (ix *Index) BandDocs(b uint64) int { return int(ix.bands.get(b).docs) }
 
 // CharDocs returns the number of documents whose short paragraphs hold character
 // shingle h.
-func (ix *Index) CharDocs(h uint64) int { return int(ix.chars[h]) }
+func (ix *Index) CharDocs(h uint64) int { return int(ix.chars.get(h).docs) }
 
 // PrefixDocs returns the number of documents with a short paragraph starting with
 // prefix h (Para.Prefix).
-func (ix *Index) PrefixDocs(h uint64) int { return int(ix.prefix[h]) }
+func (ix *Index) PrefixDocs(h uint64) int { return int(ix.prefix.get(h).docs) }
 
 // TitleDocs returns the number of documents whose title has key k.
-func (ix *Index) TitleDocs(k uint64) int { return int(ix.titles[k]) }
+func (ix *Index) TitleDocs(k uint64) int { return int(ix.titles.get(k).docs) }
 
 // DistinctKeys returns the number of distinct paragraph keys counted.
-func (ix *Index) DistinctKeys() int { return len(ix.keys) }
+func (ix *Index) DistinctKeys() int { return ix.keys.len() }
 
 // DistinctBands returns the number of distinct band keys counted.
-func (ix *Index) DistinctBands() int { return len(ix.bands) }
+func (ix *Index) DistinctBands() int { return ix.bands.len() }

@@ -266,7 +266,7 @@ func (r *run) read(ctx context.Context, pass int, emit func(*batch) error) error
 // pass1 fingerprints every document on the workers and counts them into the index in
 // input order.
 func (r *run) pass1(ctx context.Context) error {
-	r.ix = dedup.NewIndex()
+	r.ix = dedup.NewIndexFor(r.opts.Rules)
 	fps := make([]*dedup.Fingerprinter, r.opts.Workers)
 	for i := range fps {
 		fps[i] = dedup.NewFingerprinter(r.opts.Dedup)
