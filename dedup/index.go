@@ -35,7 +35,7 @@ type Index struct {
 	sources map[uint64]uint32 // source hash -> source ordinal
 	docSrc  []uint32          // document ordinal -> source ordinal
 	echoes  int64
-	noSrc   bool // per-source key counts are not needed (see NewIndexFor)
+	noSrc   bool             // per-source key counts are not needed (see NewIndexFor)
 	cand    map[uint32]int32 // scratch: earlier document -> paragraphs matched
 }
 
