@@ -15,14 +15,17 @@ import (
 //
 // Pass 2 removes a document whose kept text is a near-duplicate of an earlier kept
 // document (duplicate_doc). Syndicated copies are often trimmed (a paragraph cut, a line
-// added), so the measure is containment, not Jaccard: the share of the SHORTER
-// document's shingles found in the longer one. A copy 70% the length of its original
-// with nothing of its own has containment 1 but Jaccard 0.7. With sizes |A| ≤ |B|,
-// containment C and Jaccard J relate by
+// added), so the measure is containment, not Jaccard: the share of the LATER document's
+// shingles found in the earlier one (the later is the one that would be removed, so it
+// is its text that must be found elsewhere). A copy 70% the length of its original with
+// nothing of its own has containment 1 but Jaccard 0.7. With A the later document and B
+// the earlier, containment C and Jaccard J relate by
 //
 //	J = C|A| / (|A| + |B| - C|A|)        C = J(|A| + |B|) / ((1 + J)|A|)
 //
-// so a MinHash estimate of J and the two set sizes give C.
+// so a MinHash estimate of J and the two set sizes give C. A later document with fewer
+// than 30 % of the earlier one's shingles is never its duplicate (an excerpt, or a short
+// piece quoting a long one, keeps text of its own).
 //
 // Shingles are the distinct word k-shingles (k = DocConfig.Shingle, 5 by default) of
 // the Normalize form of the whole text: digits are kept, so templated texts that differ
@@ -71,20 +74,32 @@ import (
 //	0.5    J 0.36 P 0.818  J 0.43 P 0.912  J 0.50 P 0.968
 //	0.4    J 0.30 P 0.668  J 0.35 P 0.784  J 0.40 P 0.877
 //
-// False negatives: copies much shorter than their original (a < 0.5) are increasingly
-// missed; below a ≈ 0.3 LSH on Jaccard cannot find them at all (J ≤ a). Pairs near the
-// threshold are decided by the estimate, so a pair at true C = 0.8 goes either way and
-// one at C = 0.85 (equal sizes) merges about 98% of the time.
+// Verification decides the pairs near the threshold. The probability that a candidate
+// pair passes (normal approximation of the estimate) by its true containment:
 //
-// False positives: a band hit is only a candidate; every candidate is verified against
-// the stored signature of the earlier document, so loose bands cost verification time,
-// not precision. At most 12 candidates are verified per document (one per band, see
-// below), so time stays bounded even for documents that share a site's boilerplate
-// with thousands of others. Precision is set by the estimate: two equal-sized documents
-// at true C = 0.7 merge with probability about 0.3%. The estimate of C amplifies the
-// error of Ĵ by about (1 + a)/a, so pairs of very unequal sizes near the threshold are
-// fuzzier (at a = 0.5, a pair at true C = 0.7 merges about 9% of the time), but such
-// pairs rarely become candidates.
+//	a      C = 0.7  C = 0.75  C = 0.8  C = 0.85  C = 0.9
+//	1.0    0.0001   0.02      0.5      0.994     1.000
+//	0.7    0.005    0.09      0.5      0.92      0.999
+//	0.5    0.03     0.17      0.5      0.83      0.975
+//
+// The estimate of C amplifies the error of Ĵ by about (1 + a)/a, so unequal sizes make
+// the edge fuzzier. Below an estimated Jaccard of 0.1 (docMinJaccard) nothing is a
+// duplicate: there the 4-bit noise floor, amplified by |B|/|A|, would make a tiny
+// document look contained in any long one.
+//
+// False negatives: copies much shorter than their original (a < 0.5) are increasingly
+// missed by LSH; below a ≈ 0.3 they are out of reach (J ≤ a). Copies near the threshold
+// (true C 0.8 to 0.85) are missed about as often as the table says.
+//
+// False positives: a band hit is only a candidate, verified against the stored signature
+// of the earlier document, so loose bands cost verification time, not precision. At most
+// 12 candidates are verified per document (one per band, see Memory), so time stays
+// bounded even for documents sharing boilerplate with thousands of others. Merges of
+// pairs below the threshold come from the verification table above: pairs at C ≥ 0.75
+// of unequal sizes, almost never pairs at C ≤ 0.6.
+//
+// Because containment is measured one way, a later, longer document that holds all of an
+// earlier, shorter one and adds text of its own (an updated story) is kept.
 //
 // # Decisions and order
 //
@@ -104,8 +119,11 @@ import (
 // between 7/12 and 7/8. The tables are split 256 ways by the band key's top byte (so
 // fingerprint plus table number resolve 40 bits of key) and their initial sizes are
 // staggered, so they grow at different times and the whole index stays near 11.3 bytes
-// a band entry: about 136 + 12·11.3 ≈ 272 bytes per kept document (between 246 and 301
-// in the worst alignment), 0 per duplicate. A band key of a kept document is inserted
+// a band entry: about 136 + 12·11.3 ≈ 272 bytes per kept document (BenchmarkDocIndexAdd
+// measures 272), 0 per duplicate; tables growing in step would swing between 246 and
+// 301. Add costs about 1.5 µs a document at a million documents, mostly cache misses
+// on the band tables (their home slots are touched together so the misses overlap).
+// A band key of a kept document is inserted
 // only if no earlier kept document holds it (the bucket keeps the first), which is what
 // bounds both memory and the candidates per document. The index holds at most 2^32 - 1
 // documents; later ones are never indexed (they are kept, and are not found as
@@ -231,6 +249,23 @@ const docMinJaccard = 0.1
 
 // estContainment converts a Jaccard estimate into the containment of the smaller set;
 // it is 0 when j is under docMinJaccard.
+// docMinSizeRatio: a later document with fewer than 30 % of the shingles of an earlier one
+// is never its duplicate, however contained: an excerpt, or a short piece that quotes a
+// long one, keeps text of its own that a reader of the long one would not find.
+const docMinSizeRatio = 0.3
+
+// estContainedIn estimates the share of a later document's nNew shingles found in an
+// earlier document of nOld shingles, from their estimated Jaccard similarity j. The
+// later document is the one that would be removed, so it is its own text that must be
+// found in the earlier: a later document that adds much to an earlier one stays.
+func estContainedIn(j float64, nNew, nOld uint32) float64 {
+	if j < docMinJaccard {
+		return 0
+	}
+	a, b := float64(nNew), float64(nOld)
+	return min(1, j*(a+b)/((1+j)*a))
+}
+
 func estContainment(j float64, na, nb uint32) float64 {
 	if j < docMinJaccard {
 		return 0
@@ -364,41 +399,52 @@ var densifyOrder = sync.OnceValue(func() *[2][docBins][docBins]uint8 {
 // borrowing order. Few non-empty bins: the one of lowest rank among them; many: walk
 // the order. Both give the same bin.
 func densify(mins *[docBins]uint64) {
-	var full [docBins / 64]uint64
-	var idx [docBins]uint8
+	var full [docBins / 64]uint64 // bit i: bin i is not empty
 	m := 0
-	for i, v := range mins {
-		if v != docEmpty {
-			full[i>>6] |= 1 << (i & 63)
-			idx[m] = uint8(i)
-			m++
+	for w := range full {
+		var f uint64
+		for b, v := range mins[w*64 : w*64+64] {
+			x := v + 1 // 0 for an empty bin only
+			f |= ((x | -x) >> 63) << b
 		}
+		full[w] = f
+		m += bits.OnesCount64(f)
 	}
 	if m == 0 || m == docBins {
 		return
 	}
 	t := densifyOrder()
-	for i := range mins {
-		if full[i>>6]&(1<<(i&63)) != 0 {
-			continue
-		}
-		var j uint8
-		if m <= 16 {
-			best := docBins
-			for _, c := range idx[:m] {
-				if r := int(t[1][i][c]); r < best {
-					best, j = r, c
-				}
-			}
-		} else {
-			for _, c := range &t[0][i] {
-				if full[c>>6]&(1<<(c&63)) != 0 {
-					j = c
-					break
-				}
+	var idx [16]uint8
+	if m <= len(idx) {
+		k := 0
+		for w, f := range full {
+			for ; f != 0; f &= f - 1 {
+				idx[k] = uint8(w*64 + bits.TrailingZeros64(f))
+				k++
 			}
 		}
-		mins[i] = mins[j]
+	}
+	for w, f := range full {
+		for e := ^f; e != 0; e &= e - 1 {
+			i := w*64 + bits.TrailingZeros64(e)
+			var j uint8
+			if m <= len(idx) {
+				best := docBins
+				for _, c := range idx[:m] {
+					if r := int(t[1][i][c]); r < best {
+						best, j = r, c
+					}
+				}
+			} else {
+				for _, c := range &t[0][i] {
+					if full[c>>6]&(1<<(c&63)) != 0 {
+						j = c
+						break
+					}
+				}
+			}
+			mins[i] = mins[j]
+		}
 	}
 }
 
@@ -488,7 +534,7 @@ func (x *DocIndex) Add(sk DocSketch) (dupOf int, ok bool) {
 		rec := &x.recs[r/docChunk][r%docChunk]
 		x.stats.Candidates++
 		j := estJaccard(sigMatches(&sk.sig, &rec.sig))
-		if estContainment(j, sk.n, rec.n) >= x.threshold {
+		if float64(sk.n) >= docMinSizeRatio*float64(rec.n) && estContainedIn(j, sk.n, rec.n) >= x.threshold {
 			x.stats.Dups++
 			return int(rec.ord), true
 		}

@@ -8,28 +8,28 @@ import (
 	"testing"
 )
 
-// benchDocs returns the texts BenchmarkDocSketch runs on: 500 Reuters articles when the
+// docBenchTexts returns the texts BenchmarkDocSketch runs on: 500 Reuters articles when the
 // sample is available, else the test stories in 500 variants.
-func benchDocs(b *testing.B) []string {
-	if docs, err := loadReuters(500, 19); err == nil {
+func docBenchTexts(b *testing.B) []string {
+	if docs, err := loadDocReuters(500, 19); err == nil {
 		return docs
 	}
 	docs := make([]string, 500)
 	for i := range docs {
-		base := portStory
+		base := docPortStory
 		if i%2 == 1 {
-			base = coffeeStory
+			base = docCoffeeStory
 		}
-		docs[i] = join(without(base, i%8), []string{fmt.Sprintf("Story %d.", i)})
+		docs[i] = docJoin(docWithout(base, i%8), []string{fmt.Sprintf("Story %d.", i)})
 	}
 	return docs
 }
 
 func BenchmarkDocSketch(b *testing.B) {
-	docs := benchDocs(b)
+	docs := docBenchTexts(b)
 	nonASCII := make([]string, len(docs))
 	for i, d := range docs {
-		nonASCII[i] = curly(strings.ReplaceAll(d, " - ", " \u2013 "))
+		nonASCII[i] = docCurly(strings.ReplaceAll(d, " - ", " \u2013 "))
 	}
 	for _, bc := range []struct {
 		name string

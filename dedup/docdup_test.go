@@ -19,7 +19,7 @@ import (
 )
 
 // Two unrelated news stories, eight paragraphs each, written for these tests.
-var portStory = []string{
+var docPortStory = []string{
 	"ROTTERDAM, March 4 - Dock workers at the port of Rotterdam began a 48-hour strike on Tuesday over pay and staffing, halting container traffic at Europe's largest port and leaving dozens of ships waiting at anchor in the North Sea, union officials said.",
 	"The FNV Havens union said about 4,000 workers had walked out after talks with terminal operators broke down late on Monday. The union is seeking a 7 percent pay rise over two years and guarantees that automation will not lead to forced redundancies.",
 	"Terminal operator ECT said it regretted the action and that its offer of a 4.5 percent increase remained on the table. \"We are ready to resume talks at any moment, but not under the pressure of a stoppage,\" a spokeswoman said.",
@@ -27,10 +27,10 @@ var portStory = []string{
 	"The port handled 14.5 million containers last year, and a prolonged stoppage would ripple through supply chains already strained by congestion in Asia, analysts said.",
 	"Dutch economy minister Mark Verhoeven urged both sides to return to the negotiating table, saying the port was vital infrastructure for the whole of northwestern Europe.",
 	"It is the first strike at the port since 2011, when workers stopped for three days in a dispute over the opening of a new automated terminal on the Maasvlakte.",
-	"Unions said further action was possible later this month if no agreement was reached, and that workers at the ports of Amsterdam and Vlissingen would hold meetings on Thursday to decide whether to join.",
+	"Unions said further action was possible later this month if no agreement was reached, and that workers at the ports of Amsterdam and Vlissingen would hold meetings on Thursday to decide whether to docJoin.",
 }
 
-var coffeeStory = []string{
+var docCoffeeStory = []string{
 	"BOGOTA, March 4 - Colombia's coffee growers federation cut its forecast for this year's harvest to 11.8 million 60-kilo bags on Wednesday, citing heavy rains that have delayed flowering in the main producing regions of Antioquia, Caldas and Huila.",
 	"The federation had previously expected output of 12.6 million bags. Its general manager told reporters in Bogota that the wet weather had also increased the risk of leaf rust, a fungus that devastated plantations a decade ago.",
 	"Arabica futures in New York rose as much as 3 percent after the announcement before paring gains, as traders weighed the smaller Colombian crop against expectations of a large harvest in Brazil.",
@@ -41,33 +41,33 @@ var coffeeStory = []string{
 	"The federation will publish its next estimate in June, after a survey of plantations in the coffee belt, and exporters expect shipments to recover in the second half if the weather improves.",
 }
 
-// A follow-up to portStory: two new paragraphs.
-var portUpdate = []string{
+// A follow-up to docPortStory: two new paragraphs.
+var docPortUpdate = []string{
 	"Late on Wednesday the terminal operators raised their offer to 5.5 percent over two years and agreed to a joint study on the effects of automation, the union said, calling the proposal a step in the right direction.",
 	"Union members will vote on the offer on Friday. If they accept, work would resume on Saturday morning, and the port authority said it would extend opening hours at the container terminals to clear the backlog of waiting ships.",
 }
 
 var (
-	siteHeader = []string{
+	docSiteHeader = []string{
 		"Daily Trade Wire - independent news on markets, commodities and shipping since 1998",
 		"Home | Markets | Commodities | Shipping | Energy | Opinion | Subscribe",
 		"Sign up for our free morning briefing and get the day's top stories in your inbox",
 		"Advertisement - story continues below",
 	}
-	siteFooter = []string{
-		"Copyright 2024 Daily Trade Wire Media Group. All rights reserved. Republication or redistribution of content is prohibited without prior written consent.",
+	docSiteFooter = []string{
+		"Copyright 2024 Daily Trade Wire Media Group. All rights reserved. Republication or redistribution of content is prohibited docWithout prior written consent.",
 		"Follow us on social media for breaking updates from our reporters around the world.",
 		"Terms of use | Privacy policy | Cookie settings | Contact the newsroom | Careers",
 		"Market data delayed by at least 15 minutes. Prices are indicative and not an offer to trade.",
 	}
 )
 
-func earnings(name string, v ...float64) string {
+func docEarnings(name string, v ...float64) string {
 	return fmt.Sprintf("%s <%s> 4TH QTR NET\n\nShr profit %.2f dlrs vs profit %.2f dlrs\n\nNet profit %.1f mln vs profit %.1f mln\n\nRevs %.1f mln vs %.1f mln\n\nYear\n\nShr profit %.2f dlrs vs %.2f dlrs\n\nNet profit %.1f mln vs %.1f mln\n\nRevs %.1f mln vs %.1f mln\n\nNOTE: Latest year includes gain of %.1f mln dlrs from sale of a unit.",
 		name, strings.ToUpper(name[:3]), v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12])
 }
 
-func join(paras ...[]string) string {
+func docJoin(paras ...[]string) string {
 	var all []string
 	for _, p := range paras {
 		all = append(all, p...)
@@ -75,8 +75,8 @@ func join(paras ...[]string) string {
 	return strings.Join(all, "\n\n")
 }
 
-// without returns paras without the paragraphs at the given indices.
-func without(paras []string, drop ...int) []string {
+// docWithout returns paras docWithout the paragraphs at the given indices.
+func docWithout(paras []string, drop ...int) []string {
 	var out []string
 	for i, p := range paras {
 		if !slices.Contains(drop, i) {
@@ -86,7 +86,7 @@ func without(paras []string, drop ...int) []string {
 	return out
 }
 
-func curly(s string) string {
+func docCurly(s string) string {
 	s = strings.ReplaceAll(s, "'", "\u2019")
 	open := true
 	return strings.Map(func(r rune) rune {
@@ -101,15 +101,15 @@ func curly(s string) string {
 	}, s)
 }
 
-// exactSet returns the distinct shingle hashes of text, sorted.
-func exactSet(s *DocSketcher, text string) []uint64 {
+// docExactSet returns the distinct shingle hashes of text, sorted.
+func docExactSet(s *DocSketcher, text string) []uint64 {
 	h := s.shingles(nil, text)
 	slices.Sort(h)
 	return slices.Compact(h)
 }
 
-// exactContainment is the exact containment of the smaller set in the other.
-func exactContainment(a, b []uint64) float64 {
+// docExactContainment is the exact containment of the smaller set in the other.
+func docExactContainment(a, b []uint64) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
@@ -139,8 +139,8 @@ func TestDocDupConfig(t *testing.T) {
 		}
 	}
 	// zero fields take the defaults
-	a := NewDocSketcher(DocConfig{}).Sketch(join(portStory))
-	b := NewDocSketcher(DefaultDocConfig()).Sketch(join(portStory))
+	a := NewDocSketcher(DocConfig{}).Sketch(docJoin(docPortStory))
+	b := NewDocSketcher(DefaultDocConfig()).Sketch(docJoin(docPortStory))
 	if a != b {
 		t.Error("zero DocConfig sketches differently from DefaultDocConfig")
 	}
@@ -148,7 +148,7 @@ func TestDocDupConfig(t *testing.T) {
 
 func TestDocDupSketch(t *testing.T) {
 	s := NewDocSketcher(DefaultDocConfig())
-	article := join(portStory)
+	article := docJoin(docPortStory)
 	tests := []struct {
 		name     string
 		a, b     string
@@ -160,7 +160,7 @@ func TestDocDupSketch(t *testing.T) {
 		{name: "empty", a: "", b: "", shingles: 0, equal: true, maxC: 0},
 		{name: "white space", a: " \n\t\r\n ", b: "", shingles: 0, equal: true, maxC: 0},
 		{name: "CRLF vs LF", a: strings.ReplaceAll(article, "\n", "\r\n"), b: article, shingles: -1, equal: true, minC: 1, maxC: 1},
-		{name: "curly quotes and dashes", a: curly(strings.ReplaceAll(article, " - ", " \u2013 ")), b: article, shingles: -1, equal: true, minC: 1, maxC: 1},
+		{name: "docCurly quotes and dashes", a: docCurly(strings.ReplaceAll(article, " - ", " \u2013 ")), b: article, shingles: -1, equal: true, minC: 1, maxC: 1},
 		{name: "case and punctuation", a: strings.ToUpper(article), b: strings.ReplaceAll(article, ", ", " ; "), shingles: -1, equal: true, minC: 1, maxC: 1},
 		{name: "exactly k words", a: "the quick brown fox jumps", b: "The quick, brown fox jumps!", shingles: 1, equal: true, minC: 1, maxC: 1},
 		{name: "fewer than k words: exact repeat", a: "Click to subscribe", b: "CLICK TO SUBSCRIBE.", shingles: 1, equal: true, minC: 1, maxC: 1},
@@ -171,7 +171,7 @@ func TestDocDupSketch(t *testing.T) {
 		{name: "non-Latin script", a: "Портовые рабочие в Роттердаме начали 48-часовую забастовку во вторник из-за зарплаты", b: "портовые рабочие в роттердаме начали 48-часовую забастовку во вторник из-за зарплаты", shingles: 9, equal: true, minC: 1, maxC: 1},
 		{name: "CJK", a: "鹿特丹港口工人周二开始为期四十八小时的罢工", b: "鹿特丹港口工人周二开始为期四十八小时的罢工", shingles: -1, equal: true, minC: 1, maxC: 1},
 		{name: "invalid UTF-8", a: "port \xff\xfe strike \xc3 over pay and staffing", b: "port strike over pay and staffing", shingles: 2, equal: true, minC: 1, maxC: 1},
-		{name: "unrelated stories", a: article, b: join(coffeeStory), shingles: -1, maxC: 0.2},
+		{name: "unrelated stories", a: article, b: docJoin(docCoffeeStory), shingles: -1, maxC: 0.2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -216,7 +216,7 @@ func TestDocDupEstimate(t *testing.T) {
 			cp = append(cp, words[rng.IntN(len(words))])
 		}
 		a, b := strings.Join(base, " "), strings.Join(cp, " ")
-		exact := exactContainment(exactSet(s, a), exactSet(s, b))
+		exact := docExactContainment(docExactSet(s, a), docExactSet(s, b))
 		sa, sb := s.Sketch(a), s.Sketch(b)
 		d := sa.Containment(sb) - exact
 		sum += d
@@ -227,6 +227,37 @@ func TestDocDupEstimate(t *testing.T) {
 	t.Logf("containment estimate over %d pairs: bias %+.4f, rms error %.4f", n, mean, rms)
 	if math.Abs(mean) > 0.02 || rms > 0.06 {
 		t.Errorf("containment estimate: bias %+.4f, rms %.4f; want |bias| ≤ 0.02, rms ≤ 0.06", mean, rms)
+	}
+}
+
+// TestDocDupEstimateSmall checks that densification keeps the Jaccard estimate
+// unbiased on sets far smaller than the 256 bins (k = 1, so sets are controlled).
+func TestDocDupEstimateSmall(t *testing.T) {
+	s := NewDocSketcher(DocConfig{Shingle: 1})
+	for _, size := range []int{3, 8, 20, 50, 120} {
+		for _, share := range []float64{0.3, 0.6, 0.9} {
+			var bias, sq float64
+			const trials = 200
+			for trial := range trials {
+				common := int(math.Round(float64(size) * share))
+				var a, b []string
+				for i := range size {
+					a = append(a, fmt.Sprintf("t%dw%d", trial, i))
+				}
+				b = append(b, a[:common]...)
+				for i := common; i < size; i++ {
+					b = append(b, fmt.Sprintf("t%dx%d", trial, i))
+				}
+				j := float64(common) / float64(2*size-common)
+				d := s.Sketch(strings.Join(a, " ")).Jaccard(s.Sketch(strings.Join(b, " "))) - j
+				bias += d / trials
+				sq += d * d / trials
+			}
+			if math.Abs(bias) > 0.01 || math.Sqrt(sq) > 0.05 {
+				t.Errorf("%d shingles, %.0f%% shared: bias %+.4f, rms %.4f; want |bias| ≤ 0.01, rms ≤ 0.05",
+					size, 100*share, bias, math.Sqrt(sq))
+			}
+		}
 	}
 }
 
@@ -302,13 +333,13 @@ func TestDocDupBandTable(t *testing.T) {
 
 // TestDocDupIndex feeds sequences of documents and checks every Add.
 func TestDocDupIndex(t *testing.T) {
-	article := join(portStory)
-	// trimmed copy: one paragraph of eight cut, a line appended, curly quotes
-	trimmed := curly(join(without(portStory, 4), []string{"Reporting by Anna de Vries; Editing by Mark Potter"}))
+	article := docJoin(docPortStory)
+	// trimmed copy: one paragraph of eight cut, a line appended, docCurly quotes
+	trimmed := docCurly(docJoin(docWithout(docPortStory, 4), []string{"Reporting by Anna de Vries; Editing by Mark Potter"}))
 	// chain: B extends A with an update, C drops half of A and keeps the update
-	chainB := join(portStory, portUpdate)
-	chainC := join(portStory[:4], portUpdate)
-	boiler := func(body []string) string { return join(siteHeader, body, siteFooter) }
+	chainB := docJoin(docPortStory, docPortUpdate)
+	chainC := docJoin(docPortStory[:4], docPortUpdate)
+	boiler := func(body []string) string { return docJoin(docSiteHeader, body, docSiteFooter) }
 	tests := []struct {
 		name string
 		docs []string
@@ -317,17 +348,19 @@ func TestDocDupIndex(t *testing.T) {
 		{name: "identical", docs: []string{article, article}, want: []int{-1, 0}},
 		{name: "trimmed copy", docs: []string{article, trimmed}, want: []int{-1, 0}},
 		{name: "trimmed copy first", docs: []string{trimmed, article}, want: []int{-1, 0}},
-		{name: "unrelated stories", docs: []string{article, join(coffeeStory)}, want: []int{-1, -1}},
-		{name: "earnings differing in numbers", docs: []string{
-			earnings("Acme Industries Inc", 1.12, 0.87, 14.5, 11.2, 210.4, 187.9, 3.05, 2.41, 39.6, 31.3, 602.7, 551.0, 4.2),
-			earnings("Acme Industries Inc", 0.94, 1.03, 12.1, 13.4, 199.8, 205.2, 2.77, 2.98, 35.0, 37.7, 588.1, 590.4, 2.9),
+		{name: "unrelated stories", docs: []string{article, docJoin(docCoffeeStory)}, want: []int{-1, -1}},
+		{name: "docEarnings differing in numbers", docs: []string{
+			docEarnings("Acme Industries Inc", 1.12, 0.87, 14.5, 11.2, 210.4, 187.9, 3.05, 2.41, 39.6, 31.3, 602.7, 551.0, 4.2),
+			docEarnings("Acme Industries Inc", 0.94, 1.03, 12.1, 13.4, 199.8, 205.2, 2.77, 2.98, 35.0, 37.7, 588.1, 590.4, 2.9),
 		}, want: []int{-1, -1}},
-		{name: "shared boilerplate only", docs: []string{boiler(portStory), boiler(coffeeStory)}, want: []int{-1, -1}},
-		{name: "boilerplate copy", docs: []string{boiler(portStory), article}, want: []int{-1, 0}},
-		{name: "earliest kept", docs: []string{article, join(coffeeStory), trimmed, article, curly(join(coffeeStory))}, want: []int{-1, -1, 0, 0, 1}},
+		{name: "shared boilerplate only", docs: []string{boiler(docPortStory), boiler(docCoffeeStory)}, want: []int{-1, -1}},
+		{name: "boilerplate copy", docs: []string{boiler(docPortStory), article}, want: []int{-1, 0}},
+		{name: "earliest kept", docs: []string{article, docJoin(docCoffeeStory), trimmed, article, docCurly(docJoin(docCoffeeStory))}, want: []int{-1, -1, 0, 0, 1}},
 		// C is a near copy of B (contained in it) but not of A; B is a duplicate of A and
 		// not indexed, so C is compared with A only and kept: no transitive closure.
-		{name: "chain", docs: []string{article, chainB, chainC}, want: []int{-1, 0, -1}},
+		// B adds an update to A, so B stays (a later document must be contained in the
+		// earlier); C is B without half of A: it is contained in B
+		{name: "chain", docs: []string{article, chainB, chainC}, want: []int{-1, -1, 1}},
 		{name: "tiny repeats", docs: []string{"Click to subscribe", "Photo: Reuters", "click to subscribe!", "Photo - Reuters"}, want: []int{-1, -1, 0, 1}},
 		{name: "empty documents", docs: []string{"", " ", article, "", article}, want: []int{-1, -1, -1, -1, 2}},
 	}
@@ -349,14 +382,14 @@ func TestDocDupIndex(t *testing.T) {
 	}
 
 	// the premises of the chain case, on exact containment
-	a, b, c := exactSet(s, article), exactSet(s, chainB), exactSet(s, chainC)
-	ab, bc, ac := exactContainment(a, b), exactContainment(b, c), exactContainment(a, c)
+	a, b, c := docExactSet(s, article), docExactSet(s, chainB), docExactSet(s, chainC)
+	ab, bc, ac := docExactContainment(a, b), docExactContainment(b, c), docExactContainment(a, c)
 	t.Logf("chain: C(A,B) %.2f, C(B,C) %.2f, C(A,C) %.2f", ab, bc, ac)
 	if ab < 0.9 || bc < 0.9 || ac > 0.72 {
 		t.Errorf("chain premises do not hold: C(A,B) %.2f, C(B,C) %.2f, C(A,C) %.2f", ab, bc, ac)
 	}
-	tr := exactContainment(a, exactSet(s, trimmed))
-	bp := exactContainment(exactSet(s, boiler(portStory)), exactSet(s, boiler(coffeeStory)))
+	tr := docExactContainment(a, docExactSet(s, trimmed))
+	bp := docExactContainment(docExactSet(s, boiler(docPortStory)), docExactSet(s, boiler(docCoffeeStory)))
 	t.Logf("trimmed copy: exact containment %.2f; shared boilerplate: %.2f", tr, bp)
 }
 
@@ -365,15 +398,15 @@ func TestDocDupIndex(t *testing.T) {
 func TestDocDupDeterminism(t *testing.T) {
 	var docs []string
 	for i := range 60 {
-		base := portStory
+		base := docPortStory
 		if i%2 == 1 {
-			base = coffeeStory
+			base = docCoffeeStory
 		}
-		paras := without(base, i%8, (i/8)%8)
+		paras := docWithout(base, i%8, (i/8)%8)
 		if i%3 == 0 {
 			paras = append(paras, fmt.Sprintf("Update %d: more to follow.", i))
 		}
-		docs = append(docs, join(paras))
+		docs = append(docs, docJoin(paras))
 	}
 	sketch := func(reverse bool) []DocSketch {
 		out := make([]DocSketch, len(docs))
@@ -414,14 +447,14 @@ func TestDocDupDeterminism(t *testing.T) {
 	t.Logf("decisions: %v", r1)
 }
 
-// reutersPath is the Reuters-21578 sample shared by the project's tests; it is not part
+// docReutersPath is the Reuters-21578 sample shared by the project's tests; it is not part
 // of the repository.
-var reutersPath = filepath.Join("..", "..", "shared", "data", "reuters21578.jsonl.gz")
+var docReutersPath = filepath.Join("..", "..", "shared", "data", "reuters21578.jsonl.gz")
 
-// reuters returns up to n article texts, every step-th article of the file, or skips
+// docReuters returns up to n article texts, every step-th article of the file, or skips
 // the test when the file is missing.
-func reuters(tb testing.TB, n, step int) []string {
-	docs, err := loadReuters(n, step)
+func docReuters(tb testing.TB, n, step int) []string {
+	docs, err := loadDocReuters(n, step)
 	if errors.Is(err, fs.ErrNotExist) {
 		tb.Skipf("Reuters sample not available: %v", err)
 	}
@@ -431,15 +464,15 @@ func reuters(tb testing.TB, n, step int) []string {
 	return docs
 }
 
-func loadReuters(n, step int) ([]string, error) {
-	f, err := os.Open(reutersPath)
+func loadDocReuters(n, step int) ([]string, error) {
+	f, err := os.Open(docReutersPath)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	zr, err := gzip.NewReader(f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", reutersPath, err)
+		return nil, fmt.Errorf("%s: %w", docReutersPath, err)
 	}
 	sc := bufio.NewScanner(zr)
 	sc.Buffer(nil, 1<<22)
@@ -450,27 +483,27 @@ func loadReuters(n, step int) ([]string, error) {
 		}
 		var rec struct{ Text string }
 		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			return nil, fmt.Errorf("%s: line %d: %w", reutersPath, i+1, err)
+			return nil, fmt.Errorf("%s: line %d: %w", docReutersPath, i+1, err)
 		}
 		if strings.TrimSpace(rec.Text) != "" {
 			out = append(out, rec.Text)
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", reutersPath, err)
+		return nil, fmt.Errorf("%s: %w", docReutersPath, err)
 	}
 	return out, nil
 }
 
-// edits are the synthetic copy types of TestDocDupReuters.
-var edits = []string{"requote", "cut", "append", "cut+append", "words", "truncate", "wrap"}
+// docEdits are the synthetic copy types of TestDocDupReuters.
+var docEdits = []string{"requote", "cut", "append", "cut+append", "words", "truncate", "wrap"}
 
-// synthCopy returns a copy of text made by edit kind.
-func synthCopy(rng *rand.Rand, text string, kind string) string {
+// docSynthCopy returns a copy of text made by edit kind.
+func docSynthCopy(rng *rand.Rand, text string, kind string) string {
 	paras := strings.Split(text, "\n\n")
 	cut := func() {
 		if len(paras) >= 3 {
-			paras = without(paras, 1+rng.IntN(len(paras)-1))
+			paras = docWithout(paras, 1+rng.IntN(len(paras)-1))
 			return
 		}
 		w := strings.Fields(paras[len(paras)-1])
@@ -481,7 +514,7 @@ func synthCopy(rng *rand.Rand, text string, kind string) string {
 	}
 	switch kind {
 	case "requote":
-		return curly(strings.ReplaceAll(text, "\n\n", "\n \n"))
+		return docCurly(strings.ReplaceAll(text, "\n\n", "\n \n"))
 	case "cut":
 		cut()
 	case "append":
@@ -499,7 +532,7 @@ func synthCopy(rng *rand.Rand, text string, kind string) string {
 		w := strings.Fields(text)
 		return strings.Join(w[:len(w)*(70+rng.IntN(21))/100], " ")
 	case "wrap":
-		return join([]string{"Daily Trade Wire | Markets | Commodities", "Advertisement"}, paras, []string{"Copyright 2024 Daily Trade Wire. All rights reserved."})
+		return docJoin([]string{"Daily Trade Wire | Markets | Commodities", "Advertisement"}, paras, []string{"Copyright 2024 Daily Trade Wire. All rights reserved."})
 	}
 	return strings.Join(paras, "\n\n")
 }
@@ -511,7 +544,7 @@ func TestDocDupReuters(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode")
 	}
-	orig := reuters(t, 2000, 9)
+	orig := docReuters(t, 2000, 9)
 	cfg := DefaultDocConfig()
 	rng := rand.New(rand.NewPCG(7, 8))
 	type doc struct {
@@ -526,8 +559,8 @@ func TestDocDupReuters(t *testing.T) {
 		docs = append(docs, doc{text: text, of: -1, at: float64(i), origIx: i})
 	}
 	for i := 0; i < len(orig) && i < 1000; i++ {
-		kind := edits[i%len(edits)]
-		docs = append(docs, doc{text: synthCopy(rng, orig[i], kind), kind: kind, at: float64(i) + 0.5 + rng.Float64()*300, origIx: i})
+		kind := docEdits[i%len(docEdits)]
+		docs = append(docs, doc{text: docSynthCopy(rng, orig[i], kind), kind: kind, at: float64(i) + 0.5 + rng.Float64()*300, origIx: i})
 	}
 	sort.SliceStable(docs, func(i, j int) bool { return docs[i].at < docs[j].at })
 	pos := map[int]int{} // original index -> stream position
@@ -548,7 +581,7 @@ func TestDocDupReuters(t *testing.T) {
 	sets := make([][]uint64, len(docs))
 	for i, d := range docs {
 		sks[i] = s.Sketch(d.text)
-		sets[i] = exactSet(s, d.text)
+		sets[i] = docExactSet(s, d.text)
 	}
 	// exact containment of every pair that shares a shingle, through an inverted index
 	post := map[uint64][]int32{}
@@ -583,7 +616,7 @@ func TestDocDupReuters(t *testing.T) {
 		}
 		if ok {
 			merges++
-			c := exactContainment(sets[i], sets[dup])
+			c := docExactContainment(sets[i], sets[dup])
 			if c >= cfg.Threshold {
 				good++
 			} else if c >= cfg.Threshold-0.1 {
@@ -600,7 +633,7 @@ func TestDocDupReuters(t *testing.T) {
 				byKind[d.kind] = r
 			}
 			r.n++
-			c := exactContainment(sets[i], sets[d.of])
+			c := docExactContainment(sets[i], sets[d.of])
 			if c >= cfg.Threshold {
 				r.truePos++
 				if ok {
@@ -631,7 +664,7 @@ func TestDocDupReuters(t *testing.T) {
 		errSum/float64(errN), math.Sqrt(errSum2/float64(errN)))
 	t.Logf("candidates verified %d, rejected %d; index %d bytes, %.0f bytes/kept document",
 		st.Candidates, st.Rejected, st.Bytes, float64(st.Bytes)/float64(st.Kept))
-	for _, k := range edits {
+	for _, k := range docEdits {
 		r := byKind[k]
 		t.Logf("  copies %-10s %4d, %4d at containment ≥ %.1f, %4d of those merged (%.3f)",
 			k, r.n, r.truePos, cfg.Threshold, r.merged, float64(r.merged)/float64(max(r.truePos, 1)))
@@ -642,4 +675,62 @@ func TestDocDupReuters(t *testing.T) {
 	if recall < 0.9 {
 		t.Errorf("recall %.4f < 0.9", recall)
 	}
+}
+
+func FuzzDocDupSketch(f *testing.F) {
+	f.Add(docJoin(docPortStory))
+	f.Add("Click to subscribe")
+	f.Add("")
+	f.Add("*** --- ***")
+	f.Add("port \xff\xfe strike \xc3 over pay")
+	f.Add("鹿特丹港口工人周二开始为期四十八小时的罢工")
+	s := NewDocSketcher(DefaultDocConfig())
+	f.Fuzz(func(t *testing.T, text string) {
+		a := s.Sketch(text)
+		if a != s.Sketch(strings.ReplaceAll(text, "\n", "\r\n")) {
+			t.Error("CRLF changes the sketch")
+		}
+		if a.Shingles() == 0 {
+			if a != (DocSketch{}) {
+				t.Error("a sketch docWithout shingles is not the zero DocSketch")
+			}
+			return
+		}
+		if c := a.Containment(a); c != 1 {
+			t.Errorf("Containment with itself = %g", c)
+		}
+		x := NewDocIndex(DefaultDocConfig())
+		if _, ok := x.Add(a); ok {
+			t.Error("first document is a duplicate")
+		}
+		if dup, ok := x.Add(a); !ok || dup != 0 {
+			t.Errorf("repeat: Add = %d, %v; want 0, true", dup, ok)
+		}
+	})
+}
+
+func ExampleDocIndex() {
+	story := "Dock workers at the port of Rotterdam began a 48-hour strike on Tuesday over pay and staffing, halting container traffic at Europe's largest port.\n\n" +
+		"The union said about 4,000 workers had walked out after talks with terminal operators broke down late on Monday.\n\n" +
+		"Shipping lines said they were diverting some vessels to Antwerp and Hamburg."
+	docs := []string{
+		story,
+		"Coffee growers cut their harvest forecast on Wednesday, citing heavy rains that have delayed flowering in the main producing regions.",
+		// a syndicated copy: last paragraph cut, a credit line added
+		story[:strings.LastIndex(story, "\n\n")] + "\n\nReporting by Anna de Vries",
+	}
+	cfg := DefaultDocConfig()
+	s := NewDocSketcher(cfg) // one per worker
+	x := NewDocIndex(cfg)    // one, fed in input order
+	for i, d := range docs {
+		if dup, ok := x.Add(s.Sketch(d)); ok {
+			fmt.Printf("document %d: duplicate of %d\n", i, dup)
+		} else {
+			fmt.Printf("document %d: kept\n", i)
+		}
+	}
+	// Output:
+	// document 0: kept
+	// document 1: kept
+	// document 2: duplicate of 0
 }
