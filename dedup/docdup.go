@@ -306,8 +306,25 @@ func (s *DocSketcher) shingles(dst []uint64, text string) []uint64 {
 
 // Sketch returns the sketch of text, a document's kept text.
 func (s *DocSketcher) Sketch(text string) DocSketch {
-	var sk DocSketch
 	s.hs = s.shingles(s.hs[:0], text)
+	return s.sketch()
+}
+
+// SketchHashes sketches a document given the hashes of its features instead of its text,
+// e.g. the shingles of its kept paragraphs (Doc.ParaShingles), which pass 2 has computed
+// already. The hashes must be well mixed; repeats are counted once. A document's sketch
+// from its text and from its paragraph shingles differ (shingles that cross paragraph
+// boundaries), so one run must use one or the other throughout.
+func (s *DocSketcher) SketchHashes(h []uint64) DocSketch {
+	s.hs = append(s.hs[:0], h...)
+	for i := range s.hs {
+		s.hs[i] = mix(s.hs[i] ^ seedDoc)
+	}
+	return s.sketch()
+}
+
+func (s *DocSketcher) sketch() DocSketch {
+	var sk DocSketch
 	if len(s.hs) == 0 {
 		return sk
 	}

@@ -320,16 +320,19 @@ func (r *run) pass2(ctx context.Context) error {
 			var fp dedup.Doc
 			b.out = make([]result, len(b.docs))
 			var sb strings.Builder
+			var kept []uint64
 			for i, d := range b.docs {
 				fps[w].Doc(d.Title, d.Text, &fp)
 				res := &b.out[i]
 				res.decs = judges[w].Judge(nil, d.Source, &fp)
 				sb.Reset()
+				kept = kept[:0]
 				for k, p := range fp.Paras {
 					if res.decs[k].Reason != "" {
 						res.nRemoved++
 						continue
 					}
+					kept = append(kept, fp.ParaShingles(k)...)
 					if res.nKept > 0 {
 						sb.WriteString("\n\n")
 					}
@@ -338,7 +341,7 @@ func (r *run) pass2(ctx context.Context) error {
 				}
 				res.kept = sb.String()
 				if r.docs != nil && res.nKept > 0 {
-					res.sketch = sketchers[w].Sketch(res.kept)
+					res.sketch = sketchers[w].SketchHashes(kept)
 				}
 				// keep the spans for the ledger
 				b.fps = append(b.fps, dedup.Doc{Paras: append([]dedup.Para(nil), fp.Paras...)})
