@@ -26,9 +26,9 @@ import (
 // Add is not safe for concurrent use; the lookups are, once adding is over.
 type Index struct {
 	keys    *table            // key -> documents, first document
-	bands   *table            // band key -> documents, first document
-	chars   *table            // character shingle of a short paragraph -> documents
-	prefix  *table            // paragraph-start prefix -> documents
+	bands   counter           // band key -> documents, first document
+	chars   counter           // character shingle of a short paragraph -> documents
+	prefix  counter           // paragraph-start prefix -> documents
 	titles  *table            // title key -> documents
 	srcKeys *table            // srcKey(source, key) -> documents of that source
 	srcDocs map[uint64]uint32 // source hash -> documents
@@ -37,6 +37,9 @@ type Index struct {
 	echoes  int64
 	noSrc   bool             // per-source key counts are not needed (see NewIndexFor)
 	cand    map[uint32]int32 // scratch: earlier document -> paragraphs matched
+
+	budget   int64 // bytes for bands, chars and prefix before they turn into sketches
+	sketched bool
 }
 
 // NewIndex returns an empty Index.
@@ -54,14 +57,46 @@ func NewIndex() *Index {
 	}
 }
 
-// NewIndexFor returns an empty Index for rules. With MinDocs of 3 or less the
-// per-source rule (a key in a share of its source's documents, and in 3 of them at
-// least) can never fire before the MinDocs rule does, so the per-source counts, a table
-// as large as the key table, are not kept.
-func NewIndexFor(r Rules) *Index {
+// NewIndexFor returns an empty Index for rules and a memory budget in bytes (0 for no
+// limit).
+//
+// With MinDocs of 3 or less the per-source rule (a key in a share of its source's
+// documents, and in 3 of them at least) can never fire before the MinDocs rule does, so
+// the per-source counts, a table as large as the key table, are not kept.
+//
+// The budget bounds the tables of near-duplicate evidence (band keys, character
+// shingles, prefixes), which grow fastest: when their exact tables together pass it,
+// they become count-min sketches of the budget's size (see sketch), and memory stops
+// growing with them. The exact paragraph keys, one slot of 16 bytes each at a load of 3/8
+// to 3/4, are never approximated.
+func NewIndexFor(r Rules, budget int64) *Index {
 	ix := NewIndex()
 	ix.noSrc = r.MinDocs <= 3
+	ix.budget = budget
 	return ix
+}
+
+// checkBudget turns the evidence tables into sketches once they pass the budget.
+func (ix *Index) checkBudget() {
+	if ix.budget <= 0 || ix.sketched {
+		return
+	}
+	if ix.bands.bytes()+ix.chars.bytes()+ix.prefix.bytes() <= ix.budget {
+		return
+	}
+	ix.sketched = true
+	ix.bands = toSketch(ix.bands.(*table), ix.budget*6/8)
+	ix.chars = toSketch(ix.chars.(*table), ix.budget/8)
+	ix.prefix = toSketch(ix.prefix.(*table), ix.budget/8)
+}
+
+// Sketched reports whether the evidence tables became sketches under the budget.
+func (ix *Index) Sketched() bool { return ix.sketched }
+
+// Bytes returns the memory held by the count tables.
+func (ix *Index) Bytes() int64 {
+	return ix.keys.bytes() + ix.bands.bytes() + ix.chars.bytes() + ix.prefix.bytes() +
+		ix.titles.bytes() + ix.srcKeys.bytes()
 }
 
 func sourceHash(source string) uint64 { return xxhash.Sum64String(source) }
@@ -112,6 +147,7 @@ func (ix *Index) Add(source string, d *Doc) bool {
 	if d.TitleKey != 0 {
 		ix.titles.add(d.TitleKey, doc)
 	}
+	ix.checkBudget()
 	return echoed != 0
 }
 

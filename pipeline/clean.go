@@ -266,7 +266,7 @@ func (r *run) read(ctx context.Context, pass int, emit func(*batch) error) error
 // pass1 fingerprints every document on the workers and counts them into the index in
 // input order.
 func (r *run) pass1(ctx context.Context) error {
-	r.ix = dedup.NewIndexFor(r.opts.Rules)
+	r.ix = dedup.NewIndexFor(r.opts.Rules, r.opts.Memory)
 	fps := make([]*dedup.Fingerprinter, r.opts.Workers)
 	for i := range fps {
 		fps[i] = dedup.NewFingerprinter(r.opts.Dedup)
@@ -313,7 +313,10 @@ func (r *run) pass2(ctx context.Context) error {
 	var recs []schema.Record
 	var rems []schema.Removal
 	r.stats.DistinctKeys = int64(r.ix.DistinctKeys())
-	r.stats.DistinctShingl = int64(r.ix.DistinctBands())
+	r.stats.DistinctBands = int64(r.ix.DistinctBands())
+	r.stats.Echoes = r.ix.Echoes()
+	r.stats.IndexBytes = r.ix.Bytes()
+	r.stats.Sketched = r.ix.Sketched()
 	return ordered(ctx, r.opts.Workers,
 		func(ctx context.Context, emit func(*batch) error) error { return r.read(ctx, 2, emit) },
 		func(w int, b *batch) error {

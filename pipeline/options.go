@@ -88,8 +88,8 @@ func (o *Options) Validate() error {
 	if o.Workers < 1 {
 		return fmt.Errorf("workers must be at least 1, not %d", o.Workers)
 	}
-	if o.Memory < 16<<20 {
-		return fmt.Errorf("memory must be at least 16MiB, not %d bytes", o.Memory)
+	if o.Memory < 1<<20 {
+		return fmt.Errorf("memory must be at least 1MiB, not %d bytes", o.Memory)
 	}
 	switch o.OnError {
 	case "fail", "skip":

@@ -78,21 +78,28 @@ type Fingerprint struct {
 
 // Stats summarises one run. It is written as JSON by --stats.
 type Stats struct {
-	Version        string                  `json:"winnow_version"`
-	SchemaVersion  string                  `json:"schema_version"`
-	DocumentsIn    int64                   `json:"documents_in"`
-	DocumentsOut   int64                   `json:"documents_out"`
-	DocumentsSkip  int64                   `json:"documents_skipped"`
-	ParagraphsIn   int64                   `json:"paragraphs_in"`
-	ParagraphsOut  int64                   `json:"paragraphs_out"`
-	BytesIn        int64                   `json:"bytes_in"`
-	BytesOut       int64                   `json:"bytes_out"`
-	Removed        map[string]int64        `json:"removed_paragraphs"`
-	RemovedBytes   map[string]int64        `json:"removed_bytes"`
-	DocsRemoved    map[string]int64        `json:"removed_documents"`
-	Sources        map[string]*SourceStats `json:"sources"`
-	DistinctKeys   int64                   `json:"distinct_paragraph_keys"`
-	DistinctShingl int64                   `json:"distinct_shingles"`
+	Version       string                  `json:"winnow_version"`
+	SchemaVersion string                  `json:"schema_version"`
+	DocumentsIn   int64                   `json:"documents_in"`
+	DocumentsOut  int64                   `json:"documents_out"`
+	DocumentsSkip int64                   `json:"documents_skipped"`
+	ParagraphsIn  int64                   `json:"paragraphs_in"`
+	ParagraphsOut int64                   `json:"paragraphs_out"`
+	BytesIn       int64                   `json:"bytes_in"`
+	BytesOut      int64                   `json:"bytes_out"`
+	Removed       map[string]int64        `json:"removed_paragraphs"`
+	RemovedBytes  map[string]int64        `json:"removed_bytes"`
+	DocsRemoved   map[string]int64        `json:"removed_documents"`
+	Sources       map[string]*SourceStats `json:"sources"`
+	DistinctKeys  int64                   `json:"distinct_paragraph_keys"`
+	DistinctBands int64                   `json:"distinct_band_keys"`
+	// Echoes counts documents that repeat most of an earlier one of another source:
+	// their shared paragraphs were counted once (see dedup.Index).
+	Echoes int64 `json:"echo_documents"`
+	// IndexBytes is the memory of the fingerprint count tables after pass 1; Sketched
+	// says whether the --memory budget turned the near-duplicate tables into sketches.
+	IndexBytes int64 `json:"index_bytes"`
+	Sketched   bool  `json:"sketched"`
 }
 
 // SourceStats is the per-source part of Stats.
