@@ -29,13 +29,25 @@ fuzz:
 	$(GO) test -run XXX -fuzz FuzzNormalize -fuzztime 5s ./dedup
 	$(GO) test -run XXX -fuzz FuzzSegment -fuzztime 5s ./dedup
 
-interop: build
+# The report is rendered from the labelled dev corpus when ../shared is beside the
+# checkout (as in CI), else from the bundled sample.
+SHARED ?= ../shared
+REPORT_INPUT = $(if $(wildcard $(SHARED)/eval/make_corpus.py),$(OUT)/dev/corpus.jsonl,testdata/sample)
+
+$(OUT)/dev/corpus.jsonl:
+	mkdir -p $(OUT)/dev
+	python3 $(SHARED)/eval/make_corpus.py $(SHARED)/data/reuters21578.jsonl.gz $(SHARED)/eval/dev_outlets.json \
+		$(OUT)/dev --seed=7 --docs=4000 >/dev/null
+
+interop: build $(if $(wildcard $(SHARED)/eval/make_corpus.py),$(OUT)/dev/corpus.jsonl)
 	mkdir -p $(OUT)/interop
 	./winnow clean testdata/sample -o $(OUT)/interop/corpus.parquet --jsonl $(OUT)/interop/corpus.jsonl \
-		--removed $(OUT)/interop/removed.parquet
+		--removed $(OUT)/interop/removed.parquet -q
+	./winnow audit $(REPORT_INPUT) --report $(OUT)/interop/report.html -q
 	cd interop && npm ci --no-audit --no-fund --loglevel=error
 	WINNOW_PARQUET=$(CURDIR)/$(OUT)/interop/corpus.parquet WINNOW_JSONL=$(CURDIR)/$(OUT)/interop/corpus.jsonl \
-		WINNOW_REMOVED=$(CURDIR)/$(OUT)/interop/removed.parquet node --test interop/
+		WINNOW_REMOVED=$(CURDIR)/$(OUT)/interop/removed.parquet WINNOW_REPORT=$(CURDIR)/$(OUT)/interop/report.html \
+		node --test interop/
 
 clean:
 	rm -rf $(OUT) winnow

@@ -82,6 +82,8 @@ type run struct {
 	ids      []string        // ordinal -> id of the documents given to docs
 	dupCount map[int32]int32 // ordinal of a kept document -> copies dropped
 	spool    *spool
+
+	audit *export.Audit // nil without a report
 }
 
 func (r *run) cleanup() {
@@ -166,6 +168,9 @@ func (r *run) openOutputs() error {
 		r.removed = w
 		r.undo = append(r.undo, w.Abort)
 	}
+	if r.opts.Report != "" {
+		r.audit = export.NewAudit(export.AuditOptions{})
+	}
 	if r.opts.Rejects != "" {
 		w, err := export.NewJSONLWriter[ingest.Reject](r.opts.Rejects)
 		if err != nil {
@@ -192,6 +197,12 @@ func (r *run) commit() error {
 	}
 	if r.rejects != nil {
 		if err := r.rejects.Close(); err != nil {
+			return err
+		}
+	}
+	if r.audit != nil {
+		title := "winnow audit of " + strings.Join(r.opts.Inputs, ", ")
+		if err := r.audit.WriteHTML(r.opts.Report, r.stats, title); err != nil {
 			return err
 		}
 	}
@@ -303,6 +314,8 @@ func (r *run) pass2(ctx context.Context) error {
 	if !r.opts.NoDocDedup {
 		r.docs = dedup.NewDocIndex(dc)
 		r.dupCount = map[int32]int32{}
+	}
+	if r.docs != nil && len(r.corpus) > 0 {
 		sp, err := newSpool("")
 		if err != nil {
 			return err
@@ -365,37 +378,13 @@ func (r *run) pass2(ctx context.Context) error {
 					rems = append(rems, schema.Removal{DocID: d.ID, Source: d.Source, Index: int32(k),
 						Reason: dec.Reason, Text: d.Text[p.Start:p.End], Key: int64(p.Key), DocCount: dec.DocCount})
 				}
-				if res.nKept == 0 {
-					rems = append(rems, schema.Removal{DocID: d.ID, Source: d.Source, Index: -1,
-						Reason: schema.ReasonEmpty})
-					r.stats.DocsRemoved[schema.ReasonEmpty]++
-					continue
+				docReason, dupOf, err := r.place(d, res, &recs, &rems)
+				if err != nil {
+					return err
 				}
-				rec := schema.Record{ID: d.ID, Source: d.Source, URL: d.URL, Title: d.Title,
-					Text: res.kept, NParagraphs: int32(res.nKept), NRemoved: int32(res.nRemoved),
-					DocHash: int64(xxhash.Sum64String(res.kept)), Meta: d.Meta}
-				if r.docs != nil {
-					ord := int32(len(r.ids))
-					r.ids = append(r.ids, d.ID)
-					if dup, ok := r.docs.Add(res.sketch); ok {
-						rems = append(rems, schema.Removal{DocID: d.ID, Source: d.Source, Index: -1,
-							Reason: schema.ReasonDuplicateDoc, Text: res.kept, Key: rec.DocHash,
-							DupOf: r.ids[dup]})
-						r.dupCount[int32(dup)]++
-						r.stats.DocsRemoved[schema.ReasonDuplicateDoc]++
-						continue
-					}
-					if err := r.spool.put(ord, &rec); err != nil {
-						return err
-					}
-				} else {
-					recs = append(recs, rec)
+				if r.audit != nil {
+					r.observe(d, paras, res, docReason, dupOf)
 				}
-				r.stats.DocumentsOut++
-				r.stats.BytesOut += int64(len(res.kept))
-				ss := r.stats.Source(d.Source)
-				ss.DocumentsOut++
-				ss.BytesOut += int64(len(res.kept))
 			}
 			for _, w := range r.corpus {
 				if err := w.Write(recs); err != nil {
@@ -407,6 +396,58 @@ func (r *run) pass2(ctx context.Context) error {
 			}
 			return nil
 		})
+}
+
+// place decides what becomes of a judged document: dropped as empty, dropped as a
+// near-duplicate of an earlier one, or kept (into recs, or the spool when document
+// deduplication needs to count its copies first). It returns the document-level reason
+// ("" when kept) and the id of the document it duplicates.
+func (r *run) place(d *schema.Document, res *result, recs *[]schema.Record, rems *[]schema.Removal) (string, string, error) {
+	if res.nKept == 0 {
+		*rems = append(*rems, schema.Removal{DocID: d.ID, Source: d.Source, Index: -1,
+			Reason: schema.ReasonEmpty})
+		r.stats.DocsRemoved[schema.ReasonEmpty]++
+		return schema.ReasonEmpty, "", nil
+	}
+	rec := schema.Record{ID: d.ID, Source: d.Source, URL: d.URL, Title: d.Title,
+		Text: res.kept, NParagraphs: int32(res.nKept), NRemoved: int32(res.nRemoved),
+		DocHash: int64(xxhash.Sum64String(res.kept)), Meta: d.Meta}
+	switch {
+	case r.docs != nil:
+		ord := int32(len(r.ids))
+		r.ids = append(r.ids, d.ID)
+		if dup, ok := r.docs.Add(res.sketch); ok {
+			*rems = append(*rems, schema.Removal{DocID: d.ID, Source: d.Source, Index: -1,
+				Reason: schema.ReasonDuplicateDoc, Text: res.kept, Key: rec.DocHash, DupOf: r.ids[dup]})
+			r.dupCount[int32(dup)]++
+			r.stats.DocsRemoved[schema.ReasonDuplicateDoc]++
+			return schema.ReasonDuplicateDoc, r.ids[dup], nil
+		}
+		if r.spool != nil {
+			if err := r.spool.put(ord, &rec); err != nil {
+				return "", "", err
+			}
+		}
+	default:
+		*recs = append(*recs, rec)
+	}
+	r.stats.DocumentsOut++
+	r.stats.BytesOut += int64(len(res.kept))
+	ss := r.stats.Source(d.Source)
+	ss.DocumentsOut++
+	ss.BytesOut += int64(len(res.kept))
+	return "", "", nil
+}
+
+// observe shows one judged document to the audit report.
+func (r *run) observe(d *schema.Document, paras []dedup.Para, res *result, reason, dupOf string) {
+	ad := export.AuditDoc{ID: d.ID, Source: d.Source, Title: d.Title, Reason: reason, DupOf: dupOf,
+		Paras: make([]export.AuditPara, len(paras))}
+	for k, p := range paras {
+		ad.Paras[k] = export.AuditPara{Text: d.Text[p.Start:p.End], Reason: res.decs[k].Reason,
+			DocCount: res.decs[k].DocCount, Key: p.Key}
+	}
+	r.audit.Observe(&ad)
 }
 
 // flushSpool writes the spooled rows to the corpus writers with their dup_count.

@@ -28,6 +28,8 @@ type Options struct {
 	Stats string
 	// Rejects writes the records skipped under OnError "skip" as JSONL.
 	Rejects string
+	// Report writes the HTML audit report.
+	Report string
 
 	Ingest ingest.Options
 	Dedup  dedup.Config
@@ -110,7 +112,7 @@ func (o *Options) Validate() error {
 	}
 	outs := map[string]string{}
 	for _, f := range [][2]string{{"output", o.Output}, {"jsonl", o.JSONL},
-		{"removed", o.Removed}, {"stats", o.Stats}, {"rejects", o.Rejects}} {
+		{"removed", o.Removed}, {"stats", o.Stats}, {"rejects", o.Rejects}, {"report", o.Report}} {
 		flag, p := f[0], f[1]
 		if p == "" || p == "-" {
 			continue

@@ -61,6 +61,7 @@ func cleanCommand() *cli.Command {
 		str("jsonl", "", "also write the corpus as JSON Lines"),
 		str("removed", "", "write every removed paragraph with its reason (.parquet or .jsonl)"),
 		str("stats", "", "write run statistics as JSON"),
+		str("report", "", "write an HTML audit report of what was removed, by source"),
 	}
 	flags = append(flags, ingestFlags()...)
 	flags = append(flags, dedupFlags()...)
@@ -87,29 +88,68 @@ Examples:
 			if opts.Output == "" && opts.JSONL == "" {
 				return usageError{fmt.Errorf("no output: give -o OUT.parquet (or --jsonl)")}
 			}
-			if err := opts.Validate(); err != nil {
-				return usageError{err}
-			}
-			quiet := c.Bool("quiet")
-			var bar *progress
-			if !quiet && isTerminal(c.App.ErrWriter) {
-				bar = &progress{w: c.App.ErrWriter}
-				opts.Progress = bar.update
-			}
-			start := time.Now()
-			st, err := pipeline.Clean(c.Context, opts)
-			if bar != nil {
-				bar.finish()
-			}
-			if err != nil {
-				return err
-			}
-			if !quiet {
-				fmt.Fprintln(c.App.ErrWriter, summary(st, time.Since(start)))
-			}
-			return nil
+			return runClean(c, opts)
 		},
 	}
+}
+
+func auditCommand() *cli.Command {
+	flags := []cli.Flag{
+		str("report", "", "the HTML audit report to write (required)"),
+		str("stats", "", "also write run statistics as JSON"),
+		str("removed", "", "also write every removed paragraph with its reason (.parquet or .jsonl)"),
+	}
+	flags = append(flags, ingestFlags()...)
+	flags = append(flags, dedupFlags()...)
+	return &cli.Command{
+		Name:      "audit",
+		Usage:     "report how much boilerplate a scrape holds, by source, without writing a corpus",
+		ArgsUsage: "INPUT...",
+		Description: `The same analysis as clean, written as a self-contained HTML report (open it in a
+browser; it loads nothing from the network): totals, removal by reason and by source,
+each source's most frequent boilerplate, the top duplicated captions, sample documents.
+
+Examples:
+   winnow audit crawl.jsonl.zst --report audit.html
+   winnow audit articles/ --report audit.html --stats stats.json`,
+		Flags:        flags,
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return usageError{err} },
+		Action: func(c *cli.Context) error {
+			opts, err := cleanOptions(c)
+			if err != nil {
+				return usageError{err}
+			}
+			if opts.Report == "" {
+				return usageError{fmt.Errorf("audit needs --report REPORT.html")}
+			}
+			return runClean(c, opts)
+		},
+	}
+}
+
+// runClean validates opts and runs the job with progress and a summary on stderr.
+func runClean(c *cli.Context, opts pipeline.Options) error {
+	if err := opts.Validate(); err != nil {
+		return usageError{err}
+	}
+	quiet := c.Bool("quiet")
+	var bar *progress
+	if !quiet && isTerminal(c.App.ErrWriter) {
+		bar = &progress{w: c.App.ErrWriter}
+		opts.Progress = bar.update
+	}
+	start := time.Now()
+	st, err := pipeline.Clean(c.Context, opts)
+	if bar != nil {
+		bar.finish()
+	}
+	if err != nil {
+		return err
+	}
+	if !quiet {
+		fmt.Fprintln(c.App.ErrWriter, summary(st, time.Since(start)))
+	}
+	return nil
 }
 
 // cleanOptions binds the flags of c to pipeline.Options.
@@ -123,6 +163,7 @@ func cleanOptions(c *cli.Context) (pipeline.Options, error) {
 	o.JSONL = c.String("jsonl")
 	o.Removed = c.String("removed")
 	o.Stats = c.String("stats")
+	o.Report = c.String("report")
 	o.Rejects = c.String("rejects")
 	o.Ingest.Format = c.String("format")
 	o.Ingest.TextField = c.String("text-field")

@@ -111,6 +111,6 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageError{err}
 		},
-		Commands: []*cli.Command{cleanCommand(), inspectCommand()},
+		Commands: []*cli.Command{cleanCommand(), auditCommand(), inspectCommand()},
 	}
 }

@@ -1,0 +1,704 @@
+package export
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/winnowdata/winnow/schema"
+)
+
+// hostile is untrusted text that must come out escaped wherever it is shown.
+const hostile = `<script>alert(1)</script><img src=x onerror=alert(2)> "quoted" 'single' & https://evil.example/x.png`
+
+// synth describes a synthetic corpus for the audit tests.
+type synth struct {
+	docs    int // documents
+	sources int // sources, chosen with a skewed law
+	keys    int // distinct boilerplate keys per source
+	seed    uint64
+}
+
+// bodyWords make the kept paragraphs look like prose.
+var bodyWords = strings.Fields(`the council said on tuesday that the river had risen after a week of
+	rain and that the harbour would stay closed while engineers inspected the old bridge near
+	the station where residents gathered to watch the water museum library festival market
+	school police court minister people city government report`)
+
+// run feeds the corpus to f, one reused AuditDoc at a time (so an Observe that kept d's
+// slices would see them overwritten).
+func (s synth) run(f func(*AuditDoc)) {
+	r := rand.New(rand.NewPCG(s.seed, 7))
+	srcZipf := rand.NewZipf(r, 1.3, 3, uint64(s.sources-1))
+	names := make([]string, s.sources)
+	for i := range names {
+		names[i] = fmt.Sprintf("source-%03d.example", i)
+	}
+	var d AuditDoc
+	var body strings.Builder
+	para := func(text, reason string, key uint64, docCount int32) {
+		d.Paras = append(d.Paras, AuditPara{Text: text, Reason: reason, Key: key, DocCount: docCount})
+	}
+	for i := range s.docs {
+		src := names[srcZipf.Uint64()]
+		d = AuditDoc{ID: fmt.Sprintf("%s/%07d", src, i), Source: src, Title: fmt.Sprintf("Article %d", i),
+			Paras: d.Paras[:0]}
+		// the site's footer on most pages
+		if r.IntN(10) < 8 {
+			text := "© " + src + ". All rights reserved. Subscribe to our newsletter."
+			para(text, schema.ReasonBoilerplate, xxhash.Sum64String(text), 1000)
+		}
+		for j := range 2 + r.IntN(4) {
+			body.Reset()
+			fmt.Fprintf(&body, "Paragraph %d of document %d:", j, i)
+			for range 12 + r.IntN(30) {
+				body.WriteString(" " + bodyWords[r.IntN(len(bodyWords))])
+			}
+			para(body.String(), "", uint64(i)<<8|uint64(j), 1)
+		}
+		// one of the source's many notices
+		if r.IntN(10) < 7 && s.keys > 0 {
+			k := r.IntN(s.keys)
+			text := fmt.Sprintf("%s notice %d: read more about this topic in our archive.", src, k)
+			reason := schema.ReasonBoilerplate
+			if k%5 == 0 {
+				reason = schema.ReasonNearBoilerplate
+			}
+			para(text, reason, xxhash.Sum64String(text), int32(3+k%40))
+		}
+		// a caption repeated in the document
+		if r.IntN(10) < 2 {
+			text := fmt.Sprintf("Photo: the flooded quay. Picture agency %d", r.IntN(300))
+			para(text, "", xxhash.Sum64String(text), 5)
+			para(text, schema.ReasonDuplicateInDoc, xxhash.Sum64String(text), 5)
+		}
+		switch {
+		case i%97 == 5:
+			d.Reason, d.DupOf = schema.ReasonDuplicateDoc, fmt.Sprintf("%s/%07d", src, i-1)
+		case i%211 == 7:
+			for k := range d.Paras {
+				d.Paras[k].Reason = schema.ReasonBoilerplate
+			}
+			d.Reason = schema.ReasonEmpty
+		}
+		f(&d)
+	}
+}
+
+// audit returns an Audit of the corpus.
+func (s synth) audit(opts AuditOptions) *Audit {
+	a := NewAudit(opts)
+	s.run(a.Observe)
+	return a
+}
+
+// hostileDocs are documents whose every text field is hostile.
+func hostileDocs() []*AuditDoc {
+	return []*AuditDoc{
+		{ID: "h/1 " + hostile, Source: "hostile " + hostile, Title: "Title " + hostile,
+			Paras: []AuditPara{
+				{Text: "kept " + hostile, Key: 1},
+				{Text: "removed " + hostile, Reason: schema.ReasonBoilerplate, Key: 2, DocCount: 9},
+				{Text: "removed " + hostile, Reason: schema.ReasonDuplicateInDoc, Key: 2, DocCount: 9},
+				{Text: "odd reason", Reason: "weird " + hostile, Key: 3},
+			}},
+		{ID: "h/2", Source: "hostile " + hostile, Reason: schema.ReasonDuplicateDoc, DupOf: "dup " + hostile,
+			Paras: []AuditPara{{Text: "removed " + hostile, Reason: schema.ReasonBoilerplate, Key: 2, DocCount: 9}}},
+		{ID: "h/3", Source: "hostile " + hostile, Reason: "strange " + hostile,
+			Paras: []AuditPara{{Text: "x", Reason: schema.ReasonBoilerplate, Key: 4}}},
+	}
+}
+
+// writeReport writes a's report into a temporary folder and returns it.
+func writeReport(t testing.TB, a *Audit, st *schema.Stats, title string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "report.html")
+	if err := a.WriteHTML(path, st, title); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// tagRE matches a start tag; html/template writes every attribute value quoted with '"'
+// and escapes '"' inside it, so attributes are matched by attrRE.
+var (
+	tagRE  = regexp.MustCompile(`<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^"]*")?)*)\s*/?>`)
+	attrRE = regexp.MustCompile(`\s+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:="([^"]*)")?`)
+)
+
+type tag struct {
+	name  string
+	attrs map[string]string
+}
+
+func tags(html string) []tag {
+	var out []tag
+	for _, m := range tagRE.FindAllStringSubmatch(html, -1) {
+		tg := tag{name: strings.ToLower(m[1]), attrs: map[string]string{}}
+		for _, a := range attrRE.FindAllStringSubmatch(m[2], -1) {
+			tg.attrs[strings.ToLower(a[1])] = a[2]
+		}
+		out = append(out, tg)
+	}
+	return out
+}
+
+// checkSafe fails unless html is free of what the report must never contain: a tag or
+// handler from the input, a fetch from the network.
+func checkSafe(t *testing.T, html string) {
+	t.Helper()
+	for _, bad := range []string{"<script>alert", "<img", "<iframe", "<object", "<embed", "javascript:"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("report contains %q", bad)
+		}
+	}
+	scripts := 0
+	for _, tg := range tags(html) {
+		if tg.name == "script" {
+			scripts++
+			if _, ok := tg.attrs["src"]; ok {
+				t.Errorf("script with src: %v", tg.attrs)
+			}
+		}
+		for name, val := range tg.attrs {
+			if strings.HasPrefix(name, "on") {
+				t.Errorf("<%s> has event handler %s=%q", tg.name, name, val)
+			}
+			if name == "src" || name == "href" || name == "xlink:href" || name == "action" || name == "srcset" {
+				if strings.Contains(val, "http://") || strings.Contains(val, "https://") || strings.Contains(val, "//") {
+					t.Errorf("<%s %s=%q> points to the network", tg.name, name, val)
+				}
+			}
+		}
+	}
+	if scripts != 1 {
+		t.Errorf("report has %d script elements, want 1", scripts)
+	}
+	if !strings.Contains(html, `content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:`) {
+		t.Error("report lacks the Content-Security-Policy")
+	}
+}
+
+func TestReportEscaping(t *testing.T) {
+	escaped := `&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;`
+	tests := []struct {
+		name  string
+		docs  []*AuditDoc
+		title string
+		want  []string // each must appear, escaped
+	}{
+		{"paragraphs ids and sources", hostileDocs(), "audit", []string{
+			"kept " + escaped, "removed " + escaped, "hostile " + escaped, "Title " + escaped}},
+		{"report title", []*AuditDoc{{ID: "1", Source: "s", Paras: []AuditPara{{Text: "a", Reason: "boilerplate"}}}},
+			"my " + hostile, []string{"<title>my " + escaped}},
+		{"control characters and invalid UTF-8", []*AuditDoc{{ID: "c\x00d", Source: "s\xff", Paras: []AuditPara{
+			{Text: "nul\x00 bell\a del\x7f bad\xc3", Reason: "boilerplate"}}}},
+			"t", []string{"nul\uFFFD bell\uFFFD del\uFFFD bad\uFFFD", "c\uFFFDd", "s\uFFFD"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := NewAudit(AuditOptions{})
+			for _, d := range tt.docs {
+				a.Observe(d)
+			}
+			html := writeReport(t, a, nil, tt.title)
+			checkSafe(t, html)
+			for _, w := range tt.want {
+				if !strings.Contains(html, w) {
+					t.Errorf("report lacks %q", w)
+				}
+			}
+			if strings.ContainsAny(html, "\x00\a\x7f") {
+				t.Error("report contains control characters")
+			}
+		})
+	}
+}
+
+// section returns the element with the given id, up to its matching end tag.
+func section(t *testing.T, html, id string) string {
+	t.Helper()
+	i := strings.Index(html, `id="`+id+`"`)
+	if i < 0 {
+		t.Fatalf("no element #%s", id)
+	}
+	start := strings.LastIndex(html[:i], "<")
+	name := regexp.MustCompile(`^<([a-zA-Z0-9]+)`).FindStringSubmatch(html[start:])[1]
+	depth, pos := 0, start
+	open, closeTag := "<"+name, "</"+name+">"
+	for {
+		o := strings.Index(html[pos:], open)
+		c := strings.Index(html[pos:], closeTag)
+		if c < 0 {
+			t.Fatalf("#%s is not closed", id)
+		}
+		if o >= 0 && o < c {
+			depth++
+			pos += o + len(open)
+			continue
+		}
+		depth--
+		pos += c + len(closeTag)
+		if depth == 0 {
+			return html[start:pos]
+		}
+	}
+}
+
+func TestReportSections(t *testing.T) {
+	a := synth{docs: 3000, sources: 30, keys: 50, seed: 1}.audit(AuditOptions{})
+	for _, d := range hostileDocs() {
+		a.Observe(d)
+	}
+	html := writeReport(t, a, nil, "Sections")
+	checkSafe(t, html)
+	tests := []struct {
+		id   string
+		want []string // substrings of the section
+		min  map[string]int
+	}{
+		{"totals", []string{"Documents", "Paragraphs", "Text", "Sources"}, map[string]int{`class="card"`: 4}},
+		{"reasons-table", []string{"boilerplate", "near_boilerplate", "duplicate_in_doc", "duplicate_doc", "empty", "other"}, nil},
+		{"reasons-chart", []string{"<svg"}, map[string]int{"<rect": 4}},
+		{"sources-chart", []string{"source-000.example"}, map[string]int{"<rect": 20}},
+		{"histogram", []string{"none", "≤100%"}, map[string]int{"<rect": histBins}},
+		{"sources-table", []string{"<tbody>", "source-000.example", "All sources", `aria-sort="descending"`}, map[string]int{"<tr data-i=": 31}},
+		{"boilerplate", []string{"<details", "<summary>", "All rights reserved"}, map[string]int{"<details": 30}},
+		{"captions", []string{"Photo: the flooded quay"}, map[string]int{"<tr>": 20}},
+		{"samples", []string{"<del>", `class="badge`}, map[string]int{`<article class="sample">`: 6}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			s := section(t, html, tt.id)
+			for _, w := range tt.want {
+				if !strings.Contains(s, w) {
+					t.Errorf("#%s lacks %q", tt.id, w)
+				}
+			}
+			for w, n := range tt.min {
+				if got := strings.Count(s, w); got < n {
+					t.Errorf("#%s has %d of %q, want at least %d", tt.id, got, w, n)
+				}
+			}
+		})
+	}
+}
+
+func TestReportEmpty(t *testing.T) {
+	html := writeReport(t, NewAudit(AuditOptions{}), nil, "")
+	checkSafe(t, html)
+	for _, w := range []string{"winnow audit report", "No documents were read.", "No boilerplate was removed.",
+		"No duplicated paragraphs were removed.", "No document had anything removed."} {
+		if !strings.Contains(html, w) {
+			t.Errorf("empty report lacks %q", w)
+		}
+	}
+}
+
+func TestReportStats(t *testing.T) {
+	st := schema.NewStats()
+	st.Version = "9.8.7"
+	st.DocumentsIn, st.DocumentsOut, st.DocumentsSkip = 1234567, 1000000, 3
+	st.ParagraphsIn, st.ParagraphsOut = 10_000_000, 9_000_000
+	st.BytesIn, st.BytesOut = 1_000_000_000, 800_000_000
+	st.Removed[schema.ReasonBoilerplate] = 1_000_000
+	st.RemovedBytes[schema.ReasonBoilerplate] = 200_000_000
+	st.DocsRemoved[schema.ReasonDuplicateDoc] = 234567
+	a := NewAudit(AuditOptions{})
+	a.Observe(&AuditDoc{ID: "1", Source: "s", Paras: []AuditPara{{Text: "a", Reason: "boilerplate"}}})
+	html := writeReport(t, a, st, "Stats")
+	totals := section(t, html, "totals")
+	for _, w := range []string{"1,234,567", "1,000,000 kept · 234,567 removed · 3 skipped", "10,000,000",
+		"1.0 GB", "800.0 MB kept · 20.0% removed"} {
+		if !strings.Contains(totals, w) {
+			t.Errorf("totals lack %q", w)
+		}
+	}
+	if !strings.Contains(html, "winnow 9.8.7") {
+		t.Error("report lacks the version")
+	}
+}
+
+func TestReportDeterministic(t *testing.T) {
+	tests := []struct {
+		name string
+		s    synth
+		opts AuditOptions
+	}{
+		{"default caps", synth{docs: 5000, sources: 40, keys: 200, seed: 2}, AuditOptions{}},
+		{"tiny caps force pruning", synth{docs: 5000, sources: 40, keys: 200, seed: 3},
+			AuditOptions{KeysPerSource: 20, TotalKeys: 200, CaptionKeys: 30, TableSources: 10, ChartSources: 5}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			first := writeReport(t, tt.s.audit(tt.opts), nil, "Determinism")
+			second := writeReport(t, tt.s.audit(tt.opts), nil, "Determinism")
+			if first != second {
+				t.Fatal("two reports of the same input differ")
+			}
+			if tt.opts.KeysPerSource > 0 && !strings.Contains(first, "rare paragraphs were dropped") {
+				t.Error("pruned tallies are not flagged")
+			}
+		})
+	}
+}
+
+// TestReportBounded observes 200k documents with 50k distinct removed keys and checks
+// that the tallies stay under their caps and the report under 5 MB.
+func TestReportBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("200k documents")
+	}
+	s := synth{docs: 200_000, sources: 25, keys: 3000, seed: 4}
+	opts := AuditOptions{}.withDefaults()
+	a := s.audit(AuditOptions{})
+	distinct := map[uint64]bool{}
+	s.run(func(d *AuditDoc) {
+		for _, p := range d.Paras {
+			if p.Reason != "" {
+				distinct[p.Key] = true
+			}
+		}
+	})
+	if len(distinct) < 50_000 {
+		t.Fatalf("corpus has %d distinct removed keys, want at least 50k", len(distinct))
+	}
+	checkCaps(t, a, opts)
+	var pruned int64
+	for _, src := range a.sources {
+		pruned += src.keys.dropped
+	}
+	if pruned == 0 {
+		t.Error("no source tally reached its cap")
+	}
+	html := writeReport(t, a, nil, "200k documents")
+	t.Logf("%d documents, %d distinct removed keys: report %d bytes", s.docs, len(distinct), len(html))
+	if len(html) >= 5<<20 {
+		t.Errorf("report is %d bytes, want < 5 MB", len(html))
+	}
+
+	// A small global budget makes the sources share it.
+	small := AuditOptions{KeysPerSource: 1000, TotalKeys: 5000, CaptionKeys: 100}
+	a = synth{docs: 50_000, sources: 25, keys: 2000, seed: 5}.audit(small)
+	checkCaps(t, a, small.withDefaults())
+	if a.keyPrunes == 0 {
+		t.Error("the global key budget was never enforced")
+	}
+}
+
+func checkCaps(t *testing.T, a *Audit, opts AuditOptions) {
+	t.Helper()
+	total := 0
+	for name, src := range a.sources {
+		if n := len(src.keys.m); n > opts.KeysPerSource {
+			t.Errorf("source %s tallies %d keys, cap %d", name, n, opts.KeysPerSource)
+		}
+		total += len(src.keys.m)
+		for _, e := range src.keys.m {
+			if len(e.text) > 4*keyTextRunes+3 {
+				t.Fatalf("tallied text of %d bytes", len(e.text))
+			}
+		}
+	}
+	if total != a.nKeys {
+		t.Errorf("nKeys = %d, tables hold %d", a.nKeys, total)
+	}
+	if total > opts.TotalKeys {
+		t.Errorf("sources tally %d keys, cap %d", total, opts.TotalKeys)
+	}
+	if n := len(a.captions.m); n > opts.CaptionKeys {
+		t.Errorf("captions tally %d keys, cap %d", n, opts.CaptionKeys)
+	}
+	if n := len(a.samples); n > opts.Samples {
+		t.Errorf("%d samples, cap %d", n, opts.Samples)
+	}
+}
+
+// TestReportWorstCaseSize fills every shown list with the longest, most escaped text.
+func TestReportWorstCaseSize(t *testing.T) {
+	long := strings.Repeat(`"<&>'`, 150) // longer than anything the audit keeps
+	opts := AuditOptions{}.withDefaults()
+	a := NewAudit(AuditOptions{})
+	for s := range opts.TableSources + 50 {
+		src := fmt.Sprintf("%04d%s", s, long)
+		for k := range opts.TopParagraphs + 2 {
+			d := &AuditDoc{ID: fmt.Sprintf("%d/%d%s", s, k, long), Source: src, Title: long, DupOf: long,
+				Reason: schema.ReasonDuplicateDoc}
+			for p := range 24 {
+				d.Paras = append(d.Paras, AuditPara{Text: fmt.Sprint(p, k) + long, Reason: schema.ReasonBoilerplate,
+					Key: uint64(s<<16 | k<<8 | p%8)})
+				d.Paras = append(d.Paras, AuditPara{Text: fmt.Sprint(p, k) + long, Reason: schema.ReasonDuplicateInDoc,
+					Key: uint64(s<<16 | k<<8 | p)})
+			}
+			a.Observe(d)
+		}
+	}
+	html := writeReport(t, a, nil, long)
+	t.Logf("worst-case report: %d bytes", len(html))
+	if len(html) >= 5<<20 {
+		t.Errorf("report is %d bytes, want < 5 MB", len(html))
+	}
+}
+
+// TestObserveRetainsNothing checks that Observe copies what it keeps.
+func TestObserveRetainsNothing(t *testing.T) {
+	big := strings.Repeat("boilerplate text ", 1000)
+	d := &AuditDoc{ID: big[:40], Source: big[:20], Title: big[:60], Paras: []AuditPara{
+		{Text: big[:500], Reason: schema.ReasonBoilerplate, Key: 1},
+		{Text: big[:100], Reason: schema.ReasonDuplicateInDoc, Key: 2},
+		{Text: big, Key: 3},
+	}}
+	a := NewAudit(AuditOptions{})
+	a.Observe(d)
+	for i := range d.Paras {
+		d.Paras[i] = AuditPara{Text: "MUTATED", Reason: schema.ReasonTemplate}
+	}
+	base := uintptr(unsafe.Pointer(unsafe.StringData(big)))
+	inside := func(s string) bool {
+		if s == "" {
+			return false
+		}
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		return p >= base && p < base+uintptr(len(big))
+	}
+	var kept []string
+	for name, src := range a.sources {
+		kept = append(kept, name, src.name)
+		for _, e := range src.keys.m {
+			kept = append(kept, e.text)
+		}
+	}
+	for _, e := range a.captions.m {
+		kept = append(kept, e.text, e.source)
+	}
+	for _, s := range a.samples {
+		kept = append(kept, s.id, s.source, s.title)
+		for _, p := range s.paras {
+			kept = append(kept, p.Text)
+		}
+	}
+	for _, s := range kept {
+		if inside(s) {
+			t.Errorf("the audit keeps a string inside the document's memory: %.30q", s)
+		}
+	}
+	html := writeReport(t, a, nil, "")
+	if strings.Contains(html, "MUTATED") {
+		t.Error("the report shows paragraphs changed after Observe")
+	}
+}
+
+func TestReportWriteErrors(t *testing.T) {
+	a := synth{docs: 200, sources: 5, keys: 10, seed: 6}.audit(AuditOptions{})
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, dir string) string // returns the path to write
+		is    error
+	}{
+		{"full disk", func(t *testing.T, dir string) string {
+			withFullDisk(t, 0, 1000)
+			return join(dir, "report.html")
+		}, nil},
+		{"full disk keeps the old file", func(t *testing.T, dir string) string {
+			p := join(dir, "report.html")
+			if err := os.WriteFile(p, []byte("old"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			withFullDisk(t, 0, 10)
+			return p
+		}, nil},
+		{"missing folder", func(t *testing.T, dir string) string {
+			return join(dir, "missing", "report.html")
+		}, fs.ErrNotExist},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := tt.setup(t, dir)
+			before := dirNames(t, dir)
+			old, _ := os.ReadFile(path)
+			err := a.WriteHTML(path, nil, "x")
+			if err == nil {
+				t.Fatal("WriteHTML succeeded")
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Errorf("error %v does not match %v", err, tt.is)
+			}
+			if !strings.Contains(err.Error(), path) {
+				t.Errorf("error %q does not name %s", err, path)
+			}
+			if after := dirNames(t, dir); !slicesEqual(before, after) {
+				t.Errorf("folder went from %v to %v", before, after)
+			}
+			now, _ := os.ReadFile(path)
+			if !bytes.Equal(old, now) {
+				t.Errorf("destination changed from %q to %.20q", old, now)
+			}
+		})
+	}
+}
+
+func slicesEqual(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") }
+
+func TestReportStdout(t *testing.T) {
+	buf := captureStdout(t)
+	a := synth{docs: 100, sources: 3, keys: 5, seed: 7}.audit(AuditOptions{})
+	if err := a.WriteHTML("-", nil, "stdout"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(buf.String(), "<!DOCTYPE html>") || !strings.HasSuffix(buf.String(), "</html>\n") {
+		t.Errorf("stdout holds %d bytes, not a whole page", buf.Len())
+	}
+}
+
+func TestReportManySources(t *testing.T) {
+	a := NewAudit(AuditOptions{TableSources: 5, ChartSources: 3})
+	for i := range 40 {
+		for range i + 1 {
+			a.Observe(&AuditDoc{ID: fmt.Sprint(i), Source: fmt.Sprintf("s%02d", i),
+				Paras: []AuditPara{{Text: "t", Reason: schema.ReasonBoilerplate, Key: uint64(i)}}})
+		}
+	}
+	html := writeReport(t, a, nil, "")
+	table := section(t, html, "sources-table")
+	if n := strings.Count(table, "<tr data-i="); n != 5 {
+		t.Errorf("table has %d source rows, want 5", n)
+	}
+	if !strings.Contains(table, "s39") || strings.Contains(table, "s34") {
+		t.Error("table does not hold the largest sources")
+	}
+	if !strings.Contains(html, "Showing the 5 largest of 40 sources; 35 smaller sources with 630 documents are left out") {
+		t.Error("report does not say how many sources are left out")
+	}
+	if n := strings.Count(section(t, html, "sources-chart"), "<rect"); n != 3 {
+		t.Errorf("sources chart has %d bars, want 3", n)
+	}
+}
+
+func TestClip(t *testing.T) {
+	tests := []struct {
+		name, in string
+		n        int
+		want     string
+	}{
+		{"empty", "", 5, ""},
+		{"short", "abc", 5, "abc"},
+		{"exact", "abcde", 5, "abcde"},
+		{"one over", "abcdef", 5, "abcd…"},
+		{"trailing space before cut", "abc def", 5, "abc…"},
+		{"multibyte", "東京東京東京", 4, "東京東…"},
+		{"invalid UTF-8", "a\xffb", 5, "a\uFFFDb"},
+		{"NUL and CR", "a\x00b\r\nc", 10, "a\uFFFDb\nc"},
+		{"long pre-cut on a rune start", strings.Repeat("é", 100), 10, strings.Repeat("é", 9) + "…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := clip(tt.in, tt.n); got != tt.want {
+				t.Errorf("clip(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestHistBin(t *testing.T) {
+	tests := []struct {
+		removed, total int64
+		want           int
+	}{
+		{0, 10, 0}, {0, 0, 0}, {1, 1000, 1}, {1, 10, 1}, {2, 10, 2}, {11, 100, 2},
+		{99, 100, 10}, {100, 100, 10}, {5, 3, 10},
+	}
+	for _, tt := range tests {
+		if got := histBin(tt.removed, tt.total); got != tt.want {
+			t.Errorf("histBin(%d, %d) = %d, want %d", tt.removed, tt.total, got, tt.want)
+		}
+	}
+}
+
+func TestFormat(t *testing.T) {
+	tests := []struct{ got, want string }{
+		{formatNum(0), "0"}, {formatNum(999), "999"}, {formatNum(1000), "1,000"},
+		{formatNum(-1234567), "-1,234,567"},
+		{formatPct(1, 3), "33.3%"}, {formatPct(0, 0), "–"}, {formatPct(1, 100000), "<0.1%"},
+		{formatBytes(999), "999 B"}, {formatBytes(1500), "1.5 kB"}, {formatBytes(1_000_000_000), "1.0 GB"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}
+
+// TestWriteReportSample writes a sample report to $WINNOW_REPORT_OUT, for a look in a
+// browser and for the Chromium test of interop/report.test.mjs:
+//
+//	WINNOW_REPORT_OUT=/tmp/report.html go test -run TestWriteReportSample ./export/
+func TestWriteReportSample(t *testing.T) {
+	out := os.Getenv("WINNOW_REPORT_OUT")
+	if out == "" {
+		t.Skip("set WINNOW_REPORT_OUT to write a sample report")
+	}
+	a := synth{docs: 20_000, sources: 60, keys: 300, seed: 8}.audit(AuditOptions{})
+	for _, d := range hostileDocs() {
+		a.Observe(d)
+	}
+	st := schema.NewStats()
+	st.Version = "dev"
+	if err := a.WriteHTML(out, nil, "Audit of the synthetic corpus"); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s (%d bytes)", out, fi.Size())
+}
+
+func ExampleAudit() {
+	dir, _ := os.MkdirTemp("", "winnow-report-")
+	defer os.RemoveAll(dir)
+
+	a := NewAudit(AuditOptions{Samples: 2})
+	footer := "© Herald. All rights reserved."
+	for i, body := range []string{"The river rose.", "Rain again.", "The bridge closed."} {
+		a.Observe(&AuditDoc{
+			ID: fmt.Sprintf("herald/%d.txt", i), Source: "herald", Title: body,
+			Paras: []AuditPara{
+				{Text: body, Key: uint64(i)},
+				{Text: footer, Reason: schema.ReasonBoilerplate, DocCount: 3, Key: xxhash.Sum64String(footer)},
+			},
+		})
+	}
+	path := filepath.Join(dir, "report.html")
+	if err := a.WriteHTML(path, nil, "Herald audit"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	html, _ := os.ReadFile(path)
+	for _, id := range []string{"totals", "reasons-chart", "sources-table", "histogram", "captions", "samples"} {
+		fmt.Printf("#%s: %v\n", id, bytes.Contains(html, []byte(`id="`+id+`"`)))
+	}
+	fmt.Println("struck through:", bytes.Count(html, []byte("<del>")))
+	// Output:
+	// #totals: true
+	// #reasons-chart: true
+	// #sources-table: true
+	// #histogram: true
+	// #captions: true
+	// #samples: true
+	// struck through: 2
+}
