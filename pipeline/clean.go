@@ -348,7 +348,9 @@ func (r *run) pass2(ctx context.Context) error {
 						res.nRemoved++
 						continue
 					}
-					kept = append(kept, fp.ParaShingles(k)...)
+					if !p.Short {
+						kept = append(kept, fp.ParaShingles(k)...)
+					}
 					if res.nKept > 0 {
 						sb.WriteString("\n\n")
 					}
@@ -357,6 +359,14 @@ func (r *run) pass2(ctx context.Context) error {
 				}
 				res.kept = sb.String()
 				if r.docs != nil && res.nKept > 0 {
+					if len(kept) == 0 {
+						// only short paragraphs: sketch them all
+						for k := range fp.Paras {
+							if res.decs[k].Reason == "" {
+								kept = append(kept, fp.ParaShingles(k)...)
+							}
+						}
+					}
 					res.sketch = sketchers[w].SketchHashes(kept)
 				}
 				// keep the spans for the ledger
