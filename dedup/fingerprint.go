@@ -16,6 +16,9 @@ type Config struct {
 	// CharShingle is the number of characters in a character shingle, used for
 	// paragraphs of fewer than Shingle words (default 5).
 	CharShingle int
+	// LazyBands leaves Para.Bands zero; Judge computes them when it needs them. Pass 2
+	// sets it: most paragraphs are decided before the band rule.
+	LazyBands bool
 }
 
 // DefaultConfig returns the defaults of DESIGN.md.
@@ -248,7 +251,7 @@ func (f *Fingerprinter) para(text string, s Span, d *Doc) Para {
 		}
 	}
 	p.Hi = int32(len(d.Shingles))
-	if p.Hi > p.Lo {
+	if p.Hi > p.Lo && !f.cfg.LazyBands {
 		p.Bands = bandKeys(d.Shingles[p.Lo:p.Hi])
 	}
 	return p

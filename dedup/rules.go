@@ -88,9 +88,9 @@ func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
 			dec.DocCount = int32(j.ix.KeyDocs(p.ShapeKey))
 		case p.Short && len(sh) > 0 && j.share(sh, j.frequentChar) >= r.Near:
 			dec.Reason = schema.ReasonNearBoilerplate
-		case len(sh) > 0 && j.bandDocs(&p) >= r.MinDocs:
+		case len(sh) > 0 && j.bandDocs(&p, sh) >= r.MinDocs:
 			dec.Reason = schema.ReasonNearBoilerplate
-			dec.DocCount = int32(j.bandDocs(&p))
+			dec.DocCount = int32(j.bandDocs(&p, sh))
 		default:
 			if n := j.template(d, &p); n > 0 {
 				dec.Reason = schema.ReasonTemplate
@@ -138,7 +138,10 @@ func (j *Judge) frequentChar(h uint64) bool { return j.ix.CharDocs(h) >= j.rules
 
 // bandDocs estimates how many documents hold a near-duplicate of the paragraph: the
 // BandQuorum-th largest document count of its band keys.
-func (j *Judge) bandDocs(p *Para) int {
+func (j *Judge) bandDocs(p *Para, sh []uint64) int {
+	if p.Bands == ([Bands]uint64{}) {
+		p.Bands = bandKeys(sh) // Config.LazyBands
+	}
 	var c [Bands]int
 	for i, b := range p.Bands {
 		c[i] = j.ix.BandDocs(b)

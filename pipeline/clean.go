@@ -306,8 +306,10 @@ func (r *run) pass2(ctx context.Context) error {
 	judges := make([]*dedup.Judge, r.opts.Workers)
 	sketchers := make([]*dedup.DocSketcher, r.opts.Workers)
 	dc := dedup.DocConfig{Shingle: r.opts.Dedup.Shingle, Threshold: r.opts.DocNear}
+	lazy := r.opts.Dedup
+	lazy.LazyBands = true
 	for i := range fps {
-		fps[i] = dedup.NewFingerprinter(r.opts.Dedup)
+		fps[i] = dedup.NewFingerprinter(lazy)
 		judges[i] = dedup.NewJudge(r.opts.Rules, r.ix)
 		sketchers[i] = dedup.NewDocSketcher(dc)
 	}
