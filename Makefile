@@ -4,7 +4,7 @@
 GO ?= go
 OUT := out
 
-.PHONY: sample test vet gotest fuzz interop build clean
+.PHONY: sample test deps vet gotest fuzz interop build clean
 
 build:
 	$(GO) build -o winnow ./cmd/winnow
@@ -15,7 +15,17 @@ sample: build
 		--removed $(OUT)/removed.parquet --stats $(OUT)/stats.json
 	@echo "wrote $(OUT)/sample.parquet, $(OUT)/sample.jsonl, $(OUT)/removed.parquet, $(OUT)/stats.json"
 
-test: vet gotest fuzz interop
+test: deps vet gotest fuzz interop
+
+# what the tests need beyond Go: Node.js with npm (DuckDB and the report test) and
+# Debian's Chromium (the report is rendered headless); installed with apt-get when
+# missing and we are root.
+deps:
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+		[ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq nodejs npm; }
+	@[ -x /usr/bin/chromium ] || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } || \
+		echo "warning: no /usr/bin/chromium: the report test will be skipped"
 
 vet:
 	$(GO) vet ./...
