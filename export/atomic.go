@@ -50,13 +50,17 @@ const filePerm fs.FileMode = 0o644
 //	return f.Commit()
 //
 // cleans up on every error path. An AtomicFile for "-" writes straight to standard
-// output; Commit and Abort then only mark it finished.
+// output; Commit and Abort then only mark it finished. So does an AtomicFile for an
+// existing file that is not a regular file, such as /dev/null, /dev/stdout or a named
+// pipe: it is opened and written in place, since renaming a temporary file onto it
+// would replace the device or pipe by a regular file; Commit and Abort close it.
 //
 // An AtomicFile is not safe for concurrent use.
 type AtomicFile struct {
 	path string
-	tmp  tempFile  // nil for standard output
-	w    io.Writer // tmp, or stdout
+	tmp  tempFile  // nil for standard output and for a device or pipe
+	dev  *os.File  // a device or pipe written in place, or nil
+	w    io.Writer // tmp, dev or stdout
 	done bool      // committed or aborted
 	err  error     // why it was aborted, if it was: what Commit and Write return
 
@@ -82,8 +86,18 @@ func CreateAtomic(path string) (*AtomicFile, error) {
 	if err := checkDir(path, dir); err != nil {
 		return nil, err
 	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("create %s: is a directory", path)
+	if fi, err := os.Stat(path); err == nil {
+		switch {
+		case fi.IsDir():
+			return nil, fmt.Errorf("create %s: is a directory", path)
+		case !fi.Mode().IsRegular():
+			// A device or a named pipe: write to it, do not replace it.
+			dev, err := os.OpenFile(path, os.O_WRONLY, 0)
+			if err != nil {
+				return nil, fmt.Errorf("create %s: %w", path, err)
+			}
+			return &AtomicFile{path: path, dev: dev, w: dev}, nil
+		}
 	}
 	tmp, err := createTemp(dir, "."+base+".tmp-*")
 	if err != nil {
@@ -137,11 +151,7 @@ func (f *AtomicFile) Write(p []byte) (int, error) {
 	n, err := f.w.Write(p)
 	if err != nil {
 		// Name the destination, not the temporary file.
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		f.writeErr = fmt.Errorf("write %s: %w", f.path, err)
+		f.writeErr = fmt.Errorf("write %s: %w", f.path, unwrapPath(err))
 		f.abort(f.writeErr)
 		return n, f.writeErr
 	}
@@ -158,6 +168,13 @@ func (f *AtomicFile) Commit() error {
 		return f.err
 	}
 	f.done = true
+	if f.dev != nil {
+		if err := f.dev.Close(); err != nil {
+			f.err = fmt.Errorf("commit %s: %w", f.path, unwrapPath(err))
+			return f.err
+		}
+		return nil
+	}
 	if f.tmp == nil {
 		return nil
 	}
@@ -196,10 +213,23 @@ func (f *AtomicFile) abort(cause error) {
 		cause = &abortError{cause}
 	}
 	f.err = cause
+	if f.dev != nil {
+		f.dev.Close()
+	}
 	if f.tmp != nil {
 		f.tmp.Close()
 		os.Remove(f.tmp.Name())
 	}
+}
+
+// unwrapPath returns the cause of a *fs.PathError, which names the temporary file
+// rather than the destination, or err itself.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // abortError is the error of a file aborted by a failed write: it reads as that write's

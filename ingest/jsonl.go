@@ -147,6 +147,10 @@ func (r *jsonlReader) decode(line []byte) (*schema.Document, error) {
 	if err := p.parse(line); err != nil {
 		var se *syntaxError
 		if errors.As(err, &se) {
+			if i := bytes.IndexByte(line, '\r'); i >= 0 && i < len(line)-1 && se.col > i+1 {
+				// JSON reads the lone CR as white space and fails on the next record.
+				return nil, fmt.Errorf("invalid JSON: %w (lines end in a lone CR: JSONL lines must end in LF or CRLF)", err)
+			}
 			return nil, fmt.Errorf("invalid JSON: %w", err)
 		}
 		return nil, err

@@ -366,7 +366,19 @@ func Spool(ctx context.Context, r io.Reader, dir string) (path string, cleanup f
 		cleanup()
 		return "", func() {}, fmt.Errorf("spool stdin: %w", err)
 	}
-	_, err = io.Copy(f, ctxReader{ctx: ctx, r: r})
+	// Copy on a goroutine, so that cancellation ends Spool even while a read from r
+	// blocks (stdin is a pipe whose writer is idle): the goroutine is then left behind,
+	// blocked in Read, and ends at r's next read, writing into the closed, removed file.
+	copied := make(chan error, 1)
+	go func() {
+		_, err := io.Copy(f, ctxReader{ctx: ctx, r: r})
+		copied <- err
+	}()
+	select {
+	case err = <-copied:
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
