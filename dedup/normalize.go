@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -100,6 +101,9 @@ func (n *normalizer) run(s string) {
 			n.folder = cases.Fold()
 			n.init = true
 		}
+		// an invalid byte would hide the next character from NFKC, and normalizing
+		// twice would then differ: repair it first
+		s = strings.ToValidUTF8(s, "\uFFFD")
 		s = norm.NFKC.String(s)
 		s = n.folder.String(s)
 		s = norm.NFKC.String(s)

@@ -48,6 +48,14 @@ func WriteJSON(path string, v any) error {
 		return err
 	}
 	defer f.Abort()
+	if err := EncodeJSON(f, v); err != nil {
+		return err
+	}
+	return f.Commit()
+}
+
+// EncodeJSON writes v to f as WriteJSON does, without committing f.
+func EncodeJSON(f *AtomicFile, v any) error {
 	enc := json.NewEncoder(f)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
@@ -55,7 +63,7 @@ func WriteJSON(path string, v any) error {
 		if f.writeErr != nil {
 			return f.writeErr
 		}
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", f.path, err)
 	}
-	return f.Commit()
+	return nil
 }

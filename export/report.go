@@ -611,14 +611,24 @@ var reportTemplate = template.Must(template.New("report").Parse(reportTemplateTe
 // appears whole or not at all. st, the run's statistics, gives the totals when it is not
 // nil; otherwise they come from the observed documents. title heads the page.
 func (a *Audit) WriteHTML(path string, st *schema.Stats, title string) error {
-	v := a.view(st, title)
 	f, err := CreateAtomic(path)
 	if err != nil {
 		return err
 	}
 	defer f.Abort()
+	if err := a.Render(f, st, title); err != nil {
+		return err
+	}
+	return f.Commit()
+}
+
+// Render writes the report to w, as WriteHTML does to a file. Writing into an
+// AtomicFile and committing it later lets a caller put the report in place together
+// with its other outputs.
+func (a *Audit) Render(f *AtomicFile, st *schema.Stats, title string) error {
+	v := a.view(st, title)
 	w := bufio.NewWriterSize(f, 64<<10)
-	err = reportTemplate.Execute(w, v)
+	err := reportTemplate.Execute(w, v)
 	if err == nil {
 		err = w.Flush()
 	}
@@ -626,9 +636,9 @@ func (a *Audit) WriteHTML(path string, st *schema.Stats, title string) error {
 		if f.writeErr != nil {
 			return f.writeErr
 		}
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("write %s: %w", f.path, err)
 	}
-	return f.Commit()
+	return nil
 }
 
 // reportView is what the template shows; every field is computed and ordered here.

@@ -84,6 +84,9 @@ type run struct {
 	spool    *spool
 
 	audit *export.Audit // nil without a report
+
+	// the stats and the report are created up front and committed last
+	statsFile, reportFile *export.AtomicFile
 }
 
 func (r *run) cleanup() {
@@ -170,6 +173,20 @@ func (r *run) openOutputs() error {
 	}
 	if r.opts.Report != "" {
 		r.audit = export.NewAudit(export.AuditOptions{})
+		f, err := export.CreateAtomic(r.opts.Report)
+		if err != nil {
+			return err
+		}
+		r.reportFile = f
+		r.undo = append(r.undo, f.Abort)
+	}
+	if r.opts.Stats != "" {
+		f, err := export.CreateAtomic(r.opts.Stats)
+		if err != nil {
+			return err
+		}
+		r.statsFile = f
+		r.undo = append(r.undo, f.Abort)
 	}
 	if r.opts.Rejects != "" {
 		w, err := export.NewJSONLWriter[ingest.Reject](r.opts.Rejects)
@@ -182,9 +199,22 @@ func (r *run) openOutputs() error {
 	return nil
 }
 
-// commit closes every writer (which renames its temporary file into place) and writes
-// the stats. Writers still open after an error are aborted by cleanup.
+// commit puts every output in place. The stats and the report are written first (into
+// their temporary files), so that a full disk fails the run before anything is in
+// place; then the writers close, each renaming its file; the stats and report last.
+// Whatever is still open after an error is aborted by cleanup.
 func (r *run) commit() error {
+	if r.reportFile != nil {
+		title := "winnow audit of " + strings.Join(r.opts.Inputs, ", ")
+		if err := r.audit.Render(r.reportFile, r.stats, title); err != nil {
+			return err
+		}
+	}
+	if r.statsFile != nil {
+		if err := export.EncodeJSON(r.statsFile, r.stats); err != nil {
+			return err
+		}
+	}
 	for _, w := range r.corpus {
 		if err := w.Close(); err != nil {
 			return err
@@ -200,14 +230,12 @@ func (r *run) commit() error {
 			return err
 		}
 	}
-	if r.audit != nil {
-		title := "winnow audit of " + strings.Join(r.opts.Inputs, ", ")
-		if err := r.audit.WriteHTML(r.opts.Report, r.stats, title); err != nil {
-			return err
+	for _, f := range []*export.AtomicFile{r.reportFile, r.statsFile} {
+		if f != nil {
+			if err := f.Commit(); err != nil {
+				return err
+			}
 		}
-	}
-	if r.opts.Stats != "" {
-		return export.WriteJSON(r.opts.Stats, r.stats)
 	}
 	return nil
 }

@@ -110,11 +110,29 @@ func (o *Options) Validate() error {
 	if stdin > 1 {
 		return errors.New("stdin (-) given more than once")
 	}
+	switch o.Ingest.Format {
+	case "auto", "txt", "jsonl", "parquet":
+	case "wet":
+		return errors.New("format wet is not supported yet")
+	default:
+		return fmt.Errorf("format must be auto, txt, jsonl or parquet, not %q", o.Ingest.Format)
+	}
+	if o.Rejects != "" && o.OnError != "skip" {
+		return errors.New("--rejects lists skipped records: it needs --on-error skip")
+	}
 	outs := map[string]string{}
+	stdout := "" // the flag writing to stdout
 	for _, f := range [][2]string{{"output", o.Output}, {"jsonl", o.JSONL},
 		{"removed", o.Removed}, {"stats", o.Stats}, {"rejects", o.Rejects}, {"report", o.Report}} {
 		flag, p := f[0], f[1]
-		if p == "" || p == "-" {
+		if p == "-" {
+			if stdout != "" {
+				return fmt.Errorf("--%s and --%s both write to stdout (-)", stdout, flag)
+			}
+			stdout = flag
+			continue
+		}
+		if p == "" {
 			continue
 		}
 		if prev, ok := outs[p]; ok {

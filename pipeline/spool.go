@@ -41,6 +41,9 @@ func (s *spool) put(ord int32, r *schema.Record) error {
 	b = binary.AppendVarint(b, int64(r.NRemoved))
 	b = binary.AppendVarint(b, r.DocHash)
 	s.buf = b
+	if cap(s.buf) > 1<<20 {
+		s.buf = nil // do not hold a huge document's buffer for the rest of the run
+	}
 	s.n++
 	if _, err := s.w.Write(b); err != nil {
 		return fmt.Errorf("write spool file: %w", err)

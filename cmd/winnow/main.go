@@ -19,8 +19,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+
+	"github.com/winnowdata/winnow/ingest"
 	"runtime/pprof"
-	"strings"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -89,9 +90,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 // hint suggests a fix for errors a user can correct.
 func hint(err error) string {
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "invalid JSON") || strings.Contains(msg, "text field"):
+	var pe *ingest.ParseError
+	if errors.As(err, &pe) {
 		return "use --on-error skip to skip malformed records (they are counted in --stats and listed in --rejects)"
 	}
 	return ""
