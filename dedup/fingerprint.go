@@ -2,7 +2,6 @@ package dedup
 
 import (
 	"math/bits"
-	"slices"
 	"unicode/utf8"
 
 	"github.com/cespare/xxhash/v2"
@@ -77,59 +76,95 @@ type Doc struct {
 	// TitleKey is the exact key of the document's title (Fingerprinter.Title), 0 if none.
 	TitleKey uint64
 
-	ukeys, ushingles []uint64 // per-document unique keys and shingles (Uniq)
-	uchars           []uint64
+	// per-document distinct sets (Prepare)
+	ukeys, ushingles, uchars, uprefix []uint64
+	prepared                          bool
+	set                               hashSet
 }
 
-// uniqPrefixes returns the distinct paragraph-start prefixes of the document, sorted.
-func (d *Doc) uniqPrefixes() []uint64 {
-	d.uchars = d.uchars[:0]
-	for _, p := range d.Paras {
-		for _, h := range p.Prefix {
-			if h != 0 {
-				d.uchars = append(d.uchars, h)
+// hashSet is a scratch open-addressing set of hashes, cleared per use.
+type hashSet struct{ slots []uint64 }
+
+// distinct removes repeats from s in place, keeping first occurrences in order, and
+// returns it. Hashes are well mixed, so a slot is found by their low bits; 0 marks a
+// free slot and is handled apart.
+func (h *hashSet) distinct(s []uint64) []uint64 {
+	if len(s) < 2 {
+		return s
+	}
+	size := 16
+	for size < 2*len(s) {
+		size *= 2
+	}
+	if cap(h.slots) < size {
+		h.slots = make([]uint64, size)
+	}
+	slots := h.slots[:size]
+	clear(slots)
+	mask := uint64(size - 1)
+	out := s[:0]
+	zero := false
+	for _, v := range s {
+		if v == 0 {
+			if !zero {
+				zero = true
+				out = append(out, v)
+			}
+			continue
+		}
+		for i := (v ^ v>>29) & mask; ; i = (i + 1) & mask {
+			if slots[i] == v {
+				break
+			}
+			if slots[i] == 0 {
+				slots[i] = v
+				out = append(out, v)
+				break
 			}
 		}
 	}
-	slices.Sort(d.uchars)
-	d.uchars = slices.Compact(d.uchars)
-	return d.uchars
-}
-
-// uniqChars returns the distinct character shingles of the short paragraphs, sorted.
-func (d *Doc) uniqChars() []uint64 {
-	d.uchars = d.uchars[:0]
-	for i, p := range d.Paras {
-		if p.Short {
-			d.uchars = append(d.uchars, d.ParaShingles(i)...)
-		}
-	}
-	slices.Sort(d.uchars)
-	d.uchars = slices.Compact(d.uchars)
-	return d.uchars
+	return out
 }
 
 // Uniq returns the distinct paragraph keys (exact and shape) and the distinct band keys
-// of the document, each sorted. The slices are owned by d and valid until its next use.
+// of the document. The slices are owned by d and valid until its next use; Prepare
+// computes them ahead (on a worker) so that Index.Add does not.
 func (d *Doc) Uniq() (keys, bands []uint64) {
+	if !d.prepared {
+		d.Prepare()
+	}
+	return d.ukeys, d.ushingles
+}
+
+// Prepare computes the per-document distinct sets that Index.Add counts. Workers call it
+// so that the one goroutine adding to the Index does less.
+func (d *Doc) Prepare() {
 	d.ukeys = d.ukeys[:0]
-	for _, p := range d.Paras {
+	d.ushingles = d.ushingles[:0]
+	d.uchars = d.uchars[:0]
+	d.uprefix = d.uprefix[:0]
+	for i, p := range d.Paras {
 		d.ukeys = append(d.ukeys, p.Key)
 		if p.ShapeKey != p.Key {
 			d.ukeys = append(d.ukeys, p.ShapeKey)
 		}
-	}
-	slices.Sort(d.ukeys)
-	d.ukeys = slices.Compact(d.ukeys)
-	d.ushingles = d.ushingles[:0]
-	for _, p := range d.Paras {
 		if p.Hi > p.Lo {
 			d.ushingles = append(d.ushingles, p.Bands[:]...)
 		}
+		if p.Short {
+			d.uchars = append(d.uchars, d.ParaShingles(i)...)
+		}
+		for _, h := range p.Prefix {
+			if h != 0 {
+				d.uprefix = append(d.uprefix, h)
+			}
+		}
 	}
-	slices.Sort(d.ushingles)
-	d.ushingles = slices.Compact(d.ushingles)
-	return d.ukeys, d.ushingles
+	d.ukeys = d.set.distinct(d.ukeys)
+	d.ushingles = d.set.distinct(d.ushingles)
+	d.uchars = d.set.distinct(d.uchars)
+	d.uprefix = d.set.distinct(d.uprefix)
+	d.prepared = true
 }
 
 // Tabular reports whether the document looks like a table: at least five paragraphs,
@@ -208,6 +243,7 @@ func (f *Fingerprinter) Title(title string) uint64 {
 
 // Doc fills d with the fingerprint of the document text with the given title.
 func (f *Fingerprinter) Doc(title, text string, d *Doc) {
+	d.prepared = false
 	d.TitleKey = f.Title(title)
 	d.Paras = d.Paras[:0]
 	d.Shingles = d.Shingles[:0]

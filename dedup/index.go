@@ -2,7 +2,6 @@ package dedup
 
 import (
 	"math"
-	"slices"
 
 	"github.com/cespare/xxhash/v2"
 )
@@ -138,10 +137,10 @@ func (ix *Index) Add(source string, d *Doc) bool {
 	for _, b := range bands {
 		ix.bands.add(b, doc)
 	}
-	for _, h := range d.uniqChars() {
+	for _, h := range d.uchars {
 		ix.chars.add(h, doc)
 	}
-	for _, h := range d.uniqPrefixes() {
+	for _, h := range d.uprefix {
 		ix.prefix.add(h, doc)
 	}
 	if d.TitleKey != 0 {
@@ -215,11 +214,7 @@ func (ix *Index) unshared(d *Doc, echoed uint32) (keys, bands []uint64) {
 			d.ushingles = append(d.ushingles, p.Bands[:]...)
 		}
 	}
-	slices.Sort(d.ukeys)
-	d.ukeys = slices.Compact(d.ukeys)
-	slices.Sort(d.ushingles)
-	d.ushingles = slices.Compact(d.ushingles)
-	return d.ukeys, d.ushingles
+	return d.set.distinct(d.ukeys), d.set.distinct(d.ushingles)
 }
 
 // Docs returns the number of documents added, echoes included.

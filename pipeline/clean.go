@@ -316,7 +316,7 @@ func (r *run) pass1(ctx context.Context) error {
 			b.fps = make([]dedup.Doc, len(b.docs))
 			for i, d := range b.docs {
 				fps[w].Doc(d.Title, d.Text, &b.fps[i])
-				b.fps[i].Uniq()
+				b.fps[i].Prepare()
 			}
 			return nil
 		},
