@@ -360,7 +360,7 @@ func matrixCases() []matrixCase {
 		{name: "json/null line", setup: in("null.jsonl", "null\n"),
 			code: 1, stderr: []string{"null.jsonl:1: line is JSON null, not an object"}},
 		{name: "json/hint for every malformed record", setup: in("arr.jsonl", "[1, 2]\n"),
-			code: 1, stderr: []string{"arr.jsonl:1: line is a JSON array, not an object", hintSkip},},
+			code: 1, stderr: []string{"arr.jsonl:1: line is a JSON array, not an object", hintSkip}},
 		{name: "json/missing text field", setup: in("m.jsonl", good+`{"id":"x","body":"no text here"}`+"\n"),
 			code: 1, stderr: []string{`m.jsonl:4: missing text field "text"`, hintSkip}},
 		{name: "json/text is a number", setup: in("t.jsonl", `{"id":"x","text":5}`+"\n"),
@@ -642,7 +642,7 @@ func matrixCases() []matrixCase {
 			return []string{write(t, dir, "in.jsonl", []byte(good)), "-o", filepath.Join(dir, "out.parquet"),
 				"--jsonl", filepath.Join(dir, "out.jsonl"), "--stats", filepath.Join(dir, "no", "stats.json")}
 		}, code: 1, stderr: []string{"create ", filepath.Join("no", "stats.json") + ": directory ", " does not exist"},
-			absent: []string{"out.parquet", "out.jsonl"},},
+			absent: []string{"out.parquet", "out.jsonl"}},
 		{name: "fs/output folder given as an existing folder gets shards", custom: true, setup: func(t *testing.T, dir string) []string {
 			os.Mkdir(filepath.Join(dir, "shards"), 0o755)
 			return []string{write(t, dir, "in.jsonl", []byte(good)), "-o", filepath.Join(dir, "shards")}
@@ -666,7 +666,7 @@ func matrixCases() []matrixCase {
 		}, code: 1, stderr: []string{"write /dev/full: no space left on device"}, absent: []string{"r.jsonl"}, check: stillDevice("/dev/full")},
 		{name: "disk/stats on a full disk leaves no corpus", custom: true, setup: func(t *testing.T, dir string) []string {
 			return []string{write(t, dir, "in.jsonl", []byte(good)), "-o", filepath.Join(dir, "out.parquet"), "--stats", "/dev/full"}
-		}, code: 1, stderr: []string{"write /dev/full: no space left on device"}, absent: []string{"out.parquet"},},
+		}, code: 1, stderr: []string{"write /dev/full: no space left on device"}, absent: []string{"out.parquet"}},
 		{name: "disk/parquet output fails mid-write", custom: true, setup: func(t *testing.T, dir string) []string {
 			// 540 KB of JSONL, 190 KB of Parquet: past the file size limit
 			return []string{write(t, dir, "in.jsonl", []byte(jsonLines("f", 1, 2000))), "-o", filepath.Join(dir, "out.parquet"), "--no-doc-dedup"}
@@ -763,10 +763,10 @@ func matrixCases() []matrixCase {
 				if stdout != "" {
 					t.Errorf("stdout %q", stdout)
 				}
-			},},
+			}},
 		{name: "stdio/stats and corpus on stdout", custom: true, stdin: jsonLines("s", 1, 3),
 			setup: func(*testing.T, string) []string { return []string{"-", "-o", "-", "--stats", "-"} },
-			code:  2, stderr: []string{"stdout"},},
+			code:  2, stderr: []string{"stdout"}},
 
 		// usage
 		{name: "usage/memory too small", setup: in("a.jsonl", good, "--memory", "1KB"),
