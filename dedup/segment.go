@@ -58,20 +58,7 @@ func Segment(dst []Span, text string, mode Split) []Span {
 	start := -1 // start of the current paragraph, -1 when between paragraphs
 	end := 0    // end of the last non-blank line of the current paragraph
 	for i := 0; i < len(text); {
-		// one line: [i, j), next line starts at n
-		j := i
-		for j < len(text) && text[j] != '\n' && text[j] != '\r' {
-			j++
-		}
-		n := j
-		if n < len(text) {
-			if text[n] == '\r' && n+1 < len(text) && text[n+1] == '\n' {
-				n += 2
-			} else {
-				n++
-			}
-		}
-		ls, le := trimSpace(text, i, j)
+		ls, le, next := line(text, i)
 		if ls == le { // blank line closes a paragraph
 			if start >= 0 {
 				dst = append(dst, Span{start, end})
@@ -87,12 +74,31 @@ func Segment(dst []Span, text string, mode Split) []Span {
 				end = le
 			}
 		}
-		i = n
+		i = next
 	}
 	if start >= 0 {
 		dst = append(dst, Span{start, end})
 	}
 	return dst
+}
+
+// line returns the line starting at text[i], trimmed of white space, as [ls, le), and
+// the start of the next line. Lines end at "\n", "\r\n" or a lone "\r".
+func line(text string, i int) (ls, le, next int) {
+	j := i
+	for j < len(text) && text[j] != '\n' && text[j] != '\r' {
+		j++
+	}
+	next = j
+	if next < len(text) {
+		if text[next] == '\r' && next+1 < len(text) && text[next+1] == '\n' {
+			next += 2
+		} else {
+			next++
+		}
+	}
+	ls, le = trimSpace(text, i, j)
+	return ls, le, next
 }
 
 // hasBlankLine reports whether text has a white-space-only line between two non-blank
@@ -101,21 +107,9 @@ func hasBlankLine(text string) bool {
 	seen := false  // a non-blank line was seen
 	blank := false // a blank line followed it
 	for i := 0; i < len(text); {
-		j := i
-		for j < len(text) && text[j] != '\n' && text[j] != '\r' {
-			j++
-		}
-		n := j
-		if n < len(text) {
-			if text[n] == '\r' && n+1 < len(text) && text[n+1] == '\n' {
-				n += 2
-			} else {
-				n++
-			}
-		}
-		ls, le := trimSpace(text, i, j)
+		ls, le, next := line(text, i)
 		if ls == le {
-			if seen && j < len(text) {
+			if seen && next < len(text) {
 				blank = true
 			}
 		} else {
@@ -124,7 +118,7 @@ func hasBlankLine(text string) bool {
 			}
 			seen = true
 		}
-		i = n
+		i = next
 	}
 	return false
 }

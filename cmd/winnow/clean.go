@@ -55,21 +55,34 @@ func dedupFlags() []cli.Flag {
 	}
 }
 
-func cleanCommand() *cli.Command {
-	flags := []cli.Flag{
-		str("output", "", "the clean corpus: OUT.parquet, a folder (ending in /) of Parquet shards, or - for JSONL on stdout", "o"),
-		str("jsonl", "", "also write the corpus as JSON Lines"),
-		str("removed", "", "write every removed paragraph with its reason (.parquet or .jsonl)"),
-		str("stats", "", "write run statistics as JSON"),
-		str("report", "", "write an HTML audit report of what was removed, by source"),
-	}
-	flags = append(flags, ingestFlags()...)
+// jobCommand builds clean or audit: its own output flags, the shared input and dedup
+// flags, and an action that binds them, checks what the command needs, and runs.
+func jobCommand(name, usage, description string, outputs []cli.Flag, need func(pipeline.Options) error) *cli.Command {
+	flags := append(outputs, ingestFlags()...)
 	flags = append(flags, dedupFlags()...)
 	return &cli.Command{
-		Name:      "clean",
-		Usage:     "remove boilerplate, repeated captions and near-duplicate documents",
-		ArgsUsage: "INPUT...",
-		Description: `INPUT is a file, a folder (walked recursively), a glob, or - for stdin.
+		Name:         name,
+		Usage:        usage,
+		ArgsUsage:    "INPUT...",
+		Description:  description,
+		Flags:        flags,
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return usageError{err} },
+		Action: func(c *cli.Context) error {
+			opts, err := cleanOptions(c)
+			if err != nil {
+				return usageError{err}
+			}
+			if err := need(opts); err != nil {
+				return usageError{err}
+			}
+			return runClean(c, opts)
+		},
+	}
+}
+
+func cleanCommand() *cli.Command {
+	return jobCommand("clean", "remove boilerplate, repeated captions and near-duplicate documents",
+		`INPUT is a file, a folder (walked recursively), a glob, or - for stdin.
 A .txt file is one article (first non-empty line = title, source = its folder's name);
 JSONL (.jsonl, .jsonl.gz, .jsonl.zst) and Parquet hold one article a record.
 
@@ -78,53 +91,41 @@ Examples:
    winnow clean crawl.jsonl.zst -o corpus.parquet --removed removed.parquet --stats stats.json
    cat dump.jsonl | winnow clean - -o - > clean.jsonl
    winnow clean data/*.jsonl.gz -o shards/ --min-docs 5 --on-error skip --rejects rejects.jsonl`,
-		Flags:        flags,
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return usageError{err} },
-		Action: func(c *cli.Context) error {
-			opts, err := cleanOptions(c)
-			if err != nil {
-				return usageError{err}
-			}
-			if opts.Output == "" && opts.JSONL == "" {
-				return usageError{fmt.Errorf("no output: give -o OUT.parquet (or --jsonl)")}
-			}
-			return runClean(c, opts)
+		[]cli.Flag{
+			str("output", "", "the clean corpus: OUT.parquet, a folder (ending in /) of Parquet shards, or - for JSONL on stdout", "o"),
+			str("jsonl", "", "also write the corpus as JSON Lines"),
+			str("removed", "", "write every removed paragraph with its reason (.parquet or .jsonl)"),
+			str("stats", "", "write run statistics as JSON"),
+			str("report", "", "write an HTML audit report of what was removed, by source"),
 		},
-	}
+		func(o pipeline.Options) error {
+			if o.Output == "" && o.JSONL == "" {
+				return fmt.Errorf("no output: give -o OUT.parquet (or --jsonl)")
+			}
+			return nil
+		})
 }
 
 func auditCommand() *cli.Command {
-	flags := []cli.Flag{
-		str("report", "", "the HTML audit report to write (required)"),
-		str("stats", "", "also write run statistics as JSON"),
-		str("removed", "", "also write every removed paragraph with its reason (.parquet or .jsonl)"),
-	}
-	flags = append(flags, ingestFlags()...)
-	flags = append(flags, dedupFlags()...)
-	return &cli.Command{
-		Name:      "audit",
-		Usage:     "report how much boilerplate a scrape holds, by source, without writing a corpus",
-		ArgsUsage: "INPUT...",
-		Description: `The same analysis as clean, written as a self-contained HTML report (open it in a
+	return jobCommand("audit", "report how much boilerplate a scrape holds, by source, without writing a corpus",
+		`The same analysis as clean, written as a self-contained HTML report (open it in a
 browser; it loads nothing from the network): totals, removal by reason and by source,
 each source's most frequent boilerplate, the top duplicated captions, sample documents.
 
 Examples:
    winnow audit crawl.jsonl.zst --report audit.html
    winnow audit articles/ --report audit.html --stats stats.json`,
-		Flags:        flags,
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error { return usageError{err} },
-		Action: func(c *cli.Context) error {
-			opts, err := cleanOptions(c)
-			if err != nil {
-				return usageError{err}
-			}
-			if opts.Report == "" {
-				return usageError{fmt.Errorf("audit needs --report REPORT.html")}
-			}
-			return runClean(c, opts)
+		[]cli.Flag{
+			str("report", "", "the HTML audit report to write (required)"),
+			str("stats", "", "also write run statistics as JSON"),
+			str("removed", "", "also write every removed paragraph with its reason (.parquet or .jsonl)"),
 		},
-	}
+		func(o pipeline.Options) error {
+			if o.Report == "" {
+				return fmt.Errorf("audit needs --report REPORT.html")
+			}
+			return nil
+		})
 }
 
 // runClean validates opts and runs the job with progress and a summary on stderr.

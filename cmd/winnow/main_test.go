@@ -202,3 +202,48 @@ func TestStdinToStdout(t *testing.T) {
 		t.Errorf("stdout = %q, want the two documents as JSONL", out.String())
 	}
 }
+
+func TestAudit(t *testing.T) {
+	dir := t.TempDir()
+	report := filepath.Join(dir, "report.html")
+	code, _, stderr := winnow(t, "audit", "../../testdata/sample", "--report", report, "--stats", filepath.Join(dir, "stats.json"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	b, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<svg", "harbourtimes.example", "Load more", "duplicate_in_doc"} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("audit wrote %d files, want the report and the stats only", len(entries))
+	}
+	if code, _, stderr := winnow(t, "audit", "../../testdata/sample"); code != 2 || !strings.Contains(stderr, "--report") {
+		t.Errorf("audit without --report: exit %d, %s", code, stderr)
+	}
+}
+
+func TestInspect(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.parquet")
+	if code, _, stderr := winnow(t, "clean", "../../testdata/sample", "-o", out); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	code, stdout, stderr := winnow(t, "inspect", out, "--rows", "1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"rows:       9", "doc_hash", "INT(64,true)", "winnow.schema_version = 1", "ZSTD", `"id":"harbourtimes.example/001.txt"`} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("inspect output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if code, _, _ := winnow(t, "inspect", filepath.Join(dir, "nope.parquet")); code != 1 {
+		t.Errorf("inspect of a missing file: exit %d, want 1", code)
+	}
+}
