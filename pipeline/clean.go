@@ -16,14 +16,21 @@ import (
 // batch is the unit of work between stages: documents in input order.
 type batch struct {
 	docs  []*schema.Document
-	fps   []dedup.Doc
-	out   []result
+	fps   []dedup.Doc // pass 1
+	out   []result    // pass 2
 	bytes int64
+}
+
+// para is what pass 2 keeps of a paragraph for the ledger and the stats.
+type para struct {
+	start, end int
+	key        uint64
 }
 
 // result is pass 2's verdict on one document.
 type result struct {
-	decs []dedup.Decision
+	paras []para
+	decs  []dedup.Decision
 	kept string
 	nKept,
 	nRemoved int
@@ -400,7 +407,10 @@ func (r *run) pass2(ctx context.Context) error {
 					res.sketch = sketchers[w].SketchHashes(kept)
 				}
 				// keep the spans for the ledger
-				b.fps = append(b.fps, dedup.Doc{Paras: append([]dedup.Para(nil), fp.Paras...)})
+				res.paras = make([]para, len(fp.Paras))
+				for k, p := range fp.Paras {
+					res.paras[k] = para{p.Start, p.End, p.Key}
+				}
 			}
 			return nil
 		},
@@ -408,7 +418,7 @@ func (r *run) pass2(ctx context.Context) error {
 			recs, rems = recs[:0], rems[:0]
 			for i, d := range b.docs {
 				res := &b.out[i]
-				paras := b.fps[i].Paras
+				paras := res.paras
 				r.account(d, paras, res)
 				for k, p := range paras {
 					dec := res.decs[k]
@@ -416,7 +426,7 @@ func (r *run) pass2(ctx context.Context) error {
 						continue
 					}
 					rems = append(rems, schema.Removal{DocID: d.ID, Source: d.Source, Index: int32(k),
-						Reason: dec.Reason, Text: d.Text[p.Start:p.End], Key: int64(p.Key), DocCount: dec.DocCount})
+						Reason: dec.Reason, Text: d.Text[p.start:p.end], Key: int64(p.key), DocCount: dec.DocCount})
 				}
 				docReason, dupOf, err := r.place(d, res, &recs, &rems)
 				if err != nil {
@@ -480,12 +490,12 @@ func (r *run) place(d *schema.Document, res *result, recs *[]schema.Record, rems
 }
 
 // observe shows one judged document to the audit report.
-func (r *run) observe(d *schema.Document, paras []dedup.Para, res *result, reason, dupOf string) {
+func (r *run) observe(d *schema.Document, paras []para, res *result, reason, dupOf string) {
 	ad := export.AuditDoc{ID: d.ID, Source: d.Source, Title: d.Title, Reason: reason, DupOf: dupOf,
 		Paras: make([]export.AuditPara, len(paras))}
 	for k, p := range paras {
-		ad.Paras[k] = export.AuditPara{Text: d.Text[p.Start:p.End], Reason: res.decs[k].Reason,
-			DocCount: res.decs[k].DocCount, Key: p.Key}
+		ad.Paras[k] = export.AuditPara{Text: d.Text[p.start:p.end], Reason: res.decs[k].Reason,
+			DocCount: res.decs[k].DocCount, Key: p.key}
 	}
 	r.audit.Observe(&ad)
 }
@@ -512,7 +522,7 @@ func (r *run) flushSpool(ctx context.Context) error {
 }
 
 // account adds one judged document to the stats.
-func (r *run) account(d *schema.Document, paras []dedup.Para, res *result) {
+func (r *run) account(d *schema.Document, paras []para, res *result) {
 	st := r.stats
 	ss := st.Source(d.Source)
 	st.DocumentsIn++
@@ -527,7 +537,7 @@ func (r *run) account(d *schema.Document, paras []dedup.Para, res *result) {
 		if reason := res.decs[k].Reason; reason != "" {
 			st.Removed[reason]++
 			ss.Removed[reason]++
-			st.RemovedBytes[reason] += int64(p.End - p.Start)
+			st.RemovedBytes[reason] += int64(p.end - p.start)
 		}
 	}
 }
