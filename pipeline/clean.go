@@ -31,7 +31,7 @@ type para struct {
 type result struct {
 	paras []para
 	decs  []dedup.Decision
-	kept string
+	kept  string
 	nKept,
 	nRemoved int
 	sketch dedup.DocSketch
