@@ -1,6 +1,7 @@
 // Package ingest reads articles from files, folders, globs and stdin as one stream of
 // schema.Document values. Formats: a folder of .txt articles, JSONL (plain, .gz, .zst),
-// Parquet (a string text column) and, later, Common Crawl WET. Every reader has the
+// Parquet (a string text column) and Common Crawl WET (WARC conversion records). Every
+// reader has the
 // bufio.Scanner shape: Next, Doc, Err, and Close.
 //
 // # Inputs
@@ -13,7 +14,8 @@
 //     so the document order never depends on the file system. Hidden files and folders
 //     (a name starting with ".") are skipped; symbolic links are followed, and a link
 //     that leads back to one of its own ancestor folders is an error. Only files named
-//     *.txt, *.jsonl, *.json, *.ndjson, *.parquet, *.gz, *.zst and *.zstd are picked;
+//     *.txt, *.jsonl, *.json, *.ndjson, *.parquet, *.wet, *.gz, *.zst and *.zstd are
+//     picked (so *.warc.wet.gz is);
 //     the other files are skipped.
 //   - A glob (filepath.Match syntax, no "**") is expanded when no file of that exact
 //     name exists. Its matches are sorted and picked by the same rules as the files of
@@ -28,10 +30,12 @@
 // # Formats
 //
 // With Options.Format "auto", each file's format comes from its name (.txt: txt;
-// .jsonl, .ndjson, .json: jsonl; .parquet: parquet; a .gz, .zst or .zstd suffix is
-// stripped first) and, when the name says nothing, from its first bytes: "PAR1" is
-// Parquet, a '{' (after an optional BOM and white space) is JSONL, anything else is a
-// txt article. Compression is always detected from the magic bytes (gzip 1f 8b, zstd
+// .jsonl, .ndjson, .json: jsonl; .parquet: parquet; .wet: wet; a .gz, .zst or .zstd
+// suffix is stripped first, so x.warc.wet.gz is wet) and, when the name says nothing,
+// from its first bytes: "PAR1" is Parquet, "WARC/1." (a WARC version line, after an
+// optional BOM) is WET, a '{' (after an optional BOM and white space) is JSONL,
+// anything else is a txt article. Only the name ".wet" tells WET: a .warc or .warc.gz
+// file is told by its first bytes. Compression is always detected from the magic bytes (gzip 1f 8b, zstd
 // 28 b5 2f fd), whatever the name and the forced format.
 //
 // txt: one file is one article. Title is its first non-blank line, trimmed; Text is
@@ -58,6 +62,20 @@
 // is the 1-based row number. Parquet cannot be read from a compressed stream; from
 // stdin it is spooled to a temporary file first.
 //
+// wet: a stream of WARC records (WARC/1.0, or any "WARC/<major>.<minor>"), read one
+// record at a time, normally a multi-member .warc.wet.gz. Each record is a version
+// line, "Name: value" header lines (names case-insensitive, folded continuation lines
+// accepted, LF or CRLF), a blank line, then Content-Length bytes of content; the blank
+// lines between records are skipped. Only "conversion" records are documents; records
+// of the other types (warcinfo, request, response, metadata, ...) are read past
+// silently. ID is WARC-Record-ID without its angle brackets ("urn:uuid:..."; when it is
+// missing, "<file base name>:<line>"); URL is WARC-Target-URI; Source is its host, as
+// for jsonl; Title is empty (WET has none); Text is the content. Meta holds
+// WARC-Identified-Content-Language as "language" and WARC-Date as "warc_date" (keys
+// sorted, absent ones left out, "" when both are). The other headers, Content-Type
+// included, are ignored. Line is the line of the record's "WARC/1.0" line in the
+// (decompressed) stream. A content longer than MaxWETContent is a ParseError.
+//
 // # Text
 //
 // Every string of a Document is valid UTF-8: an invalid byte becomes U+FFFD (as
@@ -68,11 +86,15 @@
 // # Errors
 //
 // A malformed record (a line that is not JSON, a missing text field, a binary .txt
-// file, a corrupt or truncated file) is a *ParseError naming the file and the line or
-// row. By default it stops the stream: Next returns false and Err returns it. With
-// Options.SkipErrors the record is passed to Options.OnReject and reading goes on with
-// the next record; when the rest of the file cannot be read (a truncated gzip stream, a
-// corrupt Parquet file), with the next file. Errors that are not about the data (a file
+// file, a WARC record without a valid Content-Length or that does not start with a
+// WARC version line, a corrupt or truncated file) is a *ParseError naming the file and
+// the line or row. By default it stops the stream: Next returns false and Err returns
+// it. With Options.SkipErrors the record is passed to Options.OnReject and reading goes
+// on with the next record; when the rest of the file cannot be read (a truncated gzip
+// stream or WARC record, a corrupt Parquet file), with the next file. A WARC record
+// whose length is unknown (a missing or bad Content-Length, an overlong header block)
+// or stray text between records is one reject, and reading resumes at the next line
+// that is a WARC version line; the lines before it are skipped. Errors that are not about the data (a file
 // that cannot be opened, a read failure, cancellation) always stop the stream.
 package ingest
 

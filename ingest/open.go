@@ -60,9 +60,7 @@ func (o Options) check() (Options, error) {
 	switch o.Format {
 	case "":
 		o.Format = "auto"
-	case "auto", "txt", "jsonl", "parquet":
-	case "wet":
-		return o, errors.New(`format "wet" is not supported yet`)
+	case "auto", "txt", "jsonl", "parquet", "wet":
 	default:
 		return o, fmt.Errorf("unknown format %q (want auto, txt, jsonl, parquet or wet)", o.Format)
 	}
@@ -166,7 +164,7 @@ func (l *list) next() (fileRef, error) {
 // picked reports whether a file of a folder is read: by its extension.
 func picked(name string) bool {
 	lower := strings.ToLower(name)
-	for _, ext := range [...]string{".txt", ".jsonl", ".json", ".ndjson", ".parquet", ".gz", ".zst", ".zstd"} {
+	for _, ext := range [...]string{".txt", ".jsonl", ".json", ".ndjson", ".parquet", ".wet", ".gz", ".zst", ".zstd"} {
 		if strings.HasSuffix(lower, ext) {
 			return true
 		}

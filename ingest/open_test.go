@@ -32,7 +32,6 @@ func TestOpenErrors(t *testing.T) {
 		{name: "no inputs", want: "no input given"},
 		{name: "stdin twice", inputs: []string{"-", "-"}, want: `stdin ("-") can be read only once`},
 		{name: "unknown format", inputs: []string{"-"}, opts: func(o *Options) { o.Format = "csv" }, want: `unknown format "csv"`},
-		{name: "wet", inputs: []string{"-"}, opts: func(o *Options) { o.Format = "wet" }, want: `format "wet" is not supported yet`},
 		{name: "no text field", inputs: []string{"-"}, opts: func(o *Options) { o.TextField = "" }, want: "text field name is empty"},
 	}
 	for _, tt := range tests {

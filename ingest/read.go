@@ -258,6 +258,8 @@ func (m *multi) openFile(ref fileRef) (err error) {
 		fr = &txtReader{r: dbr, ref: ref, src: src}
 	case "jsonl":
 		fr = newJSONLReader(dbr, ref.name, baseName(ref), m.names, src)
+	case "wet":
+		fr = newWETReader(dbr, ref.name, baseName(ref), src)
 	case "parquet":
 		if compression != "" {
 			return &ParseError{File: ref.name, Err: fmt.Errorf("parquet inside a %s stream is not supported", compression)}
@@ -340,6 +342,8 @@ func formatOfName(name string) string {
 		return "jsonl"
 	case ".parquet":
 		return "parquet"
+	case ".wet":
+		return "wet"
 	}
 	return ""
 }
@@ -348,10 +352,14 @@ func formatOfName(name string) string {
 const sniffSize = 4096
 
 // sniff tells the format from the first bytes of a (decompressed) stream: Parquet's
-// magic, a JSON object after an optional BOM and white space, or else text.
+// magic, a WARC version line ("WARC/1.0"), a JSON object after an optional BOM and
+// white space, or else text.
 func sniff(head []byte) string {
 	if bytes.HasPrefix(head, []byte("PAR1")) {
 		return "parquet"
+	}
+	if bytes.HasPrefix(bytes.TrimPrefix(head, bom), []byte("WARC/1.")) {
+		return "wet"
 	}
 	head = bytes.TrimLeft(bytes.TrimPrefix(head, bom), " \t\r\n")
 	if len(head) > 0 && head[0] == '{' {
@@ -451,4 +459,5 @@ var (
 	_ fileReader = (*jsonlReader)(nil)
 	_ fileReader = (*txtReader)(nil)
 	_ fileReader = (*parquetReader)(nil)
+	_ fileReader = (*wetReader)(nil)
 )

@@ -111,11 +111,9 @@ func (o *Options) Validate() error {
 		return errors.New("stdin (-) given more than once")
 	}
 	switch o.Ingest.Format {
-	case "auto", "txt", "jsonl", "parquet":
-	case "wet":
-		return errors.New("format wet is not supported yet")
+	case "auto", "txt", "jsonl", "parquet", "wet":
 	default:
-		return fmt.Errorf("format must be auto, txt, jsonl or parquet, not %q", o.Ingest.Format)
+		return fmt.Errorf("format must be auto, txt, jsonl, parquet or wet, not %q", o.Ingest.Format)
 	}
 	if o.Rejects != "" && o.OnError != "skip" {
 		return errors.New("--rejects lists skipped records: it needs --on-error skip")

@@ -84,7 +84,8 @@ func cleanCommand() *cli.Command {
 	return jobCommand("clean", "remove boilerplate, repeated captions and near-duplicate documents",
 		`INPUT is a file, a folder (walked recursively), a glob, or - for stdin.
 A .txt file is one article (first non-empty line = title, source = its folder's name);
-JSONL (.jsonl, .jsonl.gz, .jsonl.zst) and Parquet hold one article a record.
+JSONL (.jsonl, .jsonl.gz, .jsonl.zst) and Parquet hold one article a record; a Common
+Crawl WET file (.warc.wet.gz) one article a conversion record.
 
 Examples:
    winnow clean articles/ -o corpus.parquet

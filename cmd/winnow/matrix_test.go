@@ -730,7 +730,7 @@ func matrixCases() []matrixCase {
 		{name: "mixed/--format parquet on JSONL", setup: in("a.jsonl", good, "--format", "parquet"),
 			code: 1, stderr: []string{"a.jsonl: invalid parquet file: invalid magic header"}},
 		{name: "mixed/unknown --format", setup: in("a.jsonl", good, "--format", "xml"),
-			code: 2, stderr: []string{`format must be auto, txt, jsonl or parquet, not "xml"`}},
+			code: 2, stderr: []string{`format must be auto, txt, jsonl, parquet or wet, not "xml"`}},
 
 		// stdin and stdout
 		{name: "stdio/stdin twice", setup: func(*testing.T, string) []string { return []string{"-", "-"} },
