@@ -76,7 +76,6 @@ func Clean(ctx context.Context, opts Options) (*schema.Stats, error) {
 // run is the state of one Clean.
 type run struct {
 	opts    Options
-	inputs  []string
 	ix      *dedup.Index
 	stats   *schema.Stats
 	corpus  []export.RowWriter[schema.Record]
@@ -105,8 +104,7 @@ func (r *run) cleanup() {
 // spoolStdin copies "-" to a temporary file so that both passes can read it; the
 // readers then read that file wherever the inputs say "-".
 func (r *run) spoolStdin(ctx context.Context) error {
-	r.inputs = r.opts.Inputs
-	for _, in := range r.inputs {
+	for _, in := range r.opts.Inputs {
 		if in != "-" {
 			continue
 		}
@@ -249,21 +247,21 @@ func (r *run) commit() error {
 
 // read streams the input as batches. Only pass 1 reports rejects (pass 2 sees the same).
 func (r *run) read(ctx context.Context, pass int, emit func(*batch) error) error {
-	io := r.opts.Ingest
+	io := r.opts.Ingest // this pass's reader options
 	io.SkipErrors = r.opts.OnError == "skip"
 	io.OnReject = nil
 	var rejects []ingest.Reject
 	if pass == 1 && io.SkipErrors {
 		io.OnReject = func(rj ingest.Reject) { rejects = append(rejects, rj) }
 	}
-	rd, err := ingest.Open(ctx, r.inputs, io)
+	rd, err := ingest.Open(ctx, r.opts.Inputs, io)
 	if err != nil {
 		return err
 	}
 	defer rd.Close()
 	var total int64
 	if r.opts.Progress != nil {
-		total = ingest.TotalSize(r.inputs)
+		total = ingest.TotalSize(r.opts.Inputs)
 		if r.opts.Ingest.Stdin != "" {
 			total += fileSize(r.opts.Ingest.Stdin)
 		}
