@@ -59,11 +59,14 @@ func NewJudge(rules Rules, ix *Index) *Judge {
 // Judge appends to dst one Decision per paragraph of d, in order, and returns it. The
 // first rule that applies gives the reason:
 //  1. duplicate_in_doc: the exact key, or at least Near of the shingles, occurred in an
-//     earlier paragraph of the same document;
+//     earlier paragraph of the same document (not for short paragraphs of a table);
 //  2. boilerplate: the exact key is in MinDocs documents or more, or in MinSourceShare of
 //     the documents of source (and in at least 3 of them);
-//  3. near_boilerplate: the digit-folded shape key is in MinDocs documents or more, or at
-//     least Near of the shingles have document frequency MinDocs or more.
+//  3. near_boilerplate: the digit-folded shape key is in MinDocs documents or more; or,
+//     for a short paragraph, Near of its character shingles are; or BandQuorum of its
+//     MinHash band keys are;
+//  4. template: a prefix that starts paragraphs in MinDocs documents, followed by the
+//     title of another document.
 func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
 	clear(j.keys)
 	clear(j.seen)
