@@ -248,12 +248,17 @@ func (n *normalizer) closeToken() {
 // exact, one "0" to shape, counts the number in the census and returns the index after it.
 func (n *normalizer) number(s string, i int) int {
 	n.openToken()
-	digits, groups := 0, 1
-	var seps []byte
+	digits, seps, colons := 0, 0, 0
 	start := len(n.exact)
 	for i < len(s) {
+		if c := s[i]; c >= '0' && c <= '9' {
+			n.exact = append(n.exact, c)
+			digits++
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsDigit(r) {
+		if r >= utf8.RuneSelf && unicode.IsDigit(r) {
 			n.exact = utf8.AppendRune(n.exact, r)
 			digits++
 			i += size
@@ -263,8 +268,10 @@ func (n *normalizer) number(s string, i int) int {
 			r2, _ := utf8.DecodeRuneInString(s[i+1:])
 			if unicode.IsDigit(r2) {
 				n.exact = append(n.exact, byte(r))
-				seps = append(seps, byte(r))
-				groups++
+				seps++
+				if r == ':' {
+					colons++
+				}
 				i++
 				continue
 			}
@@ -274,10 +281,10 @@ func (n *normalizer) number(s string, i int) int {
 	n.shape = append(n.shape, '0')
 	n.numbers++
 	switch {
-	case len(seps) == 0 && digits == 4 && isYear(n.exact[start:]):
-	case len(seps) > 0 && allByte(seps, ':') && groups <= 3:
+	case seps == 0 && digits == 4 && isYear(n.exact[start:]):
+	case seps > 0 && colons == seps && seps <= 2:
 		// a clock time: 14:05, 14:05:59
-	case len(seps) > 0:
+	case seps > 0:
 		n.measures++
 	default:
 		n.plain++
@@ -287,15 +294,6 @@ func (n *normalizer) number(s string, i int) int {
 
 func isYear(b []byte) bool {
 	return (b[0] == '1' && b[1] == '9') || (b[0] == '2' && b[1] == '0')
-}
-
-func allByte(b []byte, c byte) bool {
-	for _, x := range b {
-		if x != c {
-			return false
-		}
-	}
-	return true
 }
 
 // symbols is the fallback for a paragraph without letters or digits: its non-space
