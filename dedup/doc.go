@@ -35,8 +35,9 @@
 // key never collide by construction.
 //
 // Near-duplicate paragraphs are found with MinHash: Bands × Rows = 8 × 5 minimums of
-// the shingle hashes under fixed multiply-add permutations, hashed band by band into
-// 8 band keys. Two paragraphs of shingle Jaccard similarity J share one given band with
+// the shingle hashes under fixed multiply-add permutations (each 64-bit multiply-add
+// gives two 32-bit rows, its high and its low half), hashed band by band into 8 band
+// keys. Two paragraphs of shingle Jaccard similarity J share one given band with
 // probability J^5. A paragraph is near boilerplate when two or more of its bands are
 // frequent (BandQuorum = 2). For a pair at similarity J the chance that two bands or
 // more agree is:

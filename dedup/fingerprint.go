@@ -34,8 +34,8 @@ const (
 )
 
 // permA and permB are the multipliers (odd) and offsets of the permutations, drawn once
-// from splitmix64 of fixed seeds.
-var permA, permB = func() (a, b [Bands * Rows]uint64) {
+// from splitmix64 of fixed seeds; each gives two rows (see bandKeys).
+var permA, permB = func() (a, b [Bands * Rows / 2]uint64) {
 	for i := range a {
 		a[i] = mix(uint64(2*i+1)*0x9e3779b97f4a7c15) | 1
 		b[i] = mix(uint64(2*i+2) * 0x9e3779b97f4a7c15)
@@ -295,19 +295,24 @@ func (f *Fingerprinter) para(text string, s Span, d *Doc) Para {
 
 // bandKeys returns the LSH band keys of the MinHash of the shingle set sh (not empty).
 func bandKeys(sh []uint64) (keys [Bands]uint64) {
-	var mins [Bands * Rows]uint64
+	// Each multiply-add gives two rows: its high 32 bits (a function of all of h) and
+	// its low 32 bits (a permutation of h's low half, the multiplier being odd). Shingle
+	// hashes are uniform, so both are MinHash rows, for half the multiplies.
+	var mins [Bands * Rows]uint32
 	for i := range mins {
-		mins[i] = ^uint64(0)
+		mins[i] = ^uint32(0)
 	}
 	for _, h := range sh {
-		for i := range mins {
-			mins[i] = min(mins[i], h*permA[i]+permB[i])
+		for i := 0; i < len(mins); i += 2 {
+			v := h*permA[i/2] + permB[i/2]
+			mins[i] = min(mins[i], uint32(v>>32))
+			mins[i+1] = min(mins[i+1], uint32(v))
 		}
 	}
 	for b := range keys {
 		k := uint64(b) + 0x2545_f491_4f6c_dd1d
 		for _, m := range mins[b*Rows : (b+1)*Rows] {
-			k = mix(k ^ m)
+			k = mix(k ^ uint64(m))
 		}
 		keys[b] = k
 	}
