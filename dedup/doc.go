@@ -78,6 +78,21 @@
 //  3. near_boilerplate: its shape key is in MinDocs documents or more; or, for a short
 //     paragraph, Near of its character shingles are in MinDocs documents; or two of its
 //     band keys are in MinDocs documents.
+//  4. template: a paragraph of at most 30 words whose first one to four words are a
+//     prefix that starts paragraphs in MinDocs documents or more, and whose remainder is
+//     the title of another document of the corpus ("Read more: ‹headline›", "RELATED:
+//     ‹headline›", in any language). The title match is what makes it safe: content that
+//     merely starts alike ("He said …", "The company …") has a frequent prefix too, but
+//     its remainder is not a headline of the corpus. The price is recall: a teaser for
+//     an article that is not in the corpus stays.
+//
+// # Near-duplicate documents
+//
+// After the rules, DocIndex (docdup.go) drops a document whose kept text is contained,
+// to DocConfig.Threshold (--doc-near, 0.8) of its word shingles, in an earlier kept
+// document: one-permutation MinHash over 256 bins, 12 bands of 2 rows, each candidate
+// verified against the stored signature. The S-curve of the bands, the verification
+// table and the trade-offs are in that file's comment.
 //
 // # Invariants
 //
