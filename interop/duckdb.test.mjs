@@ -13,15 +13,10 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createReadStream, existsSync } from 'node:fs';
+import { env, haveFiles } from './common.mjs';
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { DuckDBInstance } from '@duckdb/node-api';
-
-const env = {
-  parquet: process.env.WINNOW_PARQUET,
-  jsonl: process.env.WINNOW_JSONL,
-  removed: process.env.WINNOW_REMOVED,
-};
 
 // Column names and DuckDB types, in file order, from DESIGN.md ("Parquet schemas").
 const corpusColumns = [
@@ -70,14 +65,7 @@ async function readJSONL(path) {
   return rows;
 }
 
-if (!env.parquet || !env.jsonl) {
-  test('environment', () => {
-    assert.fail(
-      'set WINNOW_PARQUET (corpus .parquet) and WINNOW_JSONL (the same corpus as .jsonl), ' +
-        'and optionally WINNOW_REMOVED (ledger .parquet); `make interop` sets them',
-    );
-  });
-} else {
+if (haveFiles()) {
   let instance;
   let db;
   const query = async (sql) => (await db.runAndReadAll(sql)).getRowObjectsJS();
@@ -88,9 +76,6 @@ if (!env.parquet || !env.jsonl) {
     ]);
 
   before(async () => {
-    for (const [name, path] of Object.entries(env)) {
-      if (path && !existsSync(path)) throw new Error(`${name}: ${path} does not exist`);
-    }
     instance = await DuckDBInstance.create(':memory:', { threads: '2' });
     db = await instance.connect();
   });

@@ -15,16 +15,9 @@
 
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createReadStream, existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { assertRowsMatch, env, haveFiles, readCorpusJSONL } from './common.mjs';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
-
-const env = {
-  parquet: process.env.WINNOW_PARQUET,
-  jsonl: process.env.WINNOW_JSONL,
-  removed: process.env.WINNOW_REMOVED,
-};
 
 // Columns in file order, from DESIGN.md ("Parquet schemas"), as described by `column`
 // below: physical type, logical type for strings, repetition.
@@ -51,7 +44,6 @@ const ledgerColumns = [
   ['doc_count', 'INT32', 'REQUIRED'],
   ['dup_of', STR, 'OPTIONAL'],
 ];
-const corpusOptional = ['url', 'title', 'meta'];
 
 /**
  * Describes a leaf of the footer schema as [name, type, repetition]. A BYTE_ARRAY counts
@@ -83,34 +75,6 @@ function columns(metadata) {
   return leaves.map(column);
 }
 
-/**
- * Reads a corpus JSONL file into [{ row, hash }], failing on a malformed line. hash is
- * doc_hash as a BigInt taken from the line's text: JSON.parse rounds integers beyond
- * 2^53 to the nearest double, which would hide a wrong low bit.
- */
-async function readCorpusJSONL(path) {
-  const out = [];
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-  let n = 0;
-  for await (const line of lines) {
-    n++;
-    if (line.trim() === '') continue;
-    let row;
-    try {
-      row = JSON.parse(line);
-    } catch (err) {
-      throw new Error(`${path}:${n}: ${err.message}`);
-    }
-    // A quote inside a JSON string is escaped, so only the top-level key matches.
-    const m = [...line.matchAll(/"doc_hash"\s*:\s*(-?\d+)/g)];
-    if (m.length !== 1) throw new Error(`${path}:${n}: ${m.length} "doc_hash" integer fields`);
-    const hash = BigInt(m[0][1]);
-    if (Number(hash) !== row.doc_hash) throw new Error(`${path}:${n}: doc_hash ${hash} misread`);
-    out.push({ row, hash });
-  }
-  return out;
-}
-
 /** The footer and every row of a Parquet file, decoded by hyparquet. */
 async function readParquet(path) {
   const file = await asyncBufferFromFile(path);
@@ -136,20 +100,7 @@ function checkRowCount(metadata, rows) {
   assert.equal(inGroups, metadata.num_rows, 'row groups do not add up to num_rows');
 }
 
-if (!env.parquet || !env.jsonl) {
-  test('environment', () => {
-    assert.fail(
-      'set WINNOW_PARQUET (corpus .parquet) and WINNOW_JSONL (the same corpus as .jsonl), ' +
-        'and optionally WINNOW_REMOVED (ledger .parquet); `make interop` sets them',
-    );
-  });
-} else {
-  before(() => {
-    for (const [name, path] of Object.entries(env)) {
-      if (path && !existsSync(path)) throw new Error(`${name}: ${path} does not exist`);
-    }
-  });
-
+if (haveFiles()) {
   describe('corpus', () => {
     let corpus;
     let lines;
@@ -172,27 +123,7 @@ if (!env.parquet || !env.jsonl) {
     });
 
     test('rows match the JSONL, id by id, doc_hash as int64', () => {
-      const byID = new Map();
-      for (const r of corpus.rows) {
-        assert.ok(!byID.has(r.id), `duplicate id ${r.id}`);
-        byID.set(r.id, r);
-      }
-      assert.equal(byID.size, lines.length, 'row count differs from the JSONL line count');
-      for (const { row: want, hash } of lines) {
-        const got = byID.get(want.id);
-        assert.ok(got, `id ${want.id} is in the JSONL but not in the Parquet`);
-        assert.equal(got.text, want.text, `text of ${want.id}`);
-        assert.equal(got.source, want.source, `source of ${want.id}`);
-        assert.equal(typeof got.doc_hash, 'bigint', `doc_hash of ${want.id} is not an int64`);
-        assert.equal(got.doc_hash, hash, `doc_hash of ${want.id}`);
-        for (const col of corpusOptional) {
-          // JSONL omits an empty optional field; Parquet holds NULL.
-          assert.equal(got[col], want[col] ?? null, `${col} of ${want.id}`);
-        }
-        for (const col of ['n_paragraphs', 'n_removed', 'dup_count']) {
-          assert.equal(got[col], want[col], `${col} of ${want.id}`);
-        }
-      }
+      assertRowsMatch(corpus.rows, lines);
     });
   });
 

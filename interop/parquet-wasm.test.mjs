@@ -16,16 +16,10 @@
 
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { assertRowsMatch, env, haveFiles, readCorpusJSONL } from './common.mjs';
+import { readFileSync } from 'node:fs';
 import { Compression, ParquetFile, readParquet } from 'parquet-wasm';
 import { DataType, tableFromIPC } from 'apache-arrow';
-
-const env = {
-  parquet: process.env.WINNOW_PARQUET,
-  jsonl: process.env.WINNOW_JSONL,
-  removed: process.env.WINNOW_REMOVED,
-};
 
 // Columns in file order, from DESIGN.md ("Parquet schemas"), as described by `field`
 // below: type, nullable (= optional in the Parquet schema).
@@ -51,7 +45,6 @@ const ledgerColumns = [
   ['doc_count', 'int32', false],
   ['dup_of', 'string', true],
 ];
-const corpusOptional = ['url', 'title', 'meta'];
 
 /**
  * Describes an Arrow field as [name, type, nullable]: Utf8, LargeUtf8 and Utf8View are all
@@ -64,34 +57,6 @@ function field(f) {
   if (DataType.isUtf8(t) || DataType.isLargeUtf8(t) || DataType.isUtf8View(t)) type = 'string';
   else if (DataType.isInt(t) && t.isSigned && (t.bitWidth === 32 || t.bitWidth === 64)) type = `int${t.bitWidth}`;
   return [f.name, type, f.nullable];
-}
-
-/**
- * Reads a corpus JSONL file into [{ row, hash }], failing on a malformed line. hash is
- * doc_hash as a BigInt taken from the line's text: JSON.parse rounds integers beyond
- * 2^53 to the nearest double, which would hide a wrong low bit.
- */
-async function readCorpusJSONL(path) {
-  const out = [];
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-  let n = 0;
-  for await (const line of lines) {
-    n++;
-    if (line.trim() === '') continue;
-    let row;
-    try {
-      row = JSON.parse(line);
-    } catch (err) {
-      throw new Error(`${path}:${n}: ${err.message}`);
-    }
-    // A quote inside a JSON string is escaped, so only the top-level key matches.
-    const m = [...line.matchAll(/"doc_hash"\s*:\s*(-?\d+)/g)];
-    if (m.length !== 1) throw new Error(`${path}:${n}: ${m.length} "doc_hash" integer fields`);
-    const hash = BigInt(m[0][1]);
-    if (Number(hash) !== row.doc_hash) throw new Error(`${path}:${n}: doc_hash ${hash} misread`);
-    out.push({ row, hash });
-  }
-  return out;
 }
 
 /**
@@ -128,20 +93,7 @@ function checkFileMetadata(footer) {
   );
 }
 
-if (!env.parquet || !env.jsonl) {
-  test('environment', () => {
-    assert.fail(
-      'set WINNOW_PARQUET (corpus .parquet) and WINNOW_JSONL (the same corpus as .jsonl), ' +
-        'and optionally WINNOW_REMOVED (ledger .parquet); `make interop` sets them',
-    );
-  });
-} else {
-  before(() => {
-    for (const [name, path] of Object.entries(env)) {
-      if (path && !existsSync(path)) throw new Error(`${name}: ${path} does not exist`);
-    }
-  });
-
+if (haveFiles()) {
   describe('corpus', () => {
     let corpus;
     let lines;
@@ -164,28 +116,7 @@ if (!env.parquet || !env.jsonl) {
     });
 
     test('rows match the JSONL, id by id, doc_hash as int64', () => {
-      const byID = new Map();
-      for (const r of corpus.table) {
-        const row = r.toJSON();
-        assert.ok(!byID.has(row.id), `duplicate id ${row.id}`);
-        byID.set(row.id, row);
-      }
-      assert.equal(byID.size, lines.length, 'row count differs from the JSONL line count');
-      for (const { row: want, hash } of lines) {
-        const got = byID.get(want.id);
-        assert.ok(got, `id ${want.id} is in the JSONL but not in the Parquet`);
-        assert.equal(got.text, want.text, `text of ${want.id}`);
-        assert.equal(got.source, want.source, `source of ${want.id}`);
-        assert.equal(typeof got.doc_hash, 'bigint', `doc_hash of ${want.id} is not an int64`);
-        assert.equal(got.doc_hash, hash, `doc_hash of ${want.id}`);
-        for (const col of corpusOptional) {
-          // JSONL omits an empty optional field; Parquet holds NULL.
-          assert.equal(got[col], want[col] ?? null, `${col} of ${want.id}`);
-        }
-        for (const col of ['n_paragraphs', 'n_removed', 'dup_count']) {
-          assert.equal(got[col], want[col], `${col} of ${want.id}`);
-        }
-      }
+      assertRowsMatch([...corpus.table].map((r) => r.toJSON()), lines);
     });
   });
 
