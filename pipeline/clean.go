@@ -465,6 +465,7 @@ func (r *run) place(d *schema.Document, res *result, recs *[]schema.Record, rems
 		ord := int32(len(r.ids))
 		r.ids = append(r.ids, d.ID)
 		if dup, ok := r.docs.Add(res.sketch); ok {
+			r.ids[ord] = "" // a duplicate is never the kept copy of another: free its id
 			*rems = append(*rems, schema.Removal{DocID: d.ID, Source: d.Source, Index: -1,
 				Reason: schema.ReasonDuplicateDoc, Text: res.kept, Key: rec.DocHash, DupOf: r.ids[dup]})
 			r.dupCount[int32(dup)]++
