@@ -285,3 +285,44 @@ func TestTemplate(t *testing.T) {
 		}
 	}
 }
+
+// Pass 2 recognises exact boilerplate by its raw bytes (Config.Known) instead of
+// normalizing it again: the decisions must not change.
+func TestKnownSkipsNormalizing(t *testing.T) {
+	var texts []string
+	for i, b := range bodies {
+		texts = append(texts, "Skip to content\n\n"+b+"\n\n© 202"+string(rune('0'+i))+" Daily Ledger. All rights reserved.\n\nLoad more\n\nLoad more")
+	}
+	fp := NewFingerprinter(DefaultConfig())
+	ix := NewIndex()
+	for _, text := range texts {
+		var d Doc
+		fp.Doc("", text, &d)
+		ix.Add("s", &d)
+	}
+	rules := DefaultRules()
+	cfg := DefaultConfig()
+	cfg.LazyBands = true
+	cfg.Known = func(raw uint64) (Para, bool) { return ix.Known(raw, rules.MinDocs) }
+	fast := NewFingerprinter(cfg)
+	j := NewJudge(rules, ix)
+	for i, text := range texts {
+		var slow, quick Doc
+		fp.Doc("", text, &slow)
+		fast.Doc("", text, &quick)
+		want := j.Judge(nil, "s", &slow)
+		got := j.Judge(nil, "s", &quick)
+		known := 0
+		for k := range got {
+			if got[k] != want[k] {
+				t.Errorf("doc %d paragraph %d: %+v with Known, %+v without", i, k, got[k], want[k])
+			}
+			if quick.Paras[k].Known {
+				known++
+			}
+		}
+		if known != 3 { // "Skip to content" and both "Load more"
+			t.Errorf("doc %d: %d paragraphs recognised by their raw bytes, want 3", i, known)
+		}
+	}
+}

@@ -86,6 +86,14 @@
 //     its remainder is not a headline of the corpus. The price is recall: a teaser for
 //     an article that is not in the corpus stays.
 //
+// Pass 2 does not normalize a paragraph again when pass 1 saw its exact bytes (in two
+// documents or more) and its key turned out frequent: Index.Known hands Judge its key and
+// the few facts the rules need, and it is boilerplate (or duplicate_in_doc, when its key
+// occurred earlier in the document). Such a paragraph is not compared shingle by shingle
+// with the others of its document: a near copy of it later in the document is judged by
+// the other rules. On the 1 GB benchmark this takes pass 2 from 49 to 41 CPU seconds and
+// removes the same paragraphs.
+//
 // # Near-duplicate documents
 //
 // After the rules, DocIndex (docdup.go) drops a document whose kept text is contained,

@@ -18,6 +18,10 @@ type Config struct {
 	// LazyBands leaves Para.Bands zero; Judge computes them when it needs them. Pass 2
 	// sets it: most paragraphs are decided before the band rule.
 	LazyBands bool
+	// Known, when set, recognises a paragraph by the hash of its raw bytes as exact
+	// boilerplate and returns what Judge needs of it, so that pass 2 does not normalize
+	// it again (Index.Known).
+	Known func(raw uint64) (Para, bool)
 }
 
 // DefaultConfig returns the defaults of DESIGN.md.
@@ -58,6 +62,11 @@ type Para struct {
 	Short bool
 	// Numbers is how many numbers the paragraph holds (a table row holds several).
 	Numbers int32
+	// Raw is the xxhash64 of the paragraph's bytes as they are in the input.
+	Raw uint64
+	// Known marks a paragraph that Config.Known recognised by Raw as boilerplate: it was
+	// not normalized again and has no shingles, prefixes or bands.
+	Known bool
 	// Prefix[i] and Rest[i] split a short paragraph after its first i+1 words: the
 	// namespaced hash of the prefix and the exact key of the remainder (comparable with
 	// TitleKey). Zero where the paragraph is too short or too long (see TemplateWords).
@@ -249,7 +258,20 @@ func (f *Fingerprinter) Doc(title, text string, d *Doc) {
 	d.Shingles = d.Shingles[:0]
 	f.spans = Segment(f.spans[:0], text, f.cfg.Split)
 	for _, s := range f.spans {
-		d.Paras = append(d.Paras, f.para(text[s.Start:s.End], s, d))
+		t := text[s.Start:s.End]
+		raw := xxhash.Sum64String(t)
+		if f.cfg.Known != nil {
+			if p, ok := f.cfg.Known(raw); ok {
+				p.Span, p.Raw, p.Known = s, raw, true
+				p.Lo = int32(len(d.Shingles))
+				p.Hi = p.Lo
+				d.Paras = append(d.Paras, p)
+				continue
+			}
+		}
+		p := f.para(t, s, d)
+		p.Raw = raw
+		d.Paras = append(d.Paras, p)
 	}
 }
 

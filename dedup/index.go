@@ -39,6 +39,10 @@ type Index struct {
 
 	budget   int64 // bytes for bands, chars and prefix before they turn into sketches
 	sketched bool
+
+	// raw maps the raw-bytes hash of a paragraph seen in two documents or more to its
+	// key and what Judge needs of it (see Known)
+	raw *rawTable
 }
 
 // NewIndex returns an empty Index.
@@ -49,6 +53,7 @@ func NewIndex() *Index {
 		chars:   newTable(1 << 12),
 		prefix:  newTable(1 << 12),
 		titles:  newTable(1 << 12),
+		raw:     newRawTable(1 << 12),
 		srcKeys: newTable(1 << 16),
 		srcDocs: map[uint64]uint32{},
 		sources: map[uint64]uint32{},
@@ -95,7 +100,7 @@ func (ix *Index) Sketched() bool { return ix.sketched }
 // Bytes returns the memory held by the count tables.
 func (ix *Index) Bytes() int64 {
 	return ix.keys.bytes() + ix.bands.bytes() + ix.chars.bytes() + ix.prefix.bytes() +
-		ix.titles.bytes() + ix.srcKeys.bytes()
+		ix.titles.bytes() + ix.srcKeys.bytes() + ix.raw.bytes()
 }
 
 func sourceHash(source string) uint64 { return xxhash.Sum64String(source) }
@@ -136,6 +141,12 @@ func (ix *Index) Add(source string, d *Doc) bool {
 	}
 	for _, b := range bands {
 		ix.bands.add(b, doc)
+	}
+	for i := range d.Paras {
+		p := &d.Paras[i]
+		if p.Raw != 0 && ix.keys.get(p.Key).docs >= 2 {
+			ix.raw.put(p.Raw, p)
+		}
 	}
 	for _, h := range d.uchars {
 		ix.chars.add(h, doc)
@@ -238,6 +249,21 @@ func (ix *Index) BandDocs(b uint64) int { return int(ix.bands.get(b).docs) }
 // CharDocs returns the number of documents whose short paragraphs hold character
 // shingle h.
 func (ix *Index) CharDocs(h uint64) int { return int(ix.chars.get(h).docs) }
+
+// Known returns, for the raw-bytes hash of a paragraph, the fingerprint fields Judge
+// needs (Key, ShapeKey, Words, Short, Numbers) when the paragraph was seen in pass 1 and
+// its exact key is in minDocs documents or more: it is boilerplate whatever else it
+// shares. Pass 2 then skips normalizing it. Such a paragraph is still a duplicate_in_doc
+// when its exact key occurred earlier in the document, but a near copy of an earlier
+// paragraph is not looked for, and later paragraphs are not compared with it.
+func (ix *Index) Known(raw uint64, minDocs int) (Para, bool) {
+	e, ok := ix.raw.get(raw)
+	if !ok || int(ix.keys.get(e.key).docs) < minDocs {
+		return Para{}, false
+	}
+	return Para{Key: e.key, ShapeKey: e.key, Words: int32(e.words), Short: e.short,
+		Numbers: int32(e.numbers)}, true
+}
 
 // PrefixDocs returns the number of documents with a short paragraph starting with
 // prefix h (Para.Prefix).

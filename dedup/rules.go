@@ -84,7 +84,7 @@ func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
 		switch {
 		case inDoc:
 			dec.Reason = schema.ReasonDuplicateInDoc
-		case int(dec.DocCount) >= r.MinDocs || j.sourceFrequent(source, p.Key):
+		case p.Known || int(dec.DocCount) >= r.MinDocs || j.sourceFrequent(source, p.Key):
 			dec.Reason = schema.ReasonBoilerplate
 		case p.ShapeKey != p.Key && j.ix.KeyDocs(p.ShapeKey) >= r.MinDocs:
 			dec.Reason = schema.ReasonNearBoilerplate

@@ -341,6 +341,7 @@ func (r *run) pass2(ctx context.Context) error {
 	dc := dedup.DocConfig{Shingle: r.opts.Dedup.Shingle, Threshold: r.opts.DocNear}
 	lazy := r.opts.Dedup
 	lazy.LazyBands = true
+	lazy.Known = func(raw uint64) (dedup.Para, bool) { return r.ix.Known(raw, r.opts.Rules.MinDocs) }
 	for i := range fps {
 		fps[i] = dedup.NewFingerprinter(lazy)
 		judges[i] = dedup.NewJudge(r.opts.Rules, r.ix)
