@@ -91,7 +91,7 @@
 // the few facts the rules need, and it is boilerplate (or duplicate_in_doc, when its key
 // occurred earlier in the document). Such a paragraph is not compared shingle by shingle
 // with the others of its document: a near copy of it later in the document is judged by
-// the other rules. On the 1 GB benchmark this takes pass 2 from 49 to 41 CPU seconds and
+// the other rules. On the 1 GB benchmark this takes a run from 49 to 41 CPU seconds and
 // removes the same paragraphs.
 //
 // # Near-duplicate documents
