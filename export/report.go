@@ -241,7 +241,7 @@ type keyEntry struct {
 	docs     int64  // captions: documents with a removed copy
 	docCount int32  // largest DocCount seen
 	reason   int8   // reason of the first removal seen
-	text     string // first text seen, truncated and cleaned
+	text     string // first text seen, a bounded copy of its start (keyText when shown)
 	source   string // captions: source of the first removal seen
 }
 
@@ -263,7 +263,7 @@ func (t *keyTable) entry(key uint64, text string, reason int) (*keyEntry, bool) 
 	if t.m == nil {
 		t.m = map[uint64]*keyEntry{}
 	}
-	e := &keyEntry{text: keyText(text), reason: int8(reason)}
+	e := &keyEntry{text: head(text, 4*keyTextRunes), reason: int8(reason)}
 	t.m[key] = e
 	return e, true
 }
@@ -598,6 +598,19 @@ func clip(s string, n int) string {
 func isSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\n' }
 
 // keyText is the stored text of a tallied key: cut and with its white space collapsed.
+// head returns a copy of at most the first n bytes of s, cut on a rune start: what a
+// tallied key keeps of its text until the report shows it (keyText). Keys come and go
+// as the tallies prune, so the cleaning waits until a key is shown.
+func head(s string, n int) string {
+	if len(s) > n {
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n]
+	}
+	return strings.Clone(s)
+}
+
 func keyText(s string) string {
 	return strings.Join(strings.Fields(clip(s, keyTextRunes)), " ")
 }
@@ -1223,7 +1236,7 @@ func (a *Audit) boilerplate(shown []*sourceAudit) []sourceKeys {
 			if s.docs > 0 {
 				share = float64(e.count) / float64(s.docs)
 			}
-			sk.Rows = append(sk.Rows, keyRow{Rank: i + 1, Text: e.text, Reason: reasonNames[e.reason],
+			sk.Rows = append(sk.Rows, keyRow{Rank: i + 1, Text: keyText(e.text), Reason: reasonNames[e.reason],
 				Class: reasonClass(int(e.reason)), Count: formatNum(e.count),
 				Share: formatPct(e.count, s.docs), ShareW: round1(60 * min(share, 1)),
 				DocCount: formatNum(int64(e.docCount))})
@@ -1247,7 +1260,7 @@ func (a *Audit) topCaptions() ([]captionRow, string) {
 	_, es := topEntries(&a.captions, a.opts.TopCaptions)
 	rows := make([]captionRow, len(es))
 	for i, e := range es {
-		rows[i] = captionRow{Rank: i + 1, Text: e.text, Copies: formatNum(e.count),
+		rows[i] = captionRow{Rank: i + 1, Text: keyText(e.text), Copies: formatNum(e.count),
 			Docs: formatNum(e.docs), DocCount: formatNum(int64(e.docCount)),
 			Source: clip(e.source, 40)}
 	}
