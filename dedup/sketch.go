@@ -97,7 +97,7 @@ func toSketch(t *table, budget int64) *sketch {
 		for r := 0; r < sketchRows; r++ {
 			least = min(least, uint32(*s.cell(sl.key, r)))
 		}
-		want := uint8(min(least+sl.docs, 255))
+		want := uint8(min(least+sl.val.docs, 255))
 		for r := 0; r < sketchRows; r++ {
 			if c := s.cell(sl.key, r); *c < want {
 				*c = want // conservative update of sl.docs documents at once

@@ -1,56 +1,59 @@
 package dedup
 
-import "math"
+import (
+	"math"
+	"unsafe"
+)
 
-// table is an open-addressing hash table (linear probing) from 64-bit keys to a
-// document count and the first document holding the key: 16 bytes a slot, no per-entry
-// heap object, between 21 and 43 bytes a key at the load factors it keeps (3/8 to 3/4).
-// Keys are hashes already, so a key's home slot is its low bits; the key 0 marks an
-// empty slot and is stored as 1 (a hash of 0 or 1 is as likely as any other).
-type table struct {
-	slots []slot
+// openTable is an open-addressing hash table (linear probing) from 64-bit keys to values
+// of type V, stored beside their keys in one slice: no per-entry heap object. Keys are
+// hashes already, so a key's home slot is its low bits; the key 0 marks an empty slot and
+// is stored as 1 (a hash of 0 or 1 is as likely as any other). The table keeps its load
+// between 3/8 and 3/4.
+type openTable[V any] struct {
+	slots []openSlot[V]
 	n     int
 	mask  uint64
 }
 
-type slot struct {
-	key   uint64
-	docs  uint32
-	first uint32
+type openSlot[V any] struct {
+	key uint64
+	val V
 }
 
-func newTable(capacity int) *table {
+func newOpenTable[V any](capacity int) openTable[V] {
 	size := 16
 	for size*3/4 < capacity {
 		size *= 2
 	}
-	return &table{slots: make([]slot, size), mask: uint64(size - 1)}
+	return openTable[V]{slots: make([]openSlot[V], size), mask: uint64(size - 1)}
 }
 
 func fixKey(k uint64) uint64 { return max(k, 1) }
 
-// get returns the slot of k, or the zero slot.
-func (t *table) get(k uint64) slot {
-	k = fixKey(k)
-	for i := k & t.mask; ; i = (i + 1) & t.mask {
-		s := t.slots[i]
-		if s.key == k || s.key == 0 {
-			if s.key == 0 {
-				return slot{}
-			}
-			return s
-		}
-	}
-}
-
-// ref returns the slot of k, inserting it (with zero counts) when absent. The pointer is
-// valid until the next ref.
-func (t *table) ref(k uint64) *slot {
+// find returns the value of k, and whether k is in the table.
+func (t *openTable[V]) find(k uint64) (V, bool) {
 	k = fixKey(k)
 	for i := k & t.mask; ; i = (i + 1) & t.mask {
 		s := &t.slots[i]
 		if s.key == k {
-			return s
+			return s.val, true
+		}
+		if s.key == 0 {
+			var zero V
+			return zero, false
+		}
+	}
+}
+
+// ref returns the value of k, inserting a zero value when k is absent, and whether it
+// was inserted. The pointer is valid until the next ref.
+func (t *openTable[V]) ref(k uint64) (*V, bool) {
+	k = fixKey(k)
+	for i := k & t.mask; ; i = (i + 1) & t.mask {
+		s := &t.slots[i]
+		if s.key == k {
+			return &s.val, false
 		}
 		if s.key == 0 {
 			if (t.n+1)*4 > len(t.slots)*3 {
@@ -59,25 +62,14 @@ func (t *table) ref(k uint64) *slot {
 			}
 			s.key = k
 			t.n++
-			return s
+			return &s.val, true
 		}
 	}
 }
 
-// add counts one more document for k, remembering doc if it is the first.
-func (t *table) add(k uint64, doc uint32) {
-	s := t.ref(k)
-	if s.docs < math.MaxUint32 {
-		s.docs++
-	}
-	if s.first == 0 {
-		s.first = doc
-	}
-}
-
-func (t *table) grow() {
+func (t *openTable[V]) grow() {
 	old := t.slots
-	t.slots = make([]slot, 2*len(old))
+	t.slots = make([]openSlot[V], 2*len(old))
 	t.mask = uint64(len(t.slots) - 1)
 	for _, s := range old {
 		if s.key == 0 {
@@ -92,7 +84,64 @@ func (t *table) grow() {
 }
 
 // len returns the number of keys.
-func (t *table) len() int { return t.n }
+func (t *openTable[V]) len() int { return t.n }
 
 // bytes returns the memory held by the slots.
-func (t *table) bytes() int64 { return int64(len(t.slots)) * 16 }
+func (t *openTable[V]) bytes() int64 {
+	return int64(len(t.slots)) * int64(unsafe.Sizeof(openSlot[V]{}))
+}
+
+// table counts documents per key and remembers the first document holding it: 16 bytes
+// a slot, between 21 and 43 bytes a key.
+type table struct{ openTable[counts] }
+
+type counts struct{ docs, first uint32 }
+
+// slot is what a counter reports of a key.
+type slot struct {
+	key   uint64
+	docs  uint32
+	first uint32
+}
+
+func newTable(capacity int) *table { return &table{newOpenTable[counts](capacity)} }
+
+// get returns the counts of k, or zero counts.
+func (t *table) get(k uint64) slot {
+	c, _ := t.find(k)
+	return slot{key: k, docs: c.docs, first: c.first}
+}
+
+// add counts one more document for k, remembering doc if it is the first.
+func (t *table) add(k uint64, doc uint32) {
+	c, _ := t.ref(k)
+	if c.docs < math.MaxUint32 {
+		c.docs++
+	}
+	if c.first == 0 {
+		c.first = doc
+	}
+}
+
+// rawTable maps the hash of a paragraph's raw bytes to its exact key and the few facts
+// Judge needs without normalizing it again (see Index.Known): 24 bytes a slot.
+type rawTable struct{ openTable[rawInfo] }
+
+type rawInfo struct {
+	key     uint64
+	words   uint16
+	numbers uint8
+	short   bool
+}
+
+func newRawTable(capacity int) *rawTable { return &rawTable{newOpenTable[rawInfo](capacity)} }
+
+// put records p under raw, keeping the first record of a raw hash.
+func (t *rawTable) put(raw uint64, p *Para) {
+	if v, fresh := t.ref(raw); fresh {
+		*v = rawInfo{key: p.Key, words: uint16(min(p.Words, 1<<16-1)),
+			numbers: uint8(min(p.Numbers, 255)), short: p.Short}
+	}
+}
+
+func (t *rawTable) get(raw uint64) (rawInfo, bool) { return t.find(raw) }
