@@ -78,5 +78,18 @@ func summary(st *schema.Stats, elapsed time.Duration) string {
 	if len(docs) > 0 {
 		line += "; documents dropped: " + strings.Join(docs, ", ")
 	}
-	return line + fmt.Sprintf("; %.1f MB of text in %.1fs (%.0f MB/s)", float64(st.BytesIn)/1e6, elapsed.Seconds(), mbs)
+	return line + fmt.Sprintf("; %s of text in %.2fs (%.1f MB/s)", size(st.BytesIn), elapsed.Seconds(), mbs)
+}
+
+// size renders a byte count with a decimal unit: 512 B, 5.5 kB, 102.3 MB, 1.0 GB.
+func size(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1e6:
+		return fmt.Sprintf("%.1f kB", float64(n)/1e3)
+	case n < 1e9:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
 }
