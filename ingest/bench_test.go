@@ -57,20 +57,7 @@ func BenchmarkJSONL(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		r := newJSONLReader(bytes.NewReader(data), "bench.jsonl", "bench.jsonl", names, nil)
-		n := 0
-		for {
-			_, err := r.next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			n++
-		}
-		if n != 2000 {
-			b.Fatalf("%d docs", n)
-		}
+		drain(b, 2000, func() error { _, err := r.next(); return err })
 	}
 }
 
@@ -117,5 +104,24 @@ func BenchmarkEncodingJSON(b *testing.B) {
 			var text string
 			json.Unmarshal(m["text"], &text)
 		}
+	}
+}
+
+// drain calls next until io.EOF and fails b unless it yielded want documents.
+func drain(b *testing.B, want int, next func() error) {
+	b.Helper()
+	n := 0
+	for {
+		err := next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	if n != want {
+		b.Fatalf("%d documents, want %d", n, want)
 	}
 }

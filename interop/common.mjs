@@ -93,3 +93,22 @@ export function assertRowsMatch(rows, lines) {
     }
   }
 }
+
+/**
+ * Asserts that one decoded ledger row has the types of DESIGN.md and its rules: dup_of
+ * is set exactly on duplicate_doc rows, which stand for a whole document (index -1).
+ */
+export function assertLedgerRow(r, at) {
+  for (const col of ['doc_id', 'source', 'reason', 'text']) {
+    assert.equal(typeof r[col], 'string', `${col} of ${at}`);
+  }
+  assert.equal(typeof r.key, 'bigint', `key of ${at} is not an int64`);
+  assert.ok(Number.isInteger(r.index) && r.index >= -1, `index of ${at}: ${r.index}`);
+  assert.ok(Number.isInteger(r.doc_count) && r.doc_count >= 0, `doc_count of ${at}: ${r.doc_count}`);
+  if (r.reason === 'duplicate_doc') {
+    assert.ok(typeof r.dup_of === 'string' && r.dup_of !== '', `dup_of of ${at}: ${r.dup_of}`);
+    assert.equal(r.index, -1, `index of ${at}`);
+  } else {
+    assert.equal(r.dup_of, null, `dup_of of ${at}, a ${r.reason} row`);
+  }
+}

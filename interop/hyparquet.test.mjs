@@ -15,7 +15,7 @@
 
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertRowsMatch, env, haveFiles, readCorpusJSONL } from './common.mjs';
+import { assertLedgerRow, assertRowsMatch, env, haveFiles, readCorpusJSONL } from './common.mjs';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 
@@ -145,19 +145,7 @@ if (haveFiles()) {
       checkRowCount(ledger.metadata, ledger.rows);
       for (const [i, r] of ledger.rows.entries()) {
         const at = `row ${i} (${r.doc_id})`;
-        for (const col of ['doc_id', 'source', 'reason', 'text']) {
-          assert.equal(typeof r[col], 'string', `${col} of ${at}`);
-        }
-        assert.equal(typeof r.key, 'bigint', `key of ${at} is not an int64`);
-        assert.ok(Number.isInteger(r.index) && r.index >= -1, `index of ${at}: ${r.index}`);
-        assert.ok(Number.isInteger(r.doc_count) && r.doc_count >= 0, `doc_count of ${at}: ${r.doc_count}`);
-        // DESIGN.md: dup_of names the kept document a duplicate_doc copies; -1 = whole document.
-        if (r.reason === 'duplicate_doc') {
-          assert.ok(typeof r.dup_of === 'string' && r.dup_of !== '', `dup_of of ${at}: ${r.dup_of}`);
-          assert.equal(r.index, -1, `index of ${at}`);
-        } else {
-          assert.equal(r.dup_of, null, `dup_of of ${at}, a ${r.reason} row`);
-        }
+        assertLedgerRow(r, at);
       }
     });
   });
