@@ -97,7 +97,7 @@
 // # Near-duplicate documents
 //
 // After the rules, DocIndex (docdup.go) drops a document whose kept text is contained,
-// to DocConfig.Threshold (--doc-near, 0.8) of its word shingles, in an earlier kept
+// to DocConfig.Threshold (--doc-near, 0.9) of its word shingles, in an earlier kept
 // document: one-permutation MinHash over 256 bins, 12 bands of 2 rows, each candidate
 // verified against the stored signature. The S-curve of the bands, the verification
 // table and the trade-offs are in that file's comment.

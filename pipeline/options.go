@@ -65,7 +65,7 @@ func Defaults() Options {
 		Ingest:  ingest.DefaultOptions(),
 		Dedup:   dedup.DefaultConfig(),
 		Rules:   dedup.DefaultRules(),
-		DocNear: 0.8,
+		DocNear: 0.9,
 		Workers: runtime.NumCPU(),
 		Memory:  4 << 30,
 		OnError: "fail",

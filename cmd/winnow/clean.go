@@ -47,7 +47,7 @@ func dedupFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "min-source-share", Value: d.MinSourceShare, Usage: "a paragraph in at least this share of its source's documents (and 3 of them) is boilerplate", EnvVars: env("min-source-share")},
 		&cli.Float64Flag{Name: "near", Value: d.Near, Usage: "similarity for near-duplicate paragraphs", EnvVars: env("near")},
 		&cli.IntFlag{Name: "shingle", Value: dedup.DefaultConfig().Shingle, Usage: "words per shingle", EnvVars: env("shingle")},
-		&cli.Float64Flag{Name: "doc-near", Value: 0.8, Usage: "containment above which a document is a near-duplicate of an earlier one", EnvVars: env("doc-near")},
+		&cli.Float64Flag{Name: "doc-near", Value: 0.9, Usage: "containment above which a document is a near-duplicate of an earlier one", EnvVars: env("doc-near")},
 		&cli.BoolFlag{Name: "no-doc-dedup", Usage: "keep near-duplicate documents", EnvVars: env("no-doc-dedup")},
 		&cli.IntFlag{Name: "workers", Value: pipeline.Defaults().Workers, Usage: "worker goroutines (output does not depend on it)", EnvVars: env("workers")},
 		str("memory", "4GiB", "memory budget for the fingerprint tables"),
