@@ -22,6 +22,14 @@ type Config struct {
 	// boilerplate and returns what Judge needs of it, so that pass 2 does not normalize
 	// it again (Index.Known).
 	Known func(raw uint64) (Para, bool)
+	// Memo is the number of entries (rounded up to a power of two; 0 for none) of the
+	// Fingerprinter's memo of recent paragraphs: a paragraph whose raw bytes (hash and
+	// length) equal those of a paragraph in the memo takes that paragraph's fingerprint
+	// instead of being normalized and shingled again. Scraped corpora repeat paragraphs
+	// (headers, footers, syndicated and re-scraped stories) far more often than they
+	// repeat documents, so most of them are fingerprinted once per worker. The memo
+	// changes only speed: a Doc is the same with or without it.
+	Memo int
 }
 
 // DefaultConfig returns the defaults of DESIGN.md.
@@ -201,6 +209,16 @@ type Fingerprinter struct {
 	n     normalizer
 	spans []Span
 	thash []uint64
+	memo  []memoEntry // direct-mapped by raw hash; nil without Config.Memo
+}
+
+// memoEntry is a paragraph fingerprint kept for reuse: the raw hash and length of the
+// paragraph, its Para (Span, Lo, Hi and Raw are set anew on reuse) and its shingles.
+type memoEntry struct {
+	raw uint64
+	n   int
+	p   Para
+	sh  []uint64
 }
 
 // NewFingerprinter returns a Fingerprinter for cfg; zero fields take their defaults.
@@ -212,7 +230,15 @@ func NewFingerprinter(cfg Config) *Fingerprinter {
 	if cfg.CharShingle <= 0 {
 		cfg.CharShingle = def.CharShingle
 	}
-	return &Fingerprinter{cfg: cfg}
+	f := &Fingerprinter{cfg: cfg}
+	if cfg.Memo > 0 {
+		size := 1
+		for size < cfg.Memo {
+			size *= 2
+		}
+		f.memo = make([]memoEntry, size)
+	}
+	return f
 }
 
 // Hash namespaces: a word shingle, a character shingle and a paragraph key never
@@ -269,9 +295,28 @@ func (f *Fingerprinter) Doc(title, text string, d *Doc) {
 				continue
 			}
 		}
+		if f.memo == nil {
+			p := f.para(t, s, d)
+			p.Raw = raw
+			d.Paras = append(d.Paras, p)
+			continue
+		}
+		// an unused entry has n = 0 and never matches: a paragraph is never empty
+		e := &f.memo[raw&uint64(len(f.memo)-1)]
+		if e.raw == raw && e.n == len(t) {
+			p := e.p
+			p.Span = s
+			p.Lo = int32(len(d.Shingles))
+			d.Shingles = append(d.Shingles, e.sh...)
+			p.Hi = int32(len(d.Shingles))
+			d.Paras = append(d.Paras, p)
+			continue
+		}
 		p := f.para(t, s, d)
 		p.Raw = raw
 		d.Paras = append(d.Paras, p)
+		e.raw, e.n, e.p = raw, len(t), p
+		e.sh = append(e.sh[:0], d.Shingles[p.Lo:p.Hi]...)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/cespare/xxhash/v2"
 	"github.com/winnowdata/winnow/dedup"
@@ -40,6 +41,9 @@ type result struct {
 const (
 	batchDocs  = 256
 	batchBytes = 4 << 20
+	// memoEntries is the size of each worker's memo of paragraph fingerprints
+	// (dedup.Config.Memo): about 250 bytes an entry plus the paragraph's shingles.
+	memoEntries = 1 << 17
 )
 
 // Clean runs the clean job: pass 1 counts, pass 2 applies the rules and writes the
@@ -312,13 +316,24 @@ func (r *run) read(ctx context.Context, pass int, emit func(*batch) error) error
 func (r *run) pass1(ctx context.Context) error {
 	r.ix = dedup.NewIndexFor(r.opts.Rules, r.opts.Memory)
 	fps := make([]*dedup.Fingerprinter, r.opts.Workers)
+	cfg := r.opts.Dedup
+	cfg.Memo = memoEntries
 	for i := range fps {
-		fps[i] = dedup.NewFingerprinter(r.opts.Dedup)
+		fps[i] = dedup.NewFingerprinter(cfg)
 	}
+	// fingerprints are recycled from batch to batch, so that their slices are grown
+	// once rather than for every document
+	var free sync.Pool
 	return ordered(ctx, r.opts.Workers,
 		func(ctx context.Context, emit func(*batch) error) error { return r.read(ctx, 1, emit) },
 		func(w int, b *batch) error {
-			b.fps = make([]dedup.Doc, len(b.docs))
+			if fp, ok := free.Get().([]dedup.Doc); ok {
+				b.fps = fp
+			}
+			if cap(b.fps) < len(b.docs) {
+				b.fps = append(b.fps[:cap(b.fps)], make([]dedup.Doc, len(b.docs)-cap(b.fps))...)
+			}
+			b.fps = b.fps[:len(b.docs)]
 			for i, d := range b.docs {
 				fps[w].Doc(d.Title, d.Text, &b.fps[i])
 				b.fps[i].Prepare()
@@ -329,6 +344,8 @@ func (r *run) pass1(ctx context.Context) error {
 			for i, d := range b.docs {
 				r.ix.Add(d.Source, &b.fps[i])
 			}
+			free.Put(b.fps)
+			b.fps = nil
 			return nil
 		})
 }
@@ -341,6 +358,7 @@ func (r *run) pass2(ctx context.Context) error {
 	dc := dedup.DocConfig{Shingle: r.opts.Dedup.Shingle, Threshold: r.opts.DocNear}
 	lazy := r.opts.Dedup
 	lazy.LazyBands = true
+	lazy.Memo = memoEntries
 	lazy.Known = func(raw uint64) (dedup.Para, bool) { return r.ix.Known(raw, r.opts.Rules.MinDocs) }
 	for i := range fps {
 		fps[i] = dedup.NewFingerprinter(lazy)
