@@ -6,6 +6,9 @@ import "math/bits"
 type counter interface {
 	add(k uint64, doc uint32)
 	get(k uint64) slot
+	// touch loads the memory k's count lives in and returns a value of it (see
+	// Index.prefetch)
+	touch(k uint64) uint64
 	len() int
 	bytes() int64
 }
@@ -81,6 +84,14 @@ func (s *sketch) get(k uint64) slot {
 		least = min(least, *s.cell(k, r))
 	}
 	return slot{key: k, docs: uint32(least)}
+}
+
+func (s *sketch) touch(k uint64) uint64 {
+	var v uint64
+	for r := 0; r < sketchRows; r++ {
+		v += uint64(*s.cell(k, r))
+	}
+	return v
 }
 
 func (s *sketch) len() int     { return s.n }

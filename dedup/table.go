@@ -83,6 +83,11 @@ func (t *openTable[V]) grow() {
 	}
 }
 
+// touch loads the home slot of k and returns its key: a load whose result is used, so
+// that a caller can have the memory system fetch many slots at once before working on
+// them one by one.
+func (t *openTable[V]) touch(k uint64) uint64 { return t.slots[fixKey(k)&t.mask].key }
+
 // len returns the number of keys.
 func (t *openTable[V]) len() int { return t.n }
 
