@@ -73,8 +73,10 @@ type Para struct {
 	// Raw is the xxhash64 of the paragraph's bytes as they are in the input.
 	Raw uint64
 	// Known marks a paragraph that Config.Known recognised by Raw as boilerplate: it was
-	// not normalized again and has no shingles, prefixes or bands.
+	// not normalized again and has no shingles, prefixes or bands. Docs is then the
+	// number of documents holding its key.
 	Known bool
+	Docs  int32
 	// Prefix[i] and Rest[i] split a short paragraph after its first i+1 words: the
 	// namespaced hash of the prefix and the exact key of the remainder (comparable with
 	// TitleKey). Zero where the paragraph is too short or too long (see TemplateWords).

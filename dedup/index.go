@@ -43,7 +43,8 @@ type Index struct {
 
 	// raw maps the raw-bytes hash of a paragraph seen in two documents or more to its
 	// key and what Judge needs of it (see Known)
-	raw *rawTable
+	raw    *rawTable
+	sealed bool // counting is over (Seal)
 }
 
 // NewIndex returns an empty Index.
@@ -277,19 +278,38 @@ func (ix *Index) BandDocs(b uint64) int { return int(ix.bands.get(b).docs) }
 // shingle h.
 func (ix *Index) CharDocs(h uint64) int { return int(ix.chars.get(h).docs) }
 
+// Seal ends counting: Add must not be called again. It copies the document count of
+// every key that Known can return into Known's own table, so that Known finds
+// everything in one lookup instead of two.
+func (ix *Index) Seal() {
+	for i := range ix.raw.slots {
+		s := &ix.raw.slots[i]
+		if s.key != 0 {
+			s.val.docs = ix.keys.get(s.val.key).docs
+		}
+	}
+	ix.sealed = true
+}
+
 // Known returns, for the raw-bytes hash of a paragraph, the fingerprint fields Judge
-// needs (Key, ShapeKey, Words, Short, Numbers) when the paragraph was seen in pass 1 and
+// needs (Key, ShapeKey, Words, Short, Numbers, Docs) when the paragraph was seen in pass 1 and
 // its exact key is in minDocs documents or more: it is boilerplate whatever else it
 // shares. Pass 2 then skips normalizing it. Such a paragraph is still a duplicate_in_doc
 // when its exact key occurred earlier in the document, but a near copy of an earlier
 // paragraph is not looked for, and later paragraphs are not compared with it.
 func (ix *Index) Known(raw uint64, minDocs int) (Para, bool) {
 	e, ok := ix.raw.get(raw)
-	if !ok || int(ix.keys.get(e.key).docs) < minDocs {
+	if !ok {
+		return Para{}, false
+	}
+	if !ix.sealed {
+		e.docs = ix.keys.get(e.key).docs
+	}
+	if int(e.docs) < minDocs {
 		return Para{}, false
 	}
 	return Para{Key: e.key, ShapeKey: e.key, Words: int32(e.words), Short: e.short,
-		Numbers: int32(e.numbers)}, true
+		Numbers: int32(e.numbers), Docs: int32(min(e.docs, math.MaxInt32))}, true
 }
 
 // PrefixDocs returns the number of documents with a short paragraph starting with

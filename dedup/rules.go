@@ -74,7 +74,10 @@ func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
 	table := d.Tabular()
 	for i, p := range d.Paras {
 		sh := d.ParaShingles(i)
-		dec := Decision{DocCount: int32(j.ix.KeyDocs(p.Key))}
+		dec := Decision{DocCount: p.Docs}
+		if !p.Known {
+			dec.DocCount = int32(j.ix.KeyDocs(p.Key))
+		}
 		_, dupKey := j.keys[p.Key]
 		inDoc := dupKey || (len(sh) > 0 && j.share(sh, j.inDoc) >= r.Near)
 		if table && p.Short {

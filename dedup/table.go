@@ -137,6 +137,7 @@ type rawInfo struct {
 	words   uint16
 	numbers uint8
 	short   bool
+	docs    uint32 // documents holding key, once the Index is sealed
 }
 
 func newRawTable(capacity int) *rawTable { return &rawTable{newOpenTable[rawInfo](capacity)} }

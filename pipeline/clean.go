@@ -379,6 +379,7 @@ func (r *run) pass2(ctx context.Context) error {
 	}
 	var recs []schema.Record
 	var rems []schema.Removal
+	r.ix.Seal()
 	r.stats.DistinctKeys = int64(r.ix.DistinctKeys())
 	r.stats.DistinctBands = int64(r.ix.DistinctBands())
 	r.stats.Echoes = r.ix.Echoes()
