@@ -48,10 +48,14 @@ const (
 
 // memoEntries returns the size of each pass 1 worker's memo: together the memos take a
 // sixteenth of the memory budget, at least 4 MiB and at most 64 MiB (on the 1 GB
-// benchmark, four times as much memo saves no measurable time).
+// benchmark, four times as much memo saves no measurable time), and no more entries
+// than the input is likely to have paragraphs (one per 64 bytes of input).
 func (r *run) memoEntries() int {
 	total := min(max(r.opts.Memory/16, 4<<20), 64<<20)
 	per := int(total / int64(r.opts.Workers) / memoEntryBytes)
+	if size := ingest.TotalSize(r.opts.Inputs) + fileSize(r.opts.Ingest.Stdin); size > 0 {
+		per = min(per, int(size/64/int64(r.opts.Workers)))
+	}
 	n := 1 << 10
 	for 2*n <= per {
 		n *= 2
