@@ -101,8 +101,22 @@ func (ix *Index) Sketched() bool { return ix.sketched }
 
 // Bytes returns the memory held by the count tables.
 func (ix *Index) Bytes() int64 {
-	return ix.keys.bytes() + ix.bands.bytes() + ix.chars.bytes() + ix.prefix.bytes() +
-		ix.titles.bytes() + ix.srcKeys.bytes() + ix.raw.bytes()
+	var n int64
+	for _, b := range ix.TableBytes() {
+		n += b
+	}
+	return n
+}
+
+// TableBytes returns the memory held by each count table, by name: "keys" (exact
+// paragraph keys), "raw" (Known), "source_keys", "bands", "chars", "prefixes" and
+// "titles".
+func (ix *Index) TableBytes() map[string]int64 {
+	return map[string]int64{
+		"keys": ix.keys.bytes(), "raw": ix.raw.bytes(), "source_keys": ix.srcKeys.bytes(),
+		"bands": ix.bands.bytes(), "chars": ix.chars.bytes(), "prefixes": ix.prefix.bytes(),
+		"titles": ix.titles.bytes(),
+	}
 }
 
 func sourceHash(source string) uint64 { return xxhash.Sum64String(source) }

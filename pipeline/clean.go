@@ -400,6 +400,7 @@ func (r *run) pass2(ctx context.Context) error {
 	r.stats.DistinctBands = int64(r.ix.DistinctBands())
 	r.stats.Echoes = r.ix.Echoes()
 	r.stats.IndexBytes = r.ix.Bytes()
+	r.stats.IndexTables = r.ix.TableBytes()
 	r.stats.Sketched = r.ix.Sketched()
 	return ordered(ctx, r.opts.Workers,
 		func(ctx context.Context, emit func(*batch) error) error { return r.read(ctx, 2, emit) },

@@ -100,6 +100,10 @@ type Stats struct {
 	// says whether the --memory budget turned the near-duplicate tables into sketches.
 	IndexBytes int64 `json:"index_bytes"`
 	Sketched   bool  `json:"sketched"`
+	// IndexTables splits IndexBytes by table: the exact paragraph keys ("keys"), the
+	// raw-bytes shortcut of pass 2 ("raw"), per-source keys ("source_keys") and the
+	// near-duplicate evidence ("bands", "chars", "prefixes", "titles").
+	IndexTables map[string]int64 `json:"index_bytes_by_table,omitempty"`
 }
 
 // SourceStats is the per-source part of Stats.
