@@ -196,7 +196,9 @@ func TestRules(t *testing.T) {
 }
 
 func TestTableRowsStay(t *testing.T) {
-	table := "CORN\n\nAcreage (mln acres) --\n\nPlanted 76.7 76.7 83.4\n\nHarvested 69.2 69.2 75.2\n\nYield 119.3 118.0 118.0\n\nWHEAT\n\nAcreage (mln acres) --\n\nPlanted 72.0 72.0 75.6\n\nHarvested 60.7 60.7 64.7\n\nYield 34.4 34.4 37.5"
+	// the column header row "4/2/87 Prev Wk ..." (10 words) repeats in each section
+	table := "CORN\n\n4/2/87 Prev Wk 4/2/87 Prev Wk\n\nAcreage (mln acres) --\n\nPlanted 76.7 76.7 83.4\n\nHarvested 69.2 69.2 75.2\n\nYield 119.3 118.0 118.0\n\nUnnamed-B nil nil nil nil\n\n" +
+		"WHEAT\n\n4/2/87 Prev Wk 4/2/87 Prev Wk\n\nAcreage (mln acres) --\n\nPlanted 72.0 72.0 75.6\n\nHarvested 60.7 60.7 64.7\n\nYield 34.4 34.4 37.5\n\nUnnamed-B nil nil nil nil"
 	got := judge(t, DefaultRules(), []struct{ source, text string }{{"s", table}})
 	for i, r := range got[0] {
 		if r != "" {
@@ -376,4 +378,20 @@ func equalDocs(a, b *Doc) bool {
 		}
 	}
 	return true
+}
+
+// A caption printed twice in a table-like document is still a duplicate: it is a
+// sentence, longer than a row.
+func TestCaptionInTableIsDuplicate(t *testing.T) {
+	caption := "Farmers harvest wheat near the river as prices climb for a third week, March 4, 2021. REUTERS/Staff"
+	rows := "Planted 72.0 72.0 75.6\n\nHarvested 60.7 60.7 64.7\n\nYield 34.4 34.4 37.5\n\nStocks 12.1 11.8 10.2\n\nExports 4.4 4.1 3.9"
+	got := judge(t, DefaultRules(), []struct{ source, text string }{{"s", caption + "\n\n" + strings.ReplaceAll(caption, "REUTERS/Staff", "Reuters/Staff") + "\n\nWHEAT\n\n" + rows}})
+	if got[0][0] != "" || got[0][1] != "duplicate_in_doc" {
+		t.Errorf("caption decisions %q, %q; want kept, duplicate_in_doc", got[0][0], got[0][1])
+	}
+	for i, r := range got[0][2:] {
+		if r != "" {
+			t.Errorf("row %d removed: %s", i, r)
+		}
+	}
 }

@@ -59,7 +59,8 @@ func NewJudge(rules Rules, ix *Index) *Judge {
 // Judge appends to dst one Decision per paragraph of d, in order, and returns it. The
 // first rule that applies gives the reason:
 //  1. duplicate_in_doc: the exact key, or at least Near of the shingles, occurred in an
-//     earlier paragraph of the same document (not for short paragraphs of a table);
+//     earlier paragraph of the same document (not for a row of a table: a paragraph of
+//     at most TableRowWords words in a Tabular document);
 //  2. boilerplate: the exact key is in MinDocs documents or more, or in MinSourceShare of
 //     the documents of source (and in at least 3 of them);
 //  3. near_boilerplate: the digit-folded shape key is in MinDocs documents or more; or,
@@ -80,7 +81,7 @@ func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
 		}
 		_, dupKey := j.keys[p.Key]
 		inDoc := dupKey || (len(sh) > 0 && j.share(sh, j.inDoc) >= r.Near)
-		if table && p.Short {
+		if table && p.Words <= TableRowWords {
 			// row and column labels repeat in a table: they are not a second caption
 			inDoc = false
 		}
@@ -155,6 +156,10 @@ func (j *Judge) bandDocs(p *Para, sh []uint64) int {
 	slices.Sort(c[:])
 	return c[Bands-BandQuorum]
 }
+
+// TableRowWords is the longest paragraph, in words, that duplicate_in_doc treats as a
+// row of a table in a Tabular document, where rows and labels legitimately repeat.
+const TableRowWords = 10
 
 // BandQuorum is how many of a paragraph's bands must be frequent for near_boilerplate.
 // One band alone lets formulaic sentences that share four or five words with many others
