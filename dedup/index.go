@@ -45,6 +45,16 @@ type Index struct {
 	// key and what Judge needs of it (see Known)
 	raw    *rawTable
 	sealed bool // counting is over (Seal)
+
+	// satDocs: a paragraph whose key is in this many documents adds no more evidence
+	// (see Add); known holds the raw hashes of such paragraphs for Frequent
+	satDocs    uint32
+	known      *knownTable
+	knownBytes int64 // the size known had when Seal freed it
+
+	// scratch of collect
+	ckeys, cbands, cchars, cprefix []uint64
+	set                            hashSet
 }
 
 // NewIndex returns an empty Index.
@@ -60,6 +70,8 @@ func NewIndex() *Index {
 		srcDocs: map[uint64]uint32{},
 		sources: map[uint64]uint32{},
 		cand:    map[uint32]int32{},
+		satDocs: math.MaxUint32,
+		known:   newKnownTable(),
 	}
 }
 
@@ -77,6 +89,7 @@ func NewIndex() *Index {
 // to 3/4, are never approximated.
 func NewIndexFor(r Rules, budget int64) *Index {
 	ix := NewIndex()
+	ix.satDocs = uint32(r.MinDocs)
 	ix.noSrc = r.MinDocs <= 3
 	ix.budget = budget
 	return ix
@@ -109,13 +122,13 @@ func (ix *Index) Bytes() int64 {
 }
 
 // TableBytes returns the memory held by each count table, by name: "keys" (exact
-// paragraph keys), "raw" (Known), "source_keys", "bands", "chars", "prefixes" and
-// "titles".
+// paragraph keys), "raw" (Known), "source_keys", "bands", "chars", "prefixes",
+// "titles", and "frequent_raw" (Frequent, held during counting only).
 func (ix *Index) TableBytes() map[string]int64 {
 	return map[string]int64{
 		"keys": ix.keys.bytes(), "raw": ix.raw.bytes(), "source_keys": ix.srcKeys.bytes(),
 		"bands": ix.bands.bytes(), "chars": ix.chars.bytes(), "prefixes": ix.prefix.bytes(),
-		"titles": ix.titles.bytes(),
+		"titles": ix.titles.bytes(), "frequent_raw": max(ix.known.bytes(), ix.knownBytes),
 	}
 }
 
@@ -131,6 +144,16 @@ func inc(m map[uint64]uint32, k uint64) {
 
 // Add counts one document of source with fingerprint d (see Index for echoes). It
 // reports whether the document echoed an earlier one.
+//
+// Every paragraph's exact key is counted. Its near-duplicate evidence (shape key, band
+// keys, character shingles, prefix) is counted only while the key is in fewer than
+// MinDocs documents (for an Index made by NewIndexFor): past that, each of those
+// hashes is in MinDocs documents or more already, so counting them again changes no
+// decision of Judge; it would only cost the lookups, one per band, that make up most of
+// the work on a corpus whose paragraphs are mostly repeats. The counts Judge reports
+// for near_boilerplate and template are then the documents that held the evidence
+// before its paragraph became exact boilerplate: at least MinDocs, never more than the
+// documents holding it.
 func (ix *Index) Add(source string, d *Doc) bool {
 	src := sourceHash(source)
 	so, ok := ix.sources[src]
@@ -140,16 +163,14 @@ func (ix *Index) Add(source string, d *Doc) bool {
 	}
 	doc := uint32(len(ix.docSrc) + 1)
 	ix.docSrc = append(ix.docSrc, so)
-	ix.prefetch(d)
 	inc(ix.srcDocs, src)
+	ix.prefetchKeys(d)
 	echoed := ix.echo(so, d)
 	if echoed != 0 {
 		ix.echoes++
 	}
-	keys, bands := d.Uniq()
-	if echoed != 0 {
-		keys, bands = ix.unshared(d, echoed)
-	}
+	keys, bands, chars, prefix := ix.collect(d, echoed)
+	ix.prefetchEvidence(bands, chars, prefix)
 	for _, k := range keys {
 		ix.keys.add(k, doc)
 		if !ix.noSrc {
@@ -159,17 +180,24 @@ func (ix *Index) Add(source string, d *Doc) bool {
 	for _, b := range bands {
 		ix.bands.add(b, doc)
 	}
-	for i := range d.Paras {
-		p := &d.Paras[i]
-		if p.Raw != 0 && ix.keys.get(p.Key).docs >= 2 {
-			ix.raw.put(p.Raw, p)
-		}
-	}
-	for _, h := range d.uchars {
+	for _, h := range chars {
 		ix.chars.add(h, doc)
 	}
-	for _, h := range d.uprefix {
+	for _, h := range prefix {
 		ix.prefix.add(h, doc)
+	}
+	for i := range d.Paras {
+		p := &d.Paras[i]
+		if p.Raw == 0 {
+			continue
+		}
+		if docs := ix.keys.get(p.Key).docs; docs >= 2 {
+			e := ix.raw.put(p.Raw, p)
+			if docs >= ix.satDocs && e.flags&rawPublished == 0 {
+				e.flags |= rawPublished
+				ix.known.insert(p.Raw, *e)
+			}
+		}
 	}
 	if d.TitleKey != 0 {
 		ix.titles.add(d.TitleKey, doc)
@@ -178,29 +206,88 @@ func (ix *Index) Add(source string, d *Doc) bool {
 	return echoed != 0
 }
 
-// prefetch touches every table slot that adding d will look at. The tables are far
-// larger than the processor's caches, so almost every lookup is a cache miss; the
-// touches are independent loads, which the processor overlaps, and the lookups that
-// follow find their slots in cache. Add does the same work either way, in less time.
-func (ix *Index) prefetch(d *Doc) {
-	keys, bands := d.Uniq()
-	var v uint64
-	for _, k := range keys {
-		v += ix.keys.touch(k)
+// Frequent returns, for the raw-bytes hash of a paragraph, the fingerprint fields Add
+// needs of it (Key, Words, Numbers, Short; Known set) when a paragraph with these raw
+// bytes was added already and its key was then in MinDocs documents or more: Add counts
+// its key and nothing else, so there is no need to normalize and shingle it. It is safe
+// for concurrent use with Add (pass 1's workers call it while the Index counts); an
+// answer may lag behind Add, which costs time, never a different count.
+func (ix *Index) Frequent(raw uint64) (Para, bool) {
+	e, ok := ix.known.get(raw)
+	if !ok {
+		return Para{}, false
 	}
+	p := e.para()
+	p.Known = true
+	return p, true
+}
+
+// prefetchKeys touches the slots of d's paragraph keys and raw hashes, and
+// prefetchEvidence those of the evidence collect keeps. The tables are far larger than
+// the processor's caches, so almost every lookup is a cache miss; the touches are
+// independent loads, which the processor overlaps, and the lookups that follow find
+// their slots in cache. Add does the same work either way, in less time.
+func (ix *Index) prefetchKeys(d *Doc) {
+	var v uint64
+	for i := range d.Paras {
+		p := &d.Paras[i]
+		v += ix.keys.touch(p.Key) + ix.raw.touch(p.Raw)
+	}
+	ix.sink += v
+}
+
+func (ix *Index) prefetchEvidence(bands, chars, prefix []uint64) {
+	var v uint64
 	for _, b := range bands {
 		v += ix.bands.touch(b)
 	}
-	for i := range d.Paras {
-		v += ix.raw.touch(d.Paras[i].Raw)
-	}
-	for _, h := range d.uchars {
+	for _, h := range chars {
 		v += ix.chars.touch(h)
 	}
-	for _, h := range d.uprefix {
+	for _, h := range prefix {
 		v += ix.prefix.touch(h)
 	}
 	ix.sink += v
+}
+
+// collect returns the distinct hashes that d adds to each count table: the keys of its
+// paragraphs, and the evidence (shape keys, band keys, character shingles, prefixes) of
+// the paragraphs whose key is in fewer than satDocs documents. An echo (echoed != 0)
+// adds neither the keys nor the shape and band keys of the paragraphs it shares with
+// the document it echoes. The slices are the Index's scratch, valid until the next
+// call.
+func (ix *Index) collect(d *Doc, echoed uint32) (keys, bands, chars, prefix []uint64) {
+	keys, bands, chars, prefix = ix.ckeys[:0], ix.cbands[:0], ix.cchars[:0], ix.cprefix[:0]
+	for i := range d.Paras {
+		p := &d.Paras[i]
+		saturated := p.Known || ix.keys.get(p.Key).docs >= ix.satDocs
+		if !saturated {
+			for _, h := range p.Prefix {
+				if h != 0 {
+					prefix = append(prefix, h)
+				}
+			}
+			if p.Short {
+				chars = append(chars, d.ParaShingles(i)...)
+			}
+		}
+		if echoed != 0 && ix.uncommon(p) && ix.origin(p) == echoed {
+			continue
+		}
+		keys = append(keys, p.Key)
+		if saturated {
+			continue
+		}
+		if p.ShapeKey != p.Key {
+			keys = append(keys, p.ShapeKey)
+		}
+		if p.Hi > p.Lo {
+			bands = append(bands, p.Bands[:]...)
+		}
+	}
+	ix.ckeys, ix.cbands = ix.set.distinct(keys), ix.set.distinct(bands)
+	ix.cchars, ix.cprefix = ix.set.distinct(chars), ix.set.distinct(prefix)
+	return ix.ckeys, ix.cbands, ix.cchars, ix.cprefix
 }
 
 // origin returns the first document holding paragraph p (its exact key, or failing
@@ -250,26 +337,6 @@ func (ix *Index) echo(so uint32, d *Doc) uint32 {
 	return best
 }
 
-// unshared returns the distinct keys and band keys of the paragraphs of d that do not
-// come from document echoed: what an echo adds to the counts.
-func (ix *Index) unshared(d *Doc, echoed uint32) (keys, bands []uint64) {
-	d.ukeys, d.ushingles = d.ukeys[:0], d.ushingles[:0]
-	for i := range d.Paras {
-		p := &d.Paras[i]
-		if ix.uncommon(p) && ix.origin(p) == echoed {
-			continue
-		}
-		d.ukeys = append(d.ukeys, p.Key)
-		if p.ShapeKey != p.Key {
-			d.ukeys = append(d.ukeys, p.ShapeKey)
-		}
-		if p.Hi > p.Lo {
-			d.ushingles = append(d.ushingles, p.Bands[:]...)
-		}
-	}
-	return d.set.distinct(d.ukeys), d.set.distinct(d.ushingles)
-}
-
 // Docs returns the number of documents added, echoes included.
 func (ix *Index) Docs() int64 { return int64(len(ix.docSrc)) }
 
@@ -296,6 +363,8 @@ func (ix *Index) CharDocs(h uint64) int { return int(ix.chars.get(h).docs) }
 // every key that Known can return into Known's own table, so that Known finds
 // everything in one lookup instead of two.
 func (ix *Index) Seal() {
+	ix.knownBytes = ix.known.bytes()
+	ix.known = newKnownTable() // Frequent is for pass 1 only
 	for i := range ix.raw.slots {
 		s := &ix.raw.slots[i]
 		if s.key != 0 {
@@ -322,8 +391,9 @@ func (ix *Index) Known(raw uint64, minDocs int) (Para, bool) {
 	if int(e.docs) < minDocs {
 		return Para{}, false
 	}
-	return Para{Key: e.key, ShapeKey: e.key, Words: int32(e.words), Short: e.short,
-		Numbers: int32(e.numbers), Docs: int32(min(e.docs, math.MaxInt32))}, true
+	p := e.para()
+	p.Docs = int32(min(e.docs, math.MaxInt32))
+	return p, true
 }
 
 // PrefixDocs returns the number of documents with a short paragraph starting with

@@ -134,20 +134,38 @@ type rawTable struct{ openTable[rawInfo] }
 
 type rawInfo struct {
 	key     uint64
+	docs    uint32 // documents holding key, once the Index is sealed
 	words   uint16
 	numbers uint8
-	short   bool
-	docs    uint32 // documents holding key, once the Index is sealed
+	flags   uint8 // rawShort, rawPublished
 }
+
+const (
+	rawShort     = 1 << iota // the paragraph is Short
+	rawPublished             // the raw hash is in the Index's knownTable
+)
 
 func newRawTable(capacity int) *rawTable { return &rawTable{newOpenTable[rawInfo](capacity)} }
 
-// put records p under raw, keeping the first record of a raw hash.
-func (t *rawTable) put(raw uint64, p *Para) {
-	if v, fresh := t.ref(raw); fresh {
+// put records p under raw, keeping the first record of a raw hash, and returns the
+// record; it is valid until the next put.
+func (t *rawTable) put(raw uint64, p *Para) *rawInfo {
+	v, fresh := t.ref(raw)
+	if fresh {
 		*v = rawInfo{key: p.Key, words: uint16(min(p.Words, 1<<16-1)),
-			numbers: uint8(min(p.Numbers, 255)), short: p.Short}
+			numbers: uint8(min(p.Numbers, 255))}
+		if p.Short {
+			v.flags = rawShort
+		}
 	}
+	return v
 }
 
 func (t *rawTable) get(raw uint64) (rawInfo, bool) { return t.find(raw) }
+
+// para returns the fingerprint fields e holds: a Para with Key (and ShapeKey), Words,
+// Numbers and Short.
+func (e rawInfo) para() Para {
+	return Para{Key: e.key, ShapeKey: e.key, Words: int32(e.words), Short: e.flags&rawShort != 0,
+		Numbers: int32(e.numbers)}
+}

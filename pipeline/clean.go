@@ -335,6 +335,7 @@ func (r *run) pass1(ctx context.Context) error {
 	fps := make([]*dedup.Fingerprinter, r.opts.Workers)
 	cfg := r.opts.Dedup
 	cfg.Memo = r.memoEntries()
+	cfg.Known = r.ix.Frequent // paragraphs already exact boilerplate are not fingerprinted
 	for i := range fps {
 		fps[i] = dedup.NewFingerprinter(cfg)
 	}
@@ -353,7 +354,6 @@ func (r *run) pass1(ctx context.Context) error {
 			b.fps = b.fps[:len(b.docs)]
 			for i, d := range b.docs {
 				fps[w].Doc(d.Title, d.Text, &b.fps[i])
-				b.fps[i].Prepare()
 			}
 			return nil
 		},
