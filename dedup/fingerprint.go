@@ -145,6 +145,60 @@ func (h *hashSet) distinct(s []uint64) []uint64 {
 	return out
 }
 
+// growSet is a scratch set of hashes for one document: reset sizes it for the number of
+// hashes to come and empties it. Hashes are well mixed, so a slot is found by their
+// low bits; 0 marks a free slot and is kept apart.
+type growSet struct {
+	slots []uint64
+	mask  uint64
+	zero  bool
+}
+
+func (s *growSet) reset(n int) {
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	if cap(s.slots) < size {
+		s.slots = make([]uint64, size)
+	}
+	s.slots = s.slots[:size]
+	clear(s.slots)
+	s.mask = uint64(size - 1)
+	s.zero = false
+}
+
+func (s *growSet) has(v uint64) bool {
+	if v == 0 {
+		return s.zero
+	}
+	for i := (v ^ v>>29) & s.mask; ; i = (i + 1) & s.mask {
+		switch s.slots[i] {
+		case v:
+			return true
+		case 0:
+			return false
+		}
+	}
+}
+
+// add puts v in the set; at most the n given to reset may be added.
+func (s *growSet) add(v uint64) {
+	if v == 0 {
+		s.zero = true
+		return
+	}
+	for i := (v ^ v>>29) & s.mask; ; i = (i + 1) & s.mask {
+		switch s.slots[i] {
+		case v:
+			return
+		case 0:
+			s.slots[i] = v
+			return
+		}
+	}
+}
+
 // Uniq returns the distinct paragraph keys (exact and shape) and the distinct band keys
 // of the document. The slices are owned by d and valid until its next use; Prepare
 // computes them ahead (on a worker) so that Index.Add does not.

@@ -47,13 +47,13 @@ type Decision struct {
 type Judge struct {
 	rules Rules
 	ix    *Index
-	keys  map[uint64]struct{}
-	seen  map[uint64]struct{}
+	keys  growSet // paragraph keys seen so far in the document
+	seen  growSet // shingles seen so far in the document
 }
 
 // NewJudge returns a Judge of rules over ix.
 func NewJudge(rules Rules, ix *Index) *Judge {
-	return &Judge{rules: rules, ix: ix, keys: map[uint64]struct{}{}, seen: map[uint64]struct{}{}}
+	return &Judge{rules: rules, ix: ix}
 }
 
 // Judge appends to dst one Decision per paragraph of d, in order, and returns it. The
@@ -69,8 +69,8 @@ func NewJudge(rules Rules, ix *Index) *Judge {
 //  4. template: a prefix that starts paragraphs in MinDocs documents, followed by the
 //     title of another document.
 func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
-	clear(j.keys)
-	clear(j.seen)
+	j.keys.reset(len(d.Paras))
+	j.seen.reset(len(d.Shingles))
 	r := j.rules
 	table := d.Tabular()
 	for i, p := range d.Paras {
@@ -79,7 +79,7 @@ func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
 		if !p.Known {
 			dec.DocCount = int32(j.ix.KeyDocs(p.Key))
 		}
-		_, dupKey := j.keys[p.Key]
+		dupKey := j.keys.has(p.Key)
 		inDoc := dupKey || (len(sh) > 0 && j.share(sh, j.inDoc) >= r.Near)
 		if table && p.Words <= TableRowWords {
 			// row and column labels repeat in a table: they are not a second caption
@@ -105,9 +105,9 @@ func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
 			}
 		}
 		dst = append(dst, dec)
-		j.keys[p.Key] = struct{}{}
+		j.keys.add(p.Key)
 		for _, h := range sh {
-			j.seen[h] = struct{}{}
+			j.seen.add(h)
 		}
 	}
 	return dst
@@ -137,8 +137,7 @@ func (j *Judge) template(d *Doc, p *Para) int {
 }
 
 func (j *Judge) inDoc(h uint64) bool {
-	_, ok := j.seen[h]
-	return ok
+	return j.seen.has(h)
 }
 
 func (j *Judge) frequentChar(h uint64) bool { return j.ix.CharDocs(h) >= j.rules.MinDocs }

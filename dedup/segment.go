@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"fmt"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -85,10 +86,16 @@ func Segment(dst []Span, text string, mode Split) []Span {
 // line returns the line starting at text[i], trimmed of white space, as [ls, le), and
 // the start of the next line. Lines end at "\n", "\r\n" or a lone "\r".
 func line(text string, i int) (ls, le, next int) {
-	j := i
-	for j < len(text) && text[j] != '\n' && text[j] != '\r' {
-		j++
+	// the line ends at the first '\n', or at a '\r' before it
+	rest := text[i:]
+	j := strings.IndexByte(rest, '\n')
+	if j < 0 {
+		j = len(rest)
 	}
+	if k := strings.IndexByte(rest[:j], '\r'); k >= 0 {
+		j = k
+	}
+	j += i
 	next = j
 	if next < len(text) {
 		if text[next] == '\r' && next+1 < len(text) && text[next+1] == '\n' {
