@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make sample   clean the bundled sample corpus (testdata/sample) into out/
-#   make test     vet, unit + golden + example tests, short fuzz runs, and the DuckDB interop test
+#   make test     vet, unit + golden + example tests, race tests of the concurrent parts,
+#                 short fuzz runs, and the interop tests
 GO ?= go
 OUT := out
 
@@ -33,6 +34,8 @@ vet:
 
 gotest:
 	$(GO) test -count=1 ./...
+	# the pass 1 workers read a table the counting goroutine writes (dedup.knownTable)
+	$(GO) test -race -short -count=1 ./dedup ./pipeline
 
 # a few seconds of each fuzzer on top of the committed corpora
 fuzz:
