@@ -749,3 +749,37 @@ func ExampleDocIndex() {
 	// document 1: kept
 	// document 2: duplicate of 0
 }
+
+// Place keeps the fuller of two near-duplicates: the original that comes after its
+// trimmed copy replaces it, unless the caller says the copy may not go.
+func TestDocPlaceFullerStays(t *testing.T) {
+	s := NewDocSketcher(DefaultDocConfig())
+	// the copy lacks the original's credit line: the original is contained in it to
+	// 0.9 or more, and holds more shingles
+	copyText := docJoin(docPortStory)
+	original := docJoin(docPortStory, []string{"Reporting by Anna de Vries in Rotterdam; additional reporting by Bart Meijer; editing by Mark Potter"})
+	a, b := s.Sketch(copyText), s.Sketch(original)
+	if b.Shingles() <= a.Shingles() {
+		t.Fatalf("premise: original %d shingles, copy %d", b.Shingles(), a.Shingles())
+	}
+	x := NewDocIndex(DefaultDocConfig())
+	if m := x.Place(a, func(int) bool { return true }); m.Of != -1 {
+		t.Fatalf("first document: %+v", m)
+	}
+	if m := x.Place(b, func(int) bool { return true }); m != (Match{Of: 0, Replaced: true}) {
+		t.Fatalf("original after its copy: %+v, want it to replace document 0", m)
+	}
+	// the index now holds the original: a third copy is its duplicate
+	if m := x.Place(s.Sketch(copyText), func(int) bool { return true }); m != (Match{Of: 1}) {
+		t.Errorf("copy after the original: %+v, want duplicate of 1", m)
+	}
+	if st := x.Stats(); st.Replaced != 1 || st.Kept != 1 || st.Dups != 2 {
+		t.Errorf("stats %+v", st)
+	}
+
+	y := NewDocIndex(DefaultDocConfig())
+	y.Place(a, nil)
+	if m := y.Place(b, func(int) bool { return false }); m != (Match{Of: 0}) {
+		t.Errorf("replacement refused: %+v, want a duplicate of 0, as Add says", m)
+	}
+}

@@ -424,6 +424,19 @@ func (a *Audit) Observe(d *AuditDoc) {
 }
 
 // tally adds the current document's removed keys (in a.scratch) to the key tables.
+// Drop counts a document that Observe saw kept as removed after all, for a
+// document-level reason: a later, fuller copy of it replaced it (dedup.DocIndex.Place).
+// Its paragraphs and sample stay as Observe recorded them.
+func (a *Audit) Drop(source, reason string) {
+	src := a.sources[source]
+	if src == nil {
+		return
+	}
+	r := docReason(reason)
+	src.docsRemoved[r]++
+	a.total.docsRemoved[r]++
+}
+
 func (a *Audit) tally(src *sourceAudit) {
 	ks := a.scratch
 	if len(ks) == 0 {

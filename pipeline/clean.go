@@ -106,8 +106,11 @@ type run struct {
 
 	// document-level deduplication (nil with NoDocDedup)
 	docs     *dedup.DocIndex
-	ids      []string        // ordinal -> id of the documents given to docs
-	dupCount map[int32]int32 // ordinal of a kept document -> copies dropped
+	ids      []string         // ordinal -> id of the documents given to docs
+	srcOf    []string         // ordinal -> source, while the document is kept
+	sizeOf   []int64          // ordinal -> bytes of kept text
+	dupCount map[int32]int32  // ordinal of a kept document -> copies dropped
+	replaced map[int32]string // ordinal of a document replaced by a fuller copy -> its id
 	spool    *spool
 
 	audit *export.Audit // nil without a report
@@ -384,8 +387,11 @@ func (r *run) pass2(ctx context.Context) error {
 	if !r.opts.NoDocDedup {
 		r.docs = dedup.NewDocIndex(dc)
 		r.dupCount = map[int32]int32{}
+		r.replaced = map[int32]string{}
 	}
-	if r.docs != nil && len(r.corpus) > 0 {
+	// kept rows wait in the spool for their dup_count, and for the ledger row they
+	// become if a fuller copy replaces them
+	if r.docs != nil && (len(r.corpus) > 0 || r.removed != nil) {
 		sp, err := newSpool("")
 		if err != nil {
 			return err
@@ -501,8 +507,17 @@ func (r *run) place(d *schema.Document, res *result, recs *[]schema.Record, rems
 	case r.docs != nil:
 		ord := int32(len(r.ids))
 		r.ids = append(r.ids, d.ID)
-		if dup, ok := r.docs.Add(res.sketch); ok {
-			r.ids[ord] = "" // a duplicate is never the kept copy of another: free its id
+		r.srcOf = append(r.srcOf, d.Source)
+		r.sizeOf = append(r.sizeOf, int64(len(res.kept)))
+		// a kept document gives way to a fuller copy unless copies were dropped for it
+		m := r.docs.Place(res.sketch, func(o int) bool { return r.dupCount[int32(o)] == 0 })
+		switch {
+		case m.Replaced:
+			r.drop(int32(m.Of), d.ID)
+			r.dupCount[ord] = 1
+		case m.Of >= 0:
+			dup := m.Of
+			r.ids[ord], r.srcOf[ord] = "", "" // a duplicate is never the kept copy of another
 			*rems = append(*rems, schema.Removal{DocID: d.ID, Source: d.Source, Index: -1,
 				Reason: schema.ReasonDuplicateDoc, Text: res.kept, Key: rec.DocHash, DupOf: r.ids[dup]})
 			r.dupCount[int32(dup)]++
@@ -525,6 +540,23 @@ func (r *run) place(d *schema.Document, res *result, recs *[]schema.Record, rems
 	return "", "", nil
 }
 
+// drop removes kept document x in favour of a later, fuller copy with id by: it leaves
+// the counts of kept documents, and its spooled row becomes a ledger row (flushSpool).
+func (r *run) drop(x int32, by string) {
+	r.replaced[x] = by
+	src, n := r.srcOf[x], r.sizeOf[x]
+	r.ids[x], r.srcOf[x] = "", ""
+	r.stats.DocsRemoved[schema.ReasonDuplicateDoc]++
+	r.stats.DocumentsOut--
+	r.stats.BytesOut -= n
+	ss := r.stats.Source(src)
+	ss.DocumentsOut--
+	ss.BytesOut -= n
+	if r.audit != nil {
+		r.audit.Drop(src, schema.ReasonDuplicateDoc)
+	}
+}
+
 // observe shows one judged document to the audit report.
 func (r *run) observe(d *schema.Document, paras []para, res *result, reason, dupOf string) {
 	ad := export.AuditDoc{ID: d.ID, Source: d.Source, Title: d.Title, Reason: reason, DupOf: dupOf,
@@ -536,22 +568,34 @@ func (r *run) observe(d *schema.Document, paras []para, res *result, reason, dup
 	r.audit.Observe(&ad)
 }
 
-// flushSpool writes the spooled rows to the corpus writers with their dup_count.
+// flushSpool writes the spooled rows to the corpus writers with their dup_count, and
+// the rows of documents that a fuller copy replaced to the ledger.
 func (r *run) flushSpool(ctx context.Context) error {
 	if r.spool == nil {
 		return nil
 	}
+	var rems []schema.Removal
 	return r.spool.replay(batchDocs, func(ords []int32, rows []schema.Record) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		for i := range rows {
-			rows[i].DupCount = r.dupCount[ords[i]]
+		kept, rems := rows[:0], rems[:0]
+		for i, row := range rows {
+			if by, ok := r.replaced[ords[i]]; ok {
+				rems = append(rems, schema.Removal{DocID: row.ID, Source: row.Source, Index: -1,
+					Reason: schema.ReasonDuplicateDoc, Text: row.Text, Key: row.DocHash, DupOf: by})
+				continue
+			}
+			row.DupCount = r.dupCount[ords[i]]
+			kept = append(kept, row)
 		}
 		for _, w := range r.corpus {
-			if err := w.Write(rows); err != nil {
+			if err := w.Write(kept); err != nil {
 				return err
 			}
+		}
+		if r.removed != nil && len(rems) > 0 {
+			return r.removed.Write(rems)
 		}
 		return nil
 	})

@@ -238,7 +238,7 @@ func TestInspect(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"rows:       9", "doc_hash", "INT(64,true)", "winnow.schema_version = 1", "ZSTD", `"id":"harbourtimes.example/001.txt"`} {
+	for _, want := range []string{"rows:       9", "doc_hash", "INT(64,true)", "winnow.schema_version = 1", "ZSTD", `"id":"harbourtimes.example/004.txt"`} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("inspect output lacks %q:\n%s", want, stdout)
 		}
