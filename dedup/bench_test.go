@@ -72,7 +72,6 @@ func BenchmarkIndexAdd(b *testing.B) {
 	docs := make([]Doc, len(texts))
 	for i, t := range texts {
 		fp.Doc("", t, &docs[i])
-		docs[i].Prepare()
 	}
 	b.SetBytes(size)
 	b.ResetTimer()

@@ -94,55 +94,6 @@ type Doc struct {
 	Shingles []uint64
 	// TitleKey is the exact key of the document's title (Fingerprinter.Title), 0 if none.
 	TitleKey uint64
-
-	// per-document distinct sets (Prepare)
-	ukeys, ushingles, uchars, uprefix []uint64
-	prepared                          bool
-	set                               hashSet
-}
-
-// hashSet is a scratch open-addressing set of hashes, cleared per use.
-type hashSet struct{ slots []uint64 }
-
-// distinct removes repeats from s in place, keeping first occurrences in order, and
-// returns it. Hashes are well mixed, so a slot is found by their low bits; 0 marks a
-// free slot and is handled apart.
-func (h *hashSet) distinct(s []uint64) []uint64 {
-	if len(s) < 2 {
-		return s
-	}
-	size := 16
-	for size < 2*len(s) {
-		size *= 2
-	}
-	if cap(h.slots) < size {
-		h.slots = make([]uint64, size)
-	}
-	slots := h.slots[:size]
-	clear(slots)
-	mask := uint64(size - 1)
-	out := s[:0]
-	zero := false
-	for _, v := range s {
-		if v == 0 {
-			if !zero {
-				zero = true
-				out = append(out, v)
-			}
-			continue
-		}
-		for i := (v ^ v>>29) & mask; ; i = (i + 1) & mask {
-			if slots[i] == v {
-				break
-			}
-			if slots[i] == 0 {
-				slots[i] = v
-				out = append(out, v)
-				break
-			}
-		}
-	}
-	return out
 }
 
 // growSet is a scratch set of hashes for one document: reset sizes it for the number of
@@ -182,62 +133,39 @@ func (s *growSet) has(v uint64) bool {
 	}
 }
 
-// add puts v in the set; at most the n given to reset may be added.
-func (s *growSet) add(v uint64) {
+// add puts v in the set and reports whether it was new; at most the n given to reset
+// may be added.
+func (s *growSet) add(v uint64) bool {
 	if v == 0 {
+		fresh := !s.zero
 		s.zero = true
-		return
+		return fresh
 	}
 	for i := (v ^ v>>29) & s.mask; ; i = (i + 1) & s.mask {
 		switch s.slots[i] {
 		case v:
-			return
+			return false
 		case 0:
 			s.slots[i] = v
-			return
+			return true
 		}
 	}
 }
 
-// Uniq returns the distinct paragraph keys (exact and shape) and the distinct band keys
-// of the document. The slices are owned by d and valid until its next use; Prepare
-// computes them ahead (on a worker) so that Index.Add does not.
-func (d *Doc) Uniq() (keys, bands []uint64) {
-	if !d.prepared {
-		d.Prepare()
+// distinct removes repeats from h in place, keeping first occurrences in order, and
+// returns it.
+func (s *growSet) distinct(h []uint64) []uint64 {
+	if len(h) < 2 {
+		return h
 	}
-	return d.ukeys, d.ushingles
-}
-
-// Prepare computes the per-document distinct sets that Index.Add counts. Workers call it
-// so that the one goroutine adding to the Index does less.
-func (d *Doc) Prepare() {
-	d.ukeys = d.ukeys[:0]
-	d.ushingles = d.ushingles[:0]
-	d.uchars = d.uchars[:0]
-	d.uprefix = d.uprefix[:0]
-	for i, p := range d.Paras {
-		d.ukeys = append(d.ukeys, p.Key)
-		if p.ShapeKey != p.Key {
-			d.ukeys = append(d.ukeys, p.ShapeKey)
-		}
-		if p.Hi > p.Lo {
-			d.ushingles = append(d.ushingles, p.Bands[:]...)
-		}
-		if p.Short {
-			d.uchars = append(d.uchars, d.ParaShingles(i)...)
-		}
-		for _, h := range p.Prefix {
-			if h != 0 {
-				d.uprefix = append(d.uprefix, h)
-			}
+	s.reset(len(h))
+	out := h[:0]
+	for _, v := range h {
+		if s.add(v) {
+			out = append(out, v)
 		}
 	}
-	d.ukeys = d.set.distinct(d.ukeys)
-	d.ushingles = d.set.distinct(d.ushingles)
-	d.uchars = d.set.distinct(d.uchars)
-	d.uprefix = d.set.distinct(d.uprefix)
-	d.prepared = true
+	return out
 }
 
 // Tabular reports whether the document looks like a table: at least five paragraphs,
@@ -334,7 +262,6 @@ func (f *Fingerprinter) Title(title string) uint64 {
 
 // Doc fills d with the fingerprint of the document text with the given title.
 func (f *Fingerprinter) Doc(title, text string, d *Doc) {
-	d.prepared = false
 	d.TitleKey = f.Title(title)
 	d.Paras = d.Paras[:0]
 	d.Shingles = d.Shingles[:0]

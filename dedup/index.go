@@ -54,7 +54,7 @@ type Index struct {
 
 	// scratch of collect
 	ckeys, cbands, cchars, cprefix []uint64
-	set                            hashSet
+	set                            growSet
 }
 
 // NewIndex returns an empty Index.

@@ -579,7 +579,8 @@ func (r *run) flushSpool(ctx context.Context) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		kept, rems := rows[:0], rems[:0]
+		kept := rows[:0]
+		rems = rems[:0]
 		for i, row := range rows {
 			if by, ok := r.replaced[ords[i]]; ok {
 				rems = append(rems, schema.Removal{DocID: row.ID, Source: row.Source, Index: -1,
