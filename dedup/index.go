@@ -22,7 +22,8 @@ import (
 // shared paragraphs once, each copy's own paragraphs once. Add must be called in input
 // order; the result is deterministic.
 //
-// Add is not safe for concurrent use; the lookups are, once adding is over.
+// Add is not safe for concurrent use; the lookups are, once adding is over (Seal), and
+// Frequent is even while another goroutine adds.
 type Index struct {
 	keys    *table            // key -> documents, first document
 	bands   counter           // band key -> documents, first document
