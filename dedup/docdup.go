@@ -27,6 +27,12 @@ import (
 // than 30 % of the earlier one's shingles is never its duplicate (an excerpt, or a short
 // piece quoting a long one, keeps text of its own).
 //
+// winnow clean sketches a document from the shingles of its kept paragraphs, never
+// across two of them (DocSketcher.SketchHashes with the Fingerprinter's shingles, or
+// with AppendShingles per paragraph when --doc-shingle differs from --shingle). On the
+// dev corpus, --doc-shingle 4, 5 and 7 give duplicate_doc recall 0.988, 0.985 and
+// 0.969, precision 0.994, 0.997 and 0.997.
+//
 // Shingles are the distinct word k-shingles (k = DocConfig.Shingle, 5 by default) of
 // the Normalize form of the whole text: digits are kept, so templated texts that differ
 // only in their numbers (earnings tables, sports scores) share almost no shingle and are
@@ -329,6 +335,13 @@ func (s *DocSketcher) shingles(dst []uint64, text string) []uint64 {
 		dst = append(dst, mix(xxhash.Sum64(n.exact)^seedDocWhole))
 	}
 	return dst
+}
+
+// AppendShingles appends the shingle hashes of text (repeats included) to dst and
+// returns it: a way to sketch a document paragraph by paragraph with SketchHashes, with
+// no shingle across two paragraphs.
+func (s *DocSketcher) AppendShingles(dst []uint64, text string) []uint64 {
+	return s.shingles(dst, text)
 }
 
 // Sketch returns the sketch of text, a document's kept text.

@@ -375,7 +375,7 @@ func (r *run) pass2(ctx context.Context) error {
 	fps := make([]*dedup.Fingerprinter, r.opts.Workers)
 	judges := make([]*dedup.Judge, r.opts.Workers)
 	sketchers := make([]*dedup.DocSketcher, r.opts.Workers)
-	dc := dedup.DocConfig{Shingle: r.opts.Dedup.Shingle, Threshold: r.opts.DocNear}
+	dc := dedup.DocConfig{Shingle: r.opts.DocShingle, Threshold: r.opts.DocNear}
 	lazy := r.opts.Dedup
 	lazy.LazyBands = true
 	lazy.Known = func(raw uint64) (dedup.Para, bool) { return r.ix.Known(raw, r.opts.Rules.MinDocs) }
@@ -414,20 +414,16 @@ func (r *run) pass2(ctx context.Context) error {
 			var fp dedup.Doc
 			b.out = make([]result, len(b.docs))
 			var sb strings.Builder
-			var kept []uint64
+			var scratch docScratch
 			for i, d := range b.docs {
 				fps[w].Doc(d.Title, d.Text, &fp)
 				res := &b.out[i]
 				res.decs = judges[w].Judge(nil, d.Source, &fp)
 				sb.Reset()
-				kept = kept[:0]
 				for k, p := range fp.Paras {
 					if res.decs[k].Reason != "" {
 						res.nRemoved++
 						continue
-					}
-					if !p.Short {
-						kept = append(kept, fp.ParaShingles(k)...)
 					}
 					if res.nKept > 0 {
 						sb.WriteString("\n\n")
@@ -437,15 +433,7 @@ func (r *run) pass2(ctx context.Context) error {
 				}
 				res.kept = sb.String()
 				if r.docs != nil && res.nKept > 0 {
-					if len(kept) == 0 {
-						// only short paragraphs: sketch them all
-						for k := range fp.Paras {
-							if res.decs[k].Reason == "" {
-								kept = append(kept, fp.ParaShingles(k)...)
-							}
-						}
-					}
-					res.sketch = sketchers[w].SketchHashes(kept)
+					res.sketch = r.docSketch(sketchers[w], d.Text, &fp, res.decs, &scratch)
 				}
 				// keep the spans for the ledger
 				res.paras = make([]para, len(fp.Paras))
@@ -487,6 +475,39 @@ func (r *run) pass2(ctx context.Context) error {
 			}
 			return nil
 		})
+}
+
+// docScratch holds the buffers of docSketch for one worker.
+type docScratch struct{ hashes []uint64 }
+
+// docSketch sketches a judged document for document-level deduplication from its kept
+// long paragraphs (all its kept paragraphs when none is long: two pages of one site
+// whose navigation survived share short lines, not stories). With --doc-shingle equal
+// to --shingle, the paragraphs' shingles from fingerprinting are sketched as they are;
+// otherwise each paragraph is shingled again with the document shingle size. Either way
+// no shingle spans two paragraphs, so a copy that cut a paragraph has no shingles of
+// its own at the cut.
+func (r *run) docSketch(s *dedup.DocSketcher, text string, fp *dedup.Doc, decs []dedup.Decision, sc *docScratch) dedup.DocSketch {
+	long := false
+	for k, p := range fp.Paras {
+		if decs[k].Reason == "" && !p.Short {
+			long = true
+			break
+		}
+	}
+	same := r.opts.DocShingle == r.opts.Dedup.Shingle
+	sc.hashes = sc.hashes[:0]
+	for k, p := range fp.Paras {
+		if decs[k].Reason != "" || long && p.Short {
+			continue
+		}
+		if same {
+			sc.hashes = append(sc.hashes, fp.ParaShingles(k)...)
+		} else {
+			sc.hashes = s.AppendShingles(sc.hashes, text[p.Start:p.End])
+		}
+	}
+	return s.SketchHashes(sc.hashes)
 }
 
 // place decides what becomes of a judged document: dropped as empty, dropped as a

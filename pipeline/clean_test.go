@@ -105,6 +105,7 @@ func TestValidate(t *testing.T) {
 		{"min docs", func(o *Options) { o.Rules.MinDocs = 1 }, "min-docs"},
 		{"near", func(o *Options) { o.Rules.Near = 0 }, "near"},
 		{"doc near", func(o *Options) { o.DocNear = 2 }, "doc-near"},
+		{"doc shingle", func(o *Options) { o.DocShingle = 0 }, "doc-shingle"},
 		{"workers", func(o *Options) { o.Workers = 0 }, "workers"},
 		{"on-error", func(o *Options) { o.OnError = "ignore" }, "on-error"},
 		{"stdin twice", func(o *Options) { o.Inputs = []string{"-", "-"} }, "more than once"},
@@ -164,4 +165,28 @@ func ExampleClean() {
 	// boilerplate paragraphs: 30
 	// second caption copies: 1
 	// syndicated copies dropped: 2
+}
+
+// With a document shingle size of its own, documents are shingled again, paragraph by
+// paragraph: the syndicated story's copies are still found.
+func TestDocShingle(t *testing.T) {
+	dir := t.TempDir()
+	in := writeCorpus(t, dir)
+	for _, k := range []int{5, 6, 8} {
+		opts := Defaults()
+		opts.Inputs = []string{in}
+		opts.DocShingle = k
+		opts.JSONL = filepath.Join(dir, fmt.Sprint("k", k, ".jsonl"))
+		st, err := Clean(context.Background(), opts)
+		if err != nil {
+			t.Fatalf("doc-shingle %d: %v", k, err)
+		}
+		out, err := os.ReadFile(opts.JSONL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := st.DocsRemoved["duplicate_doc"]; got != 2 || !bytes.Contains(out, []byte(`"dup_count":2`)) {
+			t.Errorf("doc-shingle %d: %d duplicate documents, want the story's 2 copies:\n%s", k, got, out)
+		}
+	}
 }

@@ -39,6 +39,9 @@ type Options struct {
 	// turns document-level deduplication off.
 	DocNear    float64
 	NoDocDedup bool
+	// DocShingle is the number of words in a document shingle (default 5). When it
+	// equals Dedup.Shingle, documents are sketched from their paragraphs' shingles.
+	DocShingle int
 
 	// Workers is the number of fingerprinting goroutines (default: all cores).
 	Workers int
@@ -62,14 +65,15 @@ type Options struct {
 // Defaults returns the options of DESIGN.md.
 func Defaults() Options {
 	return Options{
-		Ingest:  ingest.DefaultOptions(),
-		Dedup:   dedup.DefaultConfig(),
-		Rules:   dedup.DefaultRules(),
-		DocNear: 0.9,
-		Workers: runtime.NumCPU(),
-		Memory:  4 << 30,
-		OnError: "fail",
-		Version: "dev",
+		Ingest:     ingest.DefaultOptions(),
+		Dedup:      dedup.DefaultConfig(),
+		Rules:      dedup.DefaultRules(),
+		DocNear:    0.9,
+		DocShingle: 5,
+		Workers:    runtime.NumCPU(),
+		Memory:     4 << 30,
+		OnError:    "fail",
+		Version:    "dev",
 	}
 }
 
@@ -83,6 +87,9 @@ func (o *Options) Validate() error {
 	}
 	if o.Dedup.Shingle < 1 || o.Dedup.Shingle > 32 {
 		return fmt.Errorf("shingle must be between 1 and 32, not %d", o.Dedup.Shingle)
+	}
+	if o.DocShingle < 1 || o.DocShingle > 32 {
+		return fmt.Errorf("doc-shingle must be between 1 and 32, not %d", o.DocShingle)
 	}
 	if o.DocNear <= 0 || o.DocNear > 1 {
 		return fmt.Errorf("doc-near must be in (0, 1], not %g", o.DocNear)

@@ -23,7 +23,7 @@ func str(name, value, usage string, aliases ...string) *cli.StringFlag {
 // resultFlags are the flags that change what is written; they go into the Parquet
 // metadata. --workers and paths do not: output bytes must not depend on them.
 var resultFlags = []string{"format", "text-field", "id-field", "source-field", "url-field",
-	"title-field", "split", "min-docs", "min-source-share", "near", "shingle", "doc-near",
+	"title-field", "split", "min-docs", "min-source-share", "near", "shingle", "doc-near", "doc-shingle",
 	"no-doc-dedup", "on-error"}
 
 func ingestFlags() []cli.Flag {
@@ -48,6 +48,7 @@ func dedupFlags() []cli.Flag {
 		&cli.Float64Flag{Name: "near", Value: d.Near, Usage: "similarity for near-duplicate paragraphs", EnvVars: env("near")},
 		&cli.IntFlag{Name: "shingle", Value: dedup.DefaultConfig().Shingle, Usage: "words per shingle", EnvVars: env("shingle")},
 		&cli.Float64Flag{Name: "doc-near", Value: 0.9, Usage: "containment above which a document is a near-duplicate of an earlier one", EnvVars: env("doc-near")},
+		&cli.IntFlag{Name: "doc-shingle", Value: pipeline.Defaults().DocShingle, Usage: "words per shingle of document-level near-duplicate detection", EnvVars: env("doc-shingle")},
 		&cli.BoolFlag{Name: "no-doc-dedup", Usage: "keep near-duplicate documents", EnvVars: env("no-doc-dedup")},
 		&cli.IntFlag{Name: "workers", Value: pipeline.Defaults().Workers, Usage: "worker goroutines (output does not depend on it)", EnvVars: env("workers")},
 		str("memory", "4GiB", "memory budget for the fingerprint tables"),
@@ -185,6 +186,7 @@ func cleanOptions(c *cli.Context) (pipeline.Options, error) {
 	o.Rules.Near = c.Float64("near")
 	o.DocNear = c.Float64("doc-near")
 	o.NoDocDedup = c.Bool("no-doc-dedup")
+	o.DocShingle = c.Int("doc-shingle")
 	o.Workers = c.Int("workers")
 	if o.Memory, err = pipeline.ParseSize(c.String("memory")); err != nil {
 		return o, err
