@@ -61,6 +61,8 @@ func TestNormalize(t *testing.T) {
 		{"case fold sharp s", "STRASSE straße", "strasse strasse"},
 		{"digits kept", "Updated 5 hours ago", "updated 5 hours ago"},
 		{"decimal kept", "Shr 1.23 dlrs", "shr 1.23 dlrs"},
+		{"space before a thousands separator", "selling 1 ,800,000 shares", "selling 1,800,000 shares"},
+		{"a comma after a number ends it", "in 1986 , 2,000 jobs", "in 1986 2,000 jobs"},
 		{"symbols only", "* * *", "* * *"},
 		{"Han one token a character", "東京は晴れ", "東 京 は 晴 れ"},
 		{"Cyrillic", "ПРИВЕТ, Мир", "привет мир"},

@@ -264,6 +264,12 @@ func (n *normalizer) number(s string, i int) int {
 			i += size
 			continue
 		}
+		if r == ' ' && i+2 < len(s) && s[i+1] == ',' && s[i+2] >= '0' && s[i+2] <= '9' {
+			// "1 ,800,000": a space before a thousands separator is an artefact of text
+			// extraction; the number goes on
+			i++
+			continue
+		}
 		if (r == '.' || r == ',' || r == ':') && i+1 < len(s) {
 			r2, _ := utf8.DecodeRuneInString(s[i+1:])
 			if unicode.IsDigit(r2) {
