@@ -416,10 +416,15 @@ func (r *run) pass2(ctx context.Context) error {
 			b.out = make([]result, len(b.docs))
 			var sb strings.Builder
 			var scratch docScratch
+			var decs []dedup.Decision
+			var spans []para
 			for i, d := range b.docs {
 				fps[w].Doc(d.Title, d.Text, &fp)
 				res := &b.out[i]
-				res.decs = judges[w].Judge(nil, d.Source, &fp)
+				// the batch's decisions and spans share two slices: fewer allocations
+				n := len(decs)
+				decs = judges[w].Judge(decs, d.Source, &fp)
+				res.decs = decs[n:len(decs):len(decs)]
 				sb.Reset()
 				for k, p := range fp.Paras {
 					if res.decs[k].Reason != "" {
@@ -437,10 +442,11 @@ func (r *run) pass2(ctx context.Context) error {
 					res.sketch = r.docSketch(sketchers[w], d.Text, &fp, res.decs, &scratch)
 				}
 				// keep the spans for the ledger
-				res.paras = make([]para, len(fp.Paras))
-				for k, p := range fp.Paras {
-					res.paras[k] = para{p.Start, p.End, p.Key}
+				n = len(spans)
+				for _, p := range fp.Paras {
+					spans = append(spans, para{p.Start, p.End, p.Key})
 				}
+				res.paras = spans[n:len(spans):len(spans)]
 			}
 			return nil
 		},
