@@ -40,7 +40,7 @@ type Index struct {
 
 	budget   int64 // bytes for bands, chars and prefix before they turn into sketches
 	sketched bool
-	sink     uint64 // keeps the loads of prefetch
+	sink     uint64 // keeps the loads of prefetchKeys and prefetchEvidence
 
 	// raw maps the raw-bytes hash of a paragraph seen in two documents or more to its
 	// key and what Judge needs of it (see Known)

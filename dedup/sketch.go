@@ -7,7 +7,7 @@ type counter interface {
 	add(k uint64, doc uint32)
 	get(k uint64) slot
 	// touch loads the memory k's count lives in and returns a value of it (see
-	// Index.prefetch)
+	// Index.prefetchKeys)
 	touch(k uint64) uint64
 	len() int
 	bytes() int64
