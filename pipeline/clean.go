@@ -546,8 +546,7 @@ func (r *run) place(d *schema.Document, res *result, recs *[]schema.Record, rems
 		case m.Of >= 0:
 			dup := m.Of
 			r.ids[ord], r.srcOf[ord] = "", "" // a duplicate is never the kept copy of another
-			*rems = append(*rems, schema.Removal{DocID: d.ID, Source: d.Source, Index: -1,
-				Reason: schema.ReasonDuplicateDoc, Text: res.kept, Key: rec.DocHash, DupOf: r.ids[dup]})
+			*rems = append(*rems, duplicateRow(&rec, r.ids[dup]))
 			r.dupCount[int32(dup)]++
 			r.stats.DocsRemoved[schema.ReasonDuplicateDoc]++
 			return schema.ReasonDuplicateDoc, r.ids[dup], nil
@@ -566,6 +565,13 @@ func (r *run) place(d *schema.Document, res *result, recs *[]schema.Record, rems
 	ss.DocumentsOut++
 	ss.BytesOut += int64(len(res.kept))
 	return "", "", nil
+}
+
+// duplicateRow is the ledger row of a document dropped as a near-duplicate of the kept
+// document with id of: its kept text and the hash a corpus row would have had.
+func duplicateRow(rec *schema.Record, of string) schema.Removal {
+	return schema.Removal{DocID: rec.ID, Source: rec.Source, Index: -1, Reason: schema.ReasonDuplicateDoc,
+		Text: rec.Text, Key: rec.DocHash, DupOf: of}
 }
 
 // drop removes kept document x in favour of a later, fuller copy with id by: it leaves
@@ -611,8 +617,7 @@ func (r *run) flushSpool(ctx context.Context) error {
 		rems = rems[:0]
 		for i, row := range rows {
 			if by, ok := r.replaced[ords[i]]; ok {
-				rems = append(rems, schema.Removal{DocID: row.ID, Source: row.Source, Index: -1,
-					Reason: schema.ReasonDuplicateDoc, Text: row.Text, Key: row.DocHash, DupOf: by})
+				rems = append(rems, duplicateRow(&row, by))
 				continue
 			}
 			row.DupCount = r.dupCount[ords[i]]
