@@ -453,8 +453,12 @@ var densifyOrder = sync.OnceValue(func() *[2][docBins][docBins]uint8 {
 })
 
 // densify fills every empty bin with the value of the first non-empty bin in its
-// borrowing order. Few non-empty bins: the one of lowest rank among them; many: walk
-// the order. Both give the same bin.
+// borrowing order. Both ways of finding that bin give the same bin, without a branch
+// that depends on the data inside their inner loops: with very few non-empty bins, the
+// one of lowest rank among them (a minimum over all of them); otherwise a walk along
+// the order eight bins at a time, which leaves the loop on a branch that is mostly
+// taken the first or second time (walking one bin at a time mispredicts the exit of
+// nearly every walk).
 func densify(mins *[docBins]uint64) {
 	var full [docBins / 64]uint64 // bit i: bin i is not empty
 	m := 0
@@ -471,8 +475,8 @@ func densify(mins *[docBins]uint64) {
 		return
 	}
 	t := densifyOrder()
-	var idx [16]uint8
-	if m <= len(idx) {
+	if m <= densifyFew {
+		var idx [densifyFew]uint8
 		k := 0
 		for w, f := range full {
 			for ; f != 0; f &= f - 1 {
@@ -480,30 +484,47 @@ func densify(mins *[docBins]uint64) {
 				k++
 			}
 		}
+		for w, f := range full {
+			for e := ^f; e != 0; e &= e - 1 {
+				i := w*64 + bits.TrailingZeros64(e)
+				rank := &t[1][i]
+				best := uint16(0xffff) // rank<<8 | bin: the smallest is the lowest rank
+				for _, c := range idx[:m] {
+					best = min(best, uint16(rank[c])<<8|uint16(c))
+				}
+				mins[i] = mins[uint8(best)]
+			}
+		}
+		return
+	}
+	var isFull [docBins]uint8
+	for w, f := range full {
+		for ; f != 0; f &= f - 1 {
+			isFull[w*64+bits.TrailingZeros64(f)] = 1
+		}
 	}
 	for w, f := range full {
 		for e := ^f; e != 0; e &= e - 1 {
 			i := w*64 + bits.TrailingZeros64(e)
-			var j uint8
-			if m <= len(idx) {
-				best := docBins
-				for _, c := range idx[:m] {
-					if r := int(t[1][i][c]); r < best {
-						best, j = r, c
-					}
-				}
-			} else {
-				for _, c := range &t[0][i] {
-					if full[c>>6]&(1<<(c&63)) != 0 {
-						j = c
-						break
-					}
+			perm := &t[0][i]
+			for k := 0; k < docBins; k += 8 {
+				c := binary.LittleEndian.Uint64(perm[k : k+8])
+				hit := isFull[uint8(c)] | isFull[uint8(c>>8)]<<1 | isFull[uint8(c>>16)]<<2 |
+					isFull[uint8(c>>24)]<<3 | isFull[uint8(c>>32)]<<4 | isFull[uint8(c>>40)]<<5 |
+					isFull[uint8(c>>48)]<<6 | isFull[uint8(c>>56)]<<7
+				if hit != 0 {
+					mins[i] = mins[uint8(c>>(8*bits.TrailingZeros8(hit)))]
+					break
 				}
 			}
-			mins[i] = mins[j]
 		}
 	}
 }
+
+// densifyFew is the number of non-empty bins up to which densify takes the minimum rank
+// (BenchmarkDensify: the walk wins from about 8 non-empty bins on, by 2.4 times for
+// documents of 8 to 32 shingles).
+const densifyFew = 4
 
 // DocStats counts what a DocIndex decided.
 type DocStats struct {

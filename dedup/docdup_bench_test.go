@@ -111,3 +111,34 @@ func BenchmarkDocIndexAdd(b *testing.B) {
 	b.ReportMetric(float64(st.Dups)/float64(st.Docs), "dupshare")
 	runtime.KeepAlive(x)
 }
+
+// BenchmarkDensify times densification of sketches whose non-empty bins are drawn from
+// a range: short documents (8 to 32 shingles) are most of what pass 2 sketches once a
+// corpus's boilerplate is gone.
+func BenchmarkDensify(b *testing.B) {
+	for _, r := range [][2]int{{2, 4}, {8, 32}, {32, 100}, {100, 250}} {
+		rng := rand.New(rand.NewPCG(1, 2))
+		var sketches [64][docBins]uint64
+		for k := range sketches {
+			mins := &sketches[k]
+			for i := range mins {
+				mins[i] = docEmpty
+			}
+			m := r[0] + rng.IntN(r[1]-r[0]+1)
+			for n := 0; n < m; {
+				if i := rng.IntN(docBins); mins[i] == docEmpty {
+					mins[i] = rng.Uint64() >> (64 - docValBits)
+					n++
+				}
+			}
+		}
+		b.Run(fmt.Sprintf("bins=%d-%d", r[0], r[1]), func(b *testing.B) {
+			k := 0
+			for b.Loop() {
+				mins := sketches[k%len(sketches)]
+				k++
+				densify(&mins)
+			}
+		})
+	}
+}

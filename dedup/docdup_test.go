@@ -275,12 +275,12 @@ func TestDocDupEstimateSmall(t *testing.T) {
 func TestDocDupDensify(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	order := densifyOrder()
-	for trial := range 200 {
+	for trial := range 600 {
 		var mins [docBins]uint64
 		for i := range mins {
 			mins[i] = docEmpty
 		}
-		m := 1 + trial%40
+		m := 1 + trial*37%255 // up to m bins, some drawn twice
 		for range m {
 			mins[rng.IntN(docBins)] = rng.Uint64() >> (64 - docValBits)
 		}

@@ -22,6 +22,12 @@ type Config struct {
 	// boilerplate and returns what Judge needs of it, so that pass 2 does not normalize
 	// it again (Index.Known).
 	Known func(raw uint64) (Para, bool)
+	// Prefetch, when set with Known, is given the raw hashes of all of a document's
+	// paragraphs before Known is asked about any of them, and returns any value read
+	// from the slots Known will look at (Index.PrefetchFrequent, Index.PrefetchKnown).
+	// Its loads are independent of each other, so the memory system serves them at
+	// once instead of one cache miss at a time; it changes only speed.
+	Prefetch func(raws []uint64) uint64
 	// Memo is the number of entries (rounded up to a power of two; 0 for none) of the
 	// Fingerprinter's memo of recent paragraphs: a paragraph whose raw bytes (hash and
 	// length) equal those of a paragraph in the memo takes that paragraph's fingerprint
@@ -193,7 +199,9 @@ type Fingerprinter struct {
 	n     normalizer
 	spans []Span
 	thash []uint64
+	raws  []uint64    // raw hashes of the current document's paragraphs
 	memo  []memoEntry // direct-mapped by raw hash; nil without Config.Memo
+	sink  uint64      // keeps the loads of prefetching
 }
 
 // memoEntry is a paragraph fingerprint kept for reuse: the raw hash and length of the
@@ -266,9 +274,14 @@ func (f *Fingerprinter) Doc(title, text string, d *Doc) {
 	d.Paras = d.Paras[:0]
 	d.Shingles = d.Shingles[:0]
 	f.spans = Segment(f.spans[:0], text, f.cfg.Split)
+	f.raws = f.raws[:0]
 	for _, s := range f.spans {
+		f.raws = append(f.raws, xxhash.Sum64String(text[s.Start:s.End]))
+	}
+	f.prefetch()
+	for i, s := range f.spans {
 		t := text[s.Start:s.End]
-		raw := xxhash.Sum64String(t)
+		raw := f.raws[i]
 		if f.cfg.Known != nil {
 			if p, ok := f.cfg.Known(raw); ok {
 				p.Span, p.Raw, p.Known = s, raw, true
@@ -301,6 +314,23 @@ func (f *Fingerprinter) Doc(title, text string, d *Doc) {
 		e.raw, e.n, e.p = raw, len(t), p
 		e.sh = append(e.sh[:0], d.Shingles[p.Lo:p.Hi]...)
 	}
+}
+
+// prefetch touches, for every paragraph of the document, the slot Known will look at
+// and the memo entry: the tables are far larger than the caches, and loads issued
+// together overlap, where lookups made one paragraph at a time wait for each miss.
+func (f *Fingerprinter) prefetch() {
+	var v uint64
+	if f.cfg.Known != nil && f.cfg.Prefetch != nil {
+		v = f.cfg.Prefetch(f.raws)
+	}
+	if f.memo != nil {
+		mask := uint64(len(f.memo) - 1)
+		for _, r := range f.raws {
+			v += f.memo[r&mask].raw
+		}
+	}
+	f.sink += v
 }
 
 func (f *Fingerprinter) para(text string, s Span, d *Doc) Para {

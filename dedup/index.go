@@ -223,6 +223,27 @@ func (ix *Index) Frequent(raw uint64) (Para, bool) {
 	return p, true
 }
 
+// PrefetchFrequent touches the slots Frequent looks at for raws and returns a value
+// read from them (see Config.Prefetch). Safe for concurrent use, as Frequent is.
+func (ix *Index) PrefetchFrequent(raws []uint64) uint64 {
+	s := ix.known.cur.Load()
+	var v uint64
+	for _, r := range raws {
+		v += s.slots[fixKey(r)&s.mask].raw.Load()
+	}
+	return v
+}
+
+// PrefetchKnown touches the slots Known looks at for raws and returns a value read from
+// them (see Config.Prefetch). Safe for concurrent use once the Index is sealed.
+func (ix *Index) PrefetchKnown(raws []uint64) uint64 {
+	var v uint64
+	for _, r := range raws {
+		v += ix.raw.touch(r)
+	}
+	return v
+}
+
 // prefetchKeys touches the slots of d's paragraph keys and raw hashes, and
 // prefetchEvidence those of the evidence collect keeps. The tables are far larger than
 // the processor's caches, so almost every lookup is a cache miss; the touches are

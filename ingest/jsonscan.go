@@ -2,12 +2,14 @@ package ingest
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // This file holds a small JSON scanner made for JSONL articles: it validates a whole
@@ -244,6 +246,12 @@ func (p *lineParser) scanString() (start, end int, plain bool, err error) {
 	i := p.pos + 1
 	start, plain = i, true
 	for {
+		if p.valid {
+			// eight bytes at a time while none of them needs a look
+			for i+8 <= len(b) && !special(binary.LittleEndian.Uint64(b[i:])) {
+				i += 8
+			}
+		}
 		for i < len(b) && safe[b[i]] {
 			i++
 		}
@@ -291,6 +299,17 @@ func (p *lineParser) scanString() (start, end int, plain bool, err error) {
 			i += size
 		}
 	}
+}
+
+// special reports whether any of the eight bytes of w is a quote, a backslash or a
+// control character: the bytes safeUTF8 does not pass. (A byte of w minus 0x01 or 0x20
+// in every byte has its top bit set where the byte was below that and its own top bit
+// was clear; borrows only ever follow a byte that was below, so the test is exact.)
+func special(w uint64) bool {
+	const ones, tops = 0x0101_0101_0101_0101, 0x8080_8080_8080_8080
+	q := w ^ ones*'"'
+	bs := w ^ ones*'\\'
+	return ((q-ones)&^q|(bs-ones)&^bs|(w-ones*0x20)&^w)&tops != 0
 }
 
 func isHex(c byte) bool {
@@ -520,10 +539,11 @@ func (p *lineParser) text(v value) string {
 	if v.plain {
 		return string(s)
 	}
-	p.scratch = normalizeNewlines(p.unescape(p.scratch[:0], s))
-	out := string(p.scratch)
-	p.trimScratch()
-	return out
+	// decode straight into the string's own bytes: the text is most of a line, and a
+	// scratch buffer would cost one more copy of it. Decoding only shrinks a string but
+	// for invalid bytes turned into U+FFFD, where append grows the buffer.
+	buf := normalizeNewlines(p.unescape(make([]byte, 0, len(s)), s))
+	return unsafe.String(unsafe.SliceData(buf), len(buf))
 }
 
 // trimScratch drops a scratch buffer grown by a huge string, so that one 200 MB line

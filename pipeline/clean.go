@@ -340,6 +340,7 @@ func (r *run) pass1(ctx context.Context) error {
 	cfg := r.opts.Dedup
 	cfg.Memo = r.memoEntries()
 	cfg.Known = r.ix.Frequent // paragraphs already exact boilerplate are not fingerprinted
+	cfg.Prefetch = r.ix.PrefetchFrequent
 	for i := range fps {
 		fps[i] = dedup.NewFingerprinter(cfg)
 	}
@@ -380,6 +381,7 @@ func (r *run) pass2(ctx context.Context) error {
 	lazy := r.opts.Dedup
 	lazy.LazyBands = true
 	lazy.Known = func(raw uint64) (dedup.Para, bool) { return r.ix.Known(raw, r.opts.Rules.MinDocs) }
+	lazy.Prefetch = r.ix.PrefetchKnown
 	for i := range fps {
 		fps[i] = dedup.NewFingerprinter(lazy)
 		judges[i] = dedup.NewJudge(r.opts.Rules, r.ix)
