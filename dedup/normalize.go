@@ -2,8 +2,10 @@ package dedup
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
@@ -39,6 +41,9 @@ type normalizer struct {
 	tokens []tok  // word tokens of exact
 	folder cases.Caser
 	init   bool
+	sub    []byte // asciiForm's text
+	// noStandIn sends every non-ASCII paragraph down the slow path (tests compare)
+	noStandIn bool
 	// number census of the current paragraph
 	measures int // numbers with a decimal or thousands separator: 5.93, 155,221
 	plain    int // other numbers that are neither years nor clock times
@@ -83,39 +88,156 @@ func ownToken(r rune) bool {
 
 // run normalizes s into n.exact and n.shape and fills n.tokens.
 func (n *normalizer) run(s string) {
-	n.exact = n.exact[:0]
-	n.shape = n.shape[:0]
-	n.tokens = n.tokens[:0]
-	n.measures, n.plain, n.numbers = 0, 0, 0
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
+	n.reset()
+	if t, exact, ok := n.asciiForm(s); ok {
+		n.scanASCII(t)
+		if len(n.exact) == 0 {
+			if !exact {
+				// no letters or digits: the symbols are the key, and a stand-in
+				// changed them
+				n.reset()
+				n.slow(s)
+			} else {
+				n.symbols(t)
+			}
 		}
-	}
-	if ascii {
-		n.scanASCII(s)
 	} else {
-		if !n.init {
-			n.folder = cases.Fold()
-			n.init = true
-		}
-		// an invalid byte would hide the next character from NFKC, and normalizing
-		// twice would then differ: repair it first
-		s = strings.ToValidUTF8(s, "\uFFFD")
-		s = norm.NFKC.String(s)
-		s = n.folder.String(s)
-		s = norm.NFKC.String(s)
-		n.scan(s)
-	}
-	if len(n.exact) == 0 {
-		n.symbols(s)
+		n.slow(s)
 	}
 	if n.measures > 0 || n.plain > 1 {
 		// number-bearing content (a table row, a score, a price): digits stay
 		n.shape = append(n.shape[:0], n.exact...)
 	}
+}
+
+func (n *normalizer) reset() {
+	n.exact = n.exact[:0]
+	n.shape = n.shape[:0]
+	n.tokens = n.tokens[:0]
+	n.measures, n.plain, n.numbers = 0, 0, 0
+}
+
+// slow normalizes any text: NFKC, case folding, NFKC again, then scan rune by rune.
+func (n *normalizer) slow(s string) {
+	if !n.init {
+		n.folder = cases.Fold()
+		n.init = true
+	}
+	// an invalid byte would hide the next character from NFKC, and normalizing twice
+	// would then differ: repair it first
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = norm.NFKC.String(s)
+	s = n.folder.String(s)
+	s = norm.NFKC.String(s)
+	n.scan(s)
+	if len(n.exact) == 0 {
+		n.symbols(s)
+	}
+}
+
+// asciiForm returns ASCII text that scanASCII normalizes exactly as the slow path
+// normalizes s, when there is one: s itself when it is ASCII; otherwise s with each
+// non-ASCII character replaced by its stand-in (see standIns), when all of them have
+// one and n.noStandIn is not set. exact reports that the stand-ins are the characters'
+// normalized forms themselves (no separator was replaced by another), so that the
+// result also serves for a paragraph without letters or digits. The text is n's
+// scratch buffer, valid until the next call.
+func (n *normalizer) asciiForm(s string) (t string, exact, ok bool) {
+	i := 0
+	for i < len(s) && s[i] < utf8.RuneSelf {
+		i++
+	}
+	if i == len(s) {
+		return s, true, true
+	}
+	if n.noStandIn {
+		return "", false, false
+	}
+	table := standIns()
+	n.sub = append(n.sub[:0], s[:i]...)
+	exact = true
+	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			n.sub = append(n.sub, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		in, found := table[r]
+		if !found || r == utf8.RuneError && size == 1 {
+			return "", false, false
+		}
+		n.sub = append(n.sub, in.text...)
+		exact = exact && in.exact
+		i += size
+	}
+	return unsafe.String(unsafe.SliceData(n.sub), len(n.sub)), exact, true
+}
+
+// standIn is the ASCII text a non-ASCII character can be replaced with before
+// normalization (see standIns).
+type standIn struct {
+	text  string
+	exact bool // text is the character's normalized form, not just a separator like it
+}
+
+// standIns maps the non-ASCII characters that news text is full of (curly quotes,
+// dashes, the ellipsis, the no-break space, ©, £, fullwidth forms) to ASCII stand-ins,
+// so that a paragraph holding only such characters takes the ASCII path instead of
+// three passes of NFKC and case folding. A character qualifies when its NFKC, case
+// folded, NFKC form is either ASCII (the stand-in is that form: "…" is "...") or made
+// only of characters that scan treats as a plain separator, never as part of a word or
+// a number (the stand-in is "#", which scanASCII treats the same way: "’", "—", "©").
+// Marks, format characters and anything that is a letter or a digit after folding are
+// left out, and with them every character that could combine with a neighbour: text
+// made of ASCII and stand-ins normalizes alike either way (TestStandIns,
+// FuzzNormalizeStandIns).
+var standIns = sync.OnceValue(func() map[rune]standIn {
+	m := map[rune]standIn{}
+	folder := cases.Fold()
+	add := func(lo, hi rune) {
+		for r := lo; r <= hi; r++ {
+			if !utf8.ValidRune(r) || unicode.Is(unicode.M, r) || dropped(r) {
+				continue
+			}
+			img := norm.NFKC.String(folder.String(norm.NFKC.String(string(r))))
+			if img == "" {
+				continue
+			}
+			ascii, plain := true, true
+			for _, q := range img {
+				ascii = ascii && q < utf8.RuneSelf
+				plain = plain && plainSeparator(q)
+			}
+			switch {
+			case ascii:
+				m[r] = standIn{text: img, exact: true}
+			case plain:
+				m[r] = standIn{text: "#"}
+			}
+		}
+	}
+	add(0x80, 0x2fff)
+	add(0x3000, 0x303f)   // CJK punctuation
+	add(0xfb00, 0xfb06)   // Latin ligatures
+	add(0xfe30, 0xfe4f)   // CJK compatibility forms
+	add(0xfe50, 0xfe6f)   // small forms
+	add(0xff00, 0xffef)   // halfwidth and fullwidth forms
+	add(0x1d400, 0x1d7ff) // mathematical letters and digits (styled text)
+	return m
+})
+
+// plainSeparator reports whether scan treats r as a separator and nothing else: not a
+// digit, letter, mark or dropped character, and none of the characters number looks at
+// (a space, '.', ',', ':').
+func plainSeparator(r rune) bool {
+	switch {
+	case r == ' ' || r == '.' || r == ',' || r == ':':
+		return false
+	case unicode.IsDigit(r) || unicode.IsLetter(r) || unicode.Is(unicode.M, r) || dropped(r):
+		return false
+	}
+	return true
 }
 
 // asciiLetter maps an ASCII letter to its lower case and everything else to 0.

@@ -1,0 +1,99 @@
+package dedup
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// normalizeBoth normalizes s with and without stand-ins and reports any difference in
+// what a fingerprint is made of: both forms, the tokens and the number census.
+func normalizeBoth(t *testing.T, s string) {
+	t.Helper()
+	var fast, slow normalizer
+	slow.noStandIn = true
+	fast.run(s)
+	slow.run(s)
+	if string(fast.exact) != string(slow.exact) || string(fast.shape) != string(slow.shape) ||
+		!slices.Equal(fast.tokens, slow.tokens) || fast.numbers != slow.numbers ||
+		fast.measures != slow.measures || fast.plain != slow.plain {
+		t.Fatalf("%q: with stand-ins %q / %q %v (%d %d %d), without %q / %q %v (%d %d %d)", s,
+			fast.exact, fast.shape, fast.tokens, fast.numbers, fast.measures, fast.plain,
+			slow.exact, slow.shape, slow.tokens, slow.numbers, slow.measures, slow.plain)
+	}
+}
+
+// standInRunes returns the characters with a stand-in, in order.
+func standInRunes() []rune {
+	var rs []rune
+	for r := range standIns() {
+		rs = append(rs, r)
+	}
+	slices.Sort(rs)
+	return rs
+}
+
+func TestStandIns(t *testing.T) {
+	rs := standInRunes()
+	if len(rs) < 100 {
+		t.Fatalf("only %d stand-ins", len(rs))
+	}
+	for _, r := range []rune{'’', '“', '—', '–', '…', '\u00a0', '©', '£', '•', 'Ａ', 'ﬁ', '™'} {
+		if _, ok := standIns()[r]; !ok {
+			t.Errorf("%q (%U) has no stand-in", r, r)
+		}
+	}
+	for _, r := range []rune{'é', 'ü', '\u00ad', '\u200b', '\u0301', '東', '½', '²'} {
+		if in, ok := standIns()[r]; ok && !isASCIIOnly(in.text) {
+			t.Errorf("%q (%U) has stand-in %q", r, r, in.text)
+		}
+	}
+	// every stand-in in the places where a character can change a fingerprint: inside
+	// and between words and numbers, beside spaces and number separators, alone
+	contexts := []string{"%c", "a%cb", "A%cB", "1%c2", "12%c,500", "1 %c,800", "1%c.5", "x %c y",
+		"%c%c", "20%c", "it%cs 5.93 and 7", "%c 1987 %c", ": %c ,", "Read more%c Storm"}
+	for _, r := range rs {
+		for _, c := range contexts {
+			normalizeBoth(t, strings.ReplaceAll(c, "%c", string(r)))
+		}
+	}
+	// paragraphs the bench corpora are made of
+	for _, s := range []string{
+		"Russia’s central bank said on Monday — in a statement — that it would act…",
+		"© 2026 The Daily Courier. All rights reserved.",
+		"Price:\u00a0£1,250 (was £1 ,500)",
+		"“Quoted,” she said – twice.",
+		"* * *", "— — —", "…", "©",
+	} {
+		normalizeBoth(t, s)
+	}
+}
+
+func isASCIIOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// FuzzNormalizeStandIns builds text from ASCII bytes and stand-in characters (a byte
+// of 0x80 or more picks one) and checks that stand-ins change nothing.
+func FuzzNormalizeStandIns(f *testing.F) {
+	for _, s := range []string{"a\x80b", "1\x81,2", "\x90\x91 x", "Price \x85 12.5"} {
+		f.Add([]byte(s))
+	}
+	rs := standInRunes()
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var sb strings.Builder
+		for i, c := range b {
+			if c < 0x80 {
+				sb.WriteByte(c)
+				continue
+			}
+			sb.WriteRune(rs[(int(c)*131+i*7)%len(rs)])
+		}
+		normalizeBoth(t, sb.String())
+	})
+}
