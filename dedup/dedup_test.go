@@ -278,14 +278,33 @@ func TestTemplate(t *testing.T) {
 		fp.Doc(title, texts[i], &docs[i])
 		ix.Add("site", &docs[i])
 	}
-	j := NewJudge(DefaultRules(), ix)
-	for i := range docs {
-		decs := j.Judge(nil, "site", &docs[i])
-		if decs[1].Reason != "template" {
-			t.Errorf("doc %d: %q is %q, want template", i, texts[i][docs[i].Paras[1].Start:docs[i].Paras[1].End], decs[1].Reason)
-		}
-		if decs[0].Reason != "" || decs[2].Reason != "" {
-			t.Errorf("doc %d: content removed: %+v", i, decs)
+	// a fifth document points to itself: its own title does not make it a template
+	self := "Harbour works delayed again"
+	titles = append(titles, self)
+	texts = append(texts, bodies[0]+"\n\nRead more: "+self+"\n\nHe said the council would meet again later.")
+	var own Doc
+	fp.Doc(self, texts[len(texts)-1], &own)
+	ix.Add("site", &own)
+	// pass 2 fingerprints lazily (the title key only when the template rule asks)
+	lazy := DefaultConfig()
+	lazy.LazyBands, lazy.LazyTitle = true, true
+	for _, cfg := range []Config{DefaultConfig(), lazy} {
+		fp := NewFingerprinter(cfg)
+		j := NewJudge(DefaultRules(), ix)
+		for i := range texts {
+			var d Doc
+			fp.Doc(titles[i], texts[i], &d)
+			decs := j.Judge(nil, "site", &d)
+			want := "template"
+			if titles[i] == self {
+				want = ""
+			}
+			if decs[1].Reason != want {
+				t.Errorf("lazy title %v, doc %d: %q is %q, want %q", cfg.LazyTitle, i, texts[i][d.Paras[1].Start:d.Paras[1].End], decs[1].Reason, want)
+			}
+			if decs[0].Reason != "" || decs[2].Reason != "" {
+				t.Errorf("lazy title %v, doc %d: content removed: %+v", cfg.LazyTitle, i, decs)
+			}
 		}
 	}
 }

@@ -18,6 +18,9 @@ type Config struct {
 	// LazyBands leaves Para.Bands zero; Judge computes them when it needs them. Pass 2
 	// sets it: most paragraphs are decided before the band rule.
 	LazyBands bool
+	// LazyTitle leaves Doc.TitleKey zero; Judge normalizes the title when the template
+	// rule needs it, which is rarely. Pass 2 sets it; Index.Add needs the key.
+	LazyTitle bool
 	// Known, when set, recognises a paragraph by the hash of its raw bytes as exact
 	// boilerplate and returns what Judge needs of it, so that pass 2 does not normalize
 	// it again (Index.Known).
@@ -98,8 +101,11 @@ type Para struct {
 type Doc struct {
 	Paras    []Para
 	Shingles []uint64
-	// TitleKey is the exact key of the document's title (Fingerprinter.Title), 0 if none.
+	// TitleKey is the exact key of the document's title (Fingerprinter.Title), 0 if none
+	// (and with Config.LazyTitle, until Judge needs it).
 	TitleKey uint64
+	title    string // with Config.LazyTitle: the title, while TitleKey is not computed
+	lazy     bool
 }
 
 // growSet is a scratch set of hashes for one document: reset sizes it for the number of
@@ -201,6 +207,11 @@ type Fingerprinter struct {
 	thash []uint64
 	raws  []uint64    // raw hashes of the current document's paragraphs
 	memo  []memoEntry // direct-mapped by raw hash; nil without Config.Memo
+	// titles remembers recent titles and their keys, direct-mapped by hash
+	titles *[titleMemo]struct {
+		title string
+		key   uint64
+	}
 	sink  uint64      // keeps the loads of prefetching
 }
 
@@ -223,6 +234,10 @@ func NewFingerprinter(cfg Config) *Fingerprinter {
 		cfg.CharShingle = def.CharShingle
 	}
 	f := &Fingerprinter{cfg: cfg}
+	f.titles = new([titleMemo]struct {
+		title string
+		key   uint64
+	})
 	if cfg.Memo > 0 {
 		size := 1
 		for size < cfg.Memo {
@@ -261,16 +276,36 @@ func mix(h uint64) uint64 {
 // Title returns the exact key of a title: the key a paragraph holding the same words
 // would have; 0 for an empty title.
 func (f *Fingerprinter) Title(title string) uint64 {
-	f.n.run(title)
-	if len(f.n.exact) == 0 {
+	if title == "" {
 		return 0
 	}
-	return xxhash.Sum64(f.n.exact)
+	e := &f.titles[xxhash.Sum64String(title)&(titleMemo-1)]
+	if e.title == title {
+		return e.key
+	}
+	e.title, e.key = title, titleKey(&f.n, title)
+	return e.key
+}
+
+// titleMemo is the number of titles a Fingerprinter remembers the keys of: a story's
+// title comes back with every copy of it.
+const titleMemo = 1 << 12
+
+func titleKey(n *normalizer, title string) uint64 {
+	n.run(title)
+	if len(n.exact) == 0 {
+		return 0
+	}
+	return xxhash.Sum64(n.exact)
 }
 
 // Doc fills d with the fingerprint of the document text with the given title.
 func (f *Fingerprinter) Doc(title, text string, d *Doc) {
-	d.TitleKey = f.Title(title)
+	if f.cfg.LazyTitle {
+		d.TitleKey, d.title, d.lazy = 0, title, true
+	} else {
+		d.TitleKey, d.title, d.lazy = f.Title(title), "", false
+	}
 	d.Paras = d.Paras[:0]
 	d.Shingles = d.Shingles[:0]
 	f.spans = Segment(f.spans[:0], text, f.cfg.Split)

@@ -49,6 +49,7 @@ type Judge struct {
 	ix    *Index
 	keys  growSet // paragraph keys seen so far in the document
 	seen  growSet // shingles seen so far in the document
+	n     normalizer
 }
 
 // NewJudge returns a Judge of rules over ix.
@@ -123,7 +124,7 @@ func (j *Judge) template(d *Doc, p *Para) int {
 		}
 		rest := p.Rest[i]
 		titled := j.ix.TitleDocs(rest)
-		if rest == d.TitleKey {
+		if titled > 0 && rest == j.titleKey(d) {
 			titled--
 		}
 		if titled < 1 {
@@ -134,6 +135,14 @@ func (j *Judge) template(d *Doc, p *Para) int {
 		}
 	}
 	return 0
+}
+
+// titleKey returns d's TitleKey, computing it first under Config.LazyTitle.
+func (j *Judge) titleKey(d *Doc) uint64 {
+	if d.lazy {
+		d.TitleKey, d.title, d.lazy = titleKey(&j.n, d.title), "", false
+	}
+	return d.TitleKey
 }
 
 func (j *Judge) inDoc(h uint64) bool {

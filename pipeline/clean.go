@@ -380,6 +380,7 @@ func (r *run) pass2(ctx context.Context) error {
 	dc := dedup.DocConfig{Shingle: r.opts.DocShingle, Threshold: r.opts.DocNear}
 	lazy := r.opts.Dedup
 	lazy.LazyBands = true
+	lazy.LazyTitle = true
 	lazy.Known = func(raw uint64) (dedup.Para, bool) { return r.ix.Known(raw, r.opts.Rules.MinDocs) }
 	lazy.Prefetch = r.ix.PrefetchKnown
 	for i := range fps {
