@@ -171,7 +171,7 @@ func (ix *Index) Add(source string, d *Doc) bool {
 		ix.echoes++
 	}
 	keys, bands, chars, prefix := ix.collect(d, echoed)
-	ix.prefetchEvidence(bands, chars, prefix)
+	ix.prefetchEvidence(chars, prefix)
 	for _, k := range keys {
 		ix.keys.add(k, doc)
 		if !ix.noSrc {
@@ -244,8 +244,8 @@ func (ix *Index) PrefetchKnown(raws []uint64) uint64 {
 	return v
 }
 
-// prefetchKeys touches the slots of d's paragraph keys and raw hashes, and
-// prefetchEvidence those of the evidence collect keeps. The tables are far larger than
+// prefetchKeys touches the slots of d's paragraph keys, raw hashes and band keys, and
+// prefetchEvidence those of the rest of the evidence collect keeps. The tables are far larger than
 // the processor's caches, so almost every lookup is a cache miss; the touches are
 // independent loads, which the processor overlaps, and the lookups that follow find
 // their slots in cache. Add does the same work either way, in less time.
@@ -254,15 +254,18 @@ func (ix *Index) prefetchKeys(d *Doc) {
 	for i := range d.Paras {
 		p := &d.Paras[i]
 		v += ix.keys.touch(p.Key) + ix.raw.touch(p.Raw)
+		if p.Hi > p.Lo {
+			// echo looks bands up, and collect keeps them unless p is saturated
+			for _, b := range p.Bands {
+				v += ix.bands.touch(b)
+			}
+		}
 	}
 	ix.sink += v
 }
 
-func (ix *Index) prefetchEvidence(bands, chars, prefix []uint64) {
+func (ix *Index) prefetchEvidence(chars, prefix []uint64) {
 	var v uint64
-	for _, b := range bands {
-		v += ix.bands.touch(b)
-	}
 	for _, h := range chars {
 		v += ix.chars.touch(h)
 	}
