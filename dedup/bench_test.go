@@ -102,3 +102,14 @@ func BenchmarkJudge(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkBandKeys(b *testing.B) {
+	fp := NewFingerprinter(DefaultConfig())
+	var d Doc
+	fp.Doc("", "Shares of the company rose sharply on Tuesday after it reported quarterly earnings that beat analysts' expectations by a wide margin.", &d)
+	sh := d.ParaShingles(0)
+	b.SetBytes(int64(8 * len(sh)))
+	for b.Loop() {
+		bandKeys(sh)
+	}
+}

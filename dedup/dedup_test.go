@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -413,6 +414,40 @@ func TestCaptionInTableIsDuplicate(t *testing.T) {
 	for i, r := range got[0][2:] {
 		if r != "" {
 			t.Errorf("row %d removed: %s", i, r)
+		}
+	}
+}
+
+// TestBandKeysDefinition checks bandKeys against the definition of its rows: row 2i is
+// the minimum over the shingles of the high 32 bits of h*permA[i]+permB[i], row 2i+1 of
+// the low 32 bits; band b hashes rows b*Rows to b*Rows+Rows-1 in order.
+func TestBandKeysDefinition(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for n := 1; n <= 100; n++ {
+		sh := make([]uint64, n)
+		for i := range sh {
+			sh[i] = rng.Uint64()
+		}
+		var rows [Bands * Rows]uint32
+		for r := range rows {
+			rows[r] = ^uint32(0)
+			for _, h := range sh {
+				v := h*permA[r/2] + permB[r/2]
+				if r%2 == 0 {
+					v >>= 32
+				}
+				rows[r] = min(rows[r], uint32(v))
+			}
+		}
+		got := bandKeys(sh)
+		for b := range Bands {
+			k := uint64(b) + 0x2545_f491_4f6c_dd1d
+			for _, m := range rows[b*Rows : (b+1)*Rows] {
+				k = mix(k ^ uint64(m))
+			}
+			if got[b] != k {
+				t.Fatalf("%d shingles, band %d: %x, want %x", n, b, got[b], k)
+			}
 		}
 	}
 }

@@ -413,16 +413,18 @@ func bandKeys(sh []uint64) (keys [Bands]uint64) {
 	// Each multiply-add gives two rows: its high 32 bits (a function of all of h) and
 	// its low 32 bits (a permutation of h's low half, the multiplier being odd). Shingle
 	// hashes are uniform, so both are MinHash rows, for half the multiplies.
+	// One permutation at a time over all shingles: its two minimums stay in registers
+	// (a quarter faster than all forty minimums in memory, one shingle at a time).
 	var mins [Bands * Rows]uint32
-	for i := range mins {
-		mins[i] = ^uint32(0)
-	}
-	for _, h := range sh {
-		for i := 0; i < len(mins); i += 2 {
-			v := h*permA[i/2] + permB[i/2]
-			mins[i] = min(mins[i], uint32(v>>32))
-			mins[i+1] = min(mins[i+1], uint32(v))
+	for i := 0; i < len(mins); i += 2 {
+		a, b := permA[i/2], permB[i/2]
+		hi, lo := ^uint32(0), ^uint32(0)
+		for _, h := range sh {
+			v := h*a + b
+			hi = min(hi, uint32(v>>32))
+			lo = min(lo, uint32(v))
 		}
+		mins[i], mins[i+1] = hi, lo
 	}
 	for b := range keys {
 		k := uint64(b) + 0x2545_f491_4f6c_dd1d
