@@ -327,7 +327,7 @@ func TestKnownSkipsNormalizing(t *testing.T) {
 	rules := DefaultRules()
 	cfg := DefaultConfig()
 	cfg.LazyBands = true
-	cfg.Known = func(raw uint64) (Para, bool) { return ix.Known(raw, rules.MinDocs) }
+	cfg.Known = func(raw uint64, p *Para) bool { return ix.Known(raw, rules.MinDocs, p) }
 	fast := NewFingerprinter(cfg)
 	j := NewJudge(rules, ix)
 	for i, text := range texts {

@@ -22,9 +22,9 @@ type Config struct {
 	// rule needs it, which is rarely. Pass 2 sets it; Index.Add needs the key.
 	LazyTitle bool
 	// Known, when set, recognises a paragraph by the hash of its raw bytes as exact
-	// boilerplate and returns what Judge needs of it, so that pass 2 does not normalize
-	// it again (Index.Known).
-	Known func(raw uint64) (Para, bool)
+	// boilerplate: it fills the zero Para it is given with what Judge needs of it and
+	// reports true, so that pass 2 does not normalize it again (Index.Known).
+	Known func(raw uint64, p *Para) bool
 	// Prefetch, when set with Known, is given the raw hashes of all of a document's
 	// paragraphs before Known is asked about any of them, and returns any value read
 	// from the slots Known will look at (Index.PrefetchFrequent, Index.PrefetchKnown).
@@ -212,7 +212,7 @@ type Fingerprinter struct {
 		title string
 		key   uint64
 	}
-	sink  uint64      // keeps the loads of prefetching
+	sink uint64 // keeps the loads of prefetching
 }
 
 // memoEntry is a paragraph fingerprint kept for reuse: the raw hash and length of the
@@ -318,13 +318,17 @@ func (f *Fingerprinter) Doc(title, text string, d *Doc) {
 		t := text[s.Start:s.End]
 		raw := f.raws[i]
 		if f.cfg.Known != nil {
-			if p, ok := f.cfg.Known(raw); ok {
+			// filled in place: a Para is large, and most paragraphs of a scraped corpus
+			// take this way
+			d.Paras = append(d.Paras, Para{})
+			p := &d.Paras[len(d.Paras)-1]
+			if f.cfg.Known(raw, p) {
 				p.Span, p.Raw, p.Known = s, raw, true
 				p.Lo = int32(len(d.Shingles))
 				p.Hi = p.Lo
-				d.Paras = append(d.Paras, p)
 				continue
 			}
+			d.Paras = d.Paras[:len(d.Paras)-1]
 		}
 		if f.memo == nil {
 			p := f.para(t, s, d)

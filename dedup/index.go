@@ -207,20 +207,21 @@ func (ix *Index) Add(source string, d *Doc) bool {
 	return echoed != 0
 }
 
-// Frequent returns, for the raw-bytes hash of a paragraph, the fingerprint fields Add
-// needs of it (Key, Words, Numbers, Short; Known set) when a paragraph with these raw
-// bytes was added already and its key was then in MinDocs documents or more: Add counts
+// Frequent sets in p, for the raw-bytes hash of a paragraph, the fingerprint fields Add
+// needs of it (Key, Words, Numbers, Short; Known set) and reports true, when a paragraph
+// with these raw bytes was added already and its key was then in MinDocs documents or
+// more (Config.Known): Add counts
 // its key and nothing else, so there is no need to normalize and shingle it. It is safe
 // for concurrent use with Add (pass 1's workers call it while the Index counts); an
 // answer may lag behind Add, which costs time, never a different count.
-func (ix *Index) Frequent(raw uint64) (Para, bool) {
+func (ix *Index) Frequent(raw uint64, p *Para) bool {
 	e, ok := ix.known.get(raw)
 	if !ok {
-		return Para{}, false
+		return false
 	}
-	p := e.para()
+	e.fill(p)
 	p.Known = true
-	return p, true
+	return true
 }
 
 // PrefetchFrequent touches the slots Frequent looks at for raws and returns a value
@@ -399,26 +400,27 @@ func (ix *Index) Seal() {
 	ix.sealed = true
 }
 
-// Known returns, for the raw-bytes hash of a paragraph, the fingerprint fields Judge
-// needs (Key, ShapeKey, Words, Short, Numbers, Docs) when the paragraph was seen in pass 1 and
-// its exact key is in minDocs documents or more: it is boilerplate whatever else it
+// Known sets in p, for the raw-bytes hash of a paragraph, the fingerprint fields Judge
+// needs (Key, ShapeKey, Words, Short, Numbers, Docs) and reports true, when the
+// paragraph was seen in pass 1 and its exact key is in minDocs documents or more
+// (Config.Known): it is boilerplate whatever else it
 // shares. Pass 2 then skips normalizing it. Such a paragraph is still a duplicate_in_doc
 // when its exact key occurred earlier in the document, but a near copy of an earlier
 // paragraph is not looked for, and later paragraphs are not compared with it.
-func (ix *Index) Known(raw uint64, minDocs int) (Para, bool) {
+func (ix *Index) Known(raw uint64, minDocs int, p *Para) bool {
 	e, ok := ix.raw.get(raw)
 	if !ok {
-		return Para{}, false
+		return false
 	}
 	if !ix.sealed {
 		e.docs = ix.keys.get(e.key).docs
 	}
 	if int(e.docs) < minDocs {
-		return Para{}, false
+		return false
 	}
-	p := e.para()
+	e.fill(p)
 	p.Docs = int32(min(e.docs, math.MaxInt32))
-	return p, true
+	return true
 }
 
 // PrefixDocs returns the number of documents with a short paragraph starting with

@@ -163,9 +163,9 @@ func (t *rawTable) put(raw uint64, p *Para) *rawInfo {
 
 func (t *rawTable) get(raw uint64) (rawInfo, bool) { return t.find(raw) }
 
-// para returns the fingerprint fields e holds: a Para with Key (and ShapeKey), Words,
-// Numbers and Short.
-func (e rawInfo) para() Para {
-	return Para{Key: e.key, ShapeKey: e.key, Words: int32(e.words), Short: e.flags&rawShort != 0,
-		Numbers: int32(e.numbers)}
+// fill sets the fingerprint fields e holds in p: Key (and ShapeKey), Words, Numbers
+// and Short.
+func (e *rawInfo) fill(p *Para) {
+	p.Key, p.ShapeKey, p.Words, p.Numbers = e.key, e.key, int32(e.words), int32(e.numbers)
+	p.Short = e.flags&rawShort != 0
 }

@@ -381,7 +381,7 @@ func (r *run) pass2(ctx context.Context) error {
 	lazy := r.opts.Dedup
 	lazy.LazyBands = true
 	lazy.LazyTitle = true
-	lazy.Known = func(raw uint64) (dedup.Para, bool) { return r.ix.Known(raw, r.opts.Rules.MinDocs) }
+	lazy.Known = func(raw uint64, p *dedup.Para) bool { return r.ix.Known(raw, r.opts.Rules.MinDocs, p) }
 	lazy.Prefetch = r.ix.PrefetchKnown
 	for i := range fps {
 		fps[i] = dedup.NewFingerprinter(lazy)
