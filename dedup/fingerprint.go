@@ -317,40 +317,37 @@ func (f *Fingerprinter) Doc(title, text string, d *Doc) {
 	for i, s := range f.spans {
 		t := text[s.Start:s.End]
 		raw := f.raws[i]
+		// each Para is filled in place: it is large, and copying it cost more than
+		// fingerprinting most paragraphs of a scraped corpus
+		d.Paras = append(d.Paras, Para{})
+		p := &d.Paras[len(d.Paras)-1]
 		if f.cfg.Known != nil {
-			// filled in place: a Para is large, and most paragraphs of a scraped corpus
-			// take this way
-			d.Paras = append(d.Paras, Para{})
-			p := &d.Paras[len(d.Paras)-1]
 			if f.cfg.Known(raw, p) {
 				p.Span, p.Raw, p.Known = s, raw, true
 				p.Lo = int32(len(d.Shingles))
 				p.Hi = p.Lo
 				continue
 			}
-			d.Paras = d.Paras[:len(d.Paras)-1]
+			*p = Para{}
 		}
 		if f.memo == nil {
-			p := f.para(t, s, d)
+			f.para(t, s, d, p)
 			p.Raw = raw
-			d.Paras = append(d.Paras, p)
 			continue
 		}
 		// an unused entry has n = 0 and never matches: a paragraph is never empty
 		e := &f.memo[raw&uint64(len(f.memo)-1)]
 		if e.raw == raw && e.n == len(t) {
-			p := e.p
+			*p = e.p
 			p.Span = s
 			p.Lo = int32(len(d.Shingles))
 			d.Shingles = append(d.Shingles, e.sh...)
 			p.Hi = int32(len(d.Shingles))
-			d.Paras = append(d.Paras, p)
 			continue
 		}
-		p := f.para(t, s, d)
+		f.para(t, s, d, p)
 		p.Raw = raw
-		d.Paras = append(d.Paras, p)
-		e.raw, e.n, e.p = raw, len(t), p
+		e.raw, e.n, e.p = raw, len(t), *p
 		e.sh = append(e.sh[:0], d.Shingles[p.Lo:p.Hi]...)
 	}
 }
@@ -372,10 +369,12 @@ func (f *Fingerprinter) prefetch() {
 	f.sink += v
 }
 
-func (f *Fingerprinter) para(text string, s Span, d *Doc) Para {
+// para fingerprints the paragraph text at span s into p, a zero Para, and appends its
+// shingles to d.Shingles.
+func (f *Fingerprinter) para(text string, s Span, d *Doc, p *Para) {
 	n := &f.n
 	n.run(text)
-	p := Para{Span: s, Key: xxhash.Sum64(n.exact), Words: int32(len(n.tokens)), Numbers: int32(n.numbers)}
+	p.Span, p.Key, p.Words, p.Numbers = s, xxhash.Sum64(n.exact), int32(len(n.tokens)), int32(n.numbers)
 	p.ShapeKey = p.Key
 	if string(n.shape) != string(n.exact) {
 		p.ShapeKey = xxhash.Sum64(n.shape)
@@ -409,7 +408,6 @@ func (f *Fingerprinter) para(text string, s Span, d *Doc) Para {
 	if p.Hi > p.Lo && !f.cfg.LazyBands {
 		p.Bands = bandKeys(d.Shingles[p.Lo:p.Hi])
 	}
-	return p
 }
 
 // bandKeys returns the LSH band keys of the MinHash of the shingle set sh (not empty).
