@@ -425,10 +425,11 @@ func (s *DocSketcher) fill(mins *[docBins]uint64) int {
 }
 
 // densifyOrder holds, for every bin i, the order in which an empty bin i looks for a
-// non-empty bin to borrow from (perm[i]) and its inverse (rank[i]). Both are fixed
+// non-empty bin to borrow from (perm[i]) and its inverse (rank[i]), and the ranks by
+// lender (t[2][j][i] is the rank of bin j in bin i's order). Both are fixed
 // for all documents, which is what makes borrowing consistent between two sketches.
-var densifyOrder = sync.OnceValue(func() *[2][docBins][docBins]uint8 {
-	var t [2][docBins][docBins]uint8
+var densifyOrder = sync.OnceValue(func() *[3][docBins][docBins]uint8 {
+	var t [3][docBins][docBins]uint8
 	var pri [docBins]uint64
 	for i := range docBins {
 		perm := &t[0][i]
@@ -447,6 +448,7 @@ var densifyOrder = sync.OnceValue(func() *[2][docBins][docBins]uint8 {
 		})
 		for r, j := range perm {
 			t[1][i][j] = uint8(r)
+			t[2][j][i] = uint8(r)
 		}
 	}
 	return &t
@@ -454,11 +456,11 @@ var densifyOrder = sync.OnceValue(func() *[2][docBins][docBins]uint8 {
 
 // densify fills every empty bin with the value of the first non-empty bin in its
 // borrowing order. Both ways of finding that bin give the same bin, without a branch
-// that depends on the data inside their inner loops: with very few non-empty bins, the
-// one of lowest rank among them (a minimum over all of them); otherwise a walk along
-// the order eight bins at a time, which leaves the loop on a branch that is mostly
-// taken the first or second time (walking one bin at a time mispredicts the exit of
-// nearly every walk).
+// that depends on the data inside their inner loops: with few non-empty bins, the one
+// of lowest rank among them (a minimum over their rows of ranks, eight bins to a word);
+// otherwise a walk along the order eight bins at a time, which leaves the loop on a
+// branch that is mostly taken the first or second time (walking one bin at a time
+// mispredicts the exit of nearly every walk).
 func densify(mins *[docBins]uint64) {
 	var full [docBins / 64]uint64 // bit i: bin i is not empty
 	m := 0
@@ -476,23 +478,25 @@ func densify(mins *[docBins]uint64) {
 	}
 	t := densifyOrder()
 	if m <= densifyFew {
-		var idx [densifyFew]uint8
-		k := 0
+		// the lowest rank each bin gives a non-empty bin, eight bins to a word: a
+		// minimum over the non-empty bins' rows of ranks, byte by byte
+		var low [docBins / 8]uint64
+		for i := range low {
+			low[i] = ^uint64(0)
+		}
 		for w, f := range full {
 			for ; f != 0; f &= f - 1 {
-				idx[k] = uint8(w*64 + bits.TrailingZeros64(f))
-				k++
+				row := &t[2][w*64+bits.TrailingZeros64(f)]
+				for i := range low {
+					low[i] = minBytes(low[i], binary.LittleEndian.Uint64(row[i*8:i*8+8]))
+				}
 			}
 		}
 		for w, f := range full {
 			for e := ^f; e != 0; e &= e - 1 {
 				i := w*64 + bits.TrailingZeros64(e)
-				rank := &t[1][i]
-				best := uint16(0xffff) // rank<<8 | bin: the smallest is the lowest rank
-				for _, c := range idx[:m] {
-					best = min(best, uint16(rank[c])<<8|uint16(c))
-				}
-				mins[i] = mins[uint8(best)]
+				rank := uint8(low[i/8] >> (8 * (i % 8)))
+				mins[i] = mins[t[0][i][rank]]
 			}
 		}
 		return
@@ -521,10 +525,21 @@ func densify(mins *[docBins]uint64) {
 	}
 }
 
+// minBytes returns the unsigned minimum of a and b in each of their eight bytes.
+func minBytes(a, b uint64) uint64 {
+	const tops = 0x8080_8080_8080_8080
+	// in each byte's top bit: a's low seven bits are at least b's (no borrow leaves a
+	// byte: its top bit is set on the left of the minus and clear on the right)
+	lowGE := (a | tops) - (b &^ tops)
+	// a >= b: a's top bit alone is set, or both are equal and the low bits decide
+	ge := (a&^b | ^(a^b)&lowGE) & tops
+	mask := (ge >> 7) * 0xff
+	return b&mask | a&^mask
+}
+
 // densifyFew is the number of non-empty bins up to which densify takes the minimum rank
-// (BenchmarkDensify: the walk wins from about 8 non-empty bins on, by 2.4 times for
-// documents of 8 to 32 shingles).
-const densifyFew = 4
+// (BenchmarkDensify: from about 20 non-empty bins on, walking the orders is faster).
+const densifyFew = 20
 
 // DocStats counts what a DocIndex decided.
 type DocStats struct {

@@ -783,3 +783,33 @@ func TestDocPlaceFullerStays(t *testing.T) {
 		t.Errorf("replacement refused: %+v, want a duplicate of 0, as Add says", m)
 	}
 }
+
+// TestMinBytes checks the byte-wise minimum of densify on every pair of byte values, in
+// every byte of the word, beside bytes that could borrow or carry.
+func TestMinBytes(t *testing.T) {
+	for _, fill := range []uint64{0, 0x7f7f_7f7f_7f7f_7f7f, 0x8080_8080_8080_8080, ^uint64(0)} {
+		for a := range 256 {
+			for b := range 256 {
+				for pos := 0; pos < 64; pos += 8 {
+					x := fill&^(0xff<<pos) | uint64(a)<<pos
+					y := fill&^(0xff<<pos) | uint64(b)<<pos
+					want := fill&^(0xff<<pos) | uint64(min(a, b))<<pos
+					if got := minBytes(x, y); got != want {
+						t.Fatalf("minBytes(%016x, %016x) = %016x, want %016x", x, y, got, want)
+					}
+				}
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 100000 {
+		x, y := rng.Uint64(), rng.Uint64()
+		var want uint64
+		for pos := 0; pos < 64; pos += 8 {
+			want |= min(x>>pos&0xff, y>>pos&0xff) << pos
+		}
+		if got := minBytes(x, y); got != want {
+			t.Fatalf("minBytes(%016x, %016x) = %016x, want %016x", x, y, got, want)
+		}
+	}
+}
