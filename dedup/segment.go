@@ -50,16 +50,19 @@ type Span struct{ Start, End int }
 // "\r\n" or a lone "\r". A paragraph keeps its inner line breaks as they are, so
 // text[s.Start:s.End] is the paragraph exactly as it was in the input.
 func Segment(dst []Span, text string, mode Split) []Span {
+	// most texts have no carriage return at all (JSONL input has its line ends
+	// normalized): one look at the whole text spares one at every line
+	cr := strings.IndexByte(text, '\r') >= 0
 	if mode == SplitAuto {
 		mode = SplitLine
-		if hasBlankLine(text) {
+		if hasBlankLine(text, cr) {
 			mode = SplitBlank
 		}
 	}
 	start := -1 // start of the current paragraph, -1 when between paragraphs
 	end := 0    // end of the last non-blank line of the current paragraph
 	for i := 0; i < len(text); {
-		ls, le, next := line(text, i)
+		ls, le, next := line(text, i, cr)
 		if ls == le { // blank line closes a paragraph
 			if start >= 0 {
 				dst = append(dst, Span{start, end})
@@ -84,16 +87,19 @@ func Segment(dst []Span, text string, mode Split) []Span {
 }
 
 // line returns the line starting at text[i], trimmed of white space, as [ls, le), and
-// the start of the next line. Lines end at "\n", "\r\n" or a lone "\r".
-func line(text string, i int) (ls, le, next int) {
+// the start of the next line. Lines end at "\n", "\r\n" or a lone "\r"; cr says
+// whether text holds a '\r' at all.
+func line(text string, i int, cr bool) (ls, le, next int) {
 	// the line ends at the first '\n', or at a '\r' before it
 	rest := text[i:]
 	j := strings.IndexByte(rest, '\n')
 	if j < 0 {
 		j = len(rest)
 	}
-	if k := strings.IndexByte(rest[:j], '\r'); k >= 0 {
-		j = k
+	if cr {
+		if k := strings.IndexByte(rest[:j], '\r'); k >= 0 {
+			j = k
+		}
 	}
 	j += i
 	next = j
@@ -109,12 +115,12 @@ func line(text string, i int) (ls, le, next int) {
 }
 
 // hasBlankLine reports whether text has a white-space-only line between two non-blank
-// lines.
-func hasBlankLine(text string) bool {
+// lines (cr as for line).
+func hasBlankLine(text string, cr bool) bool {
 	seen := false  // a non-blank line was seen
 	blank := false // a blank line followed it
 	for i := 0; i < len(text); {
-		ls, le, next := line(text, i)
+		ls, le, next := line(text, i, cr)
 		if ls == le {
 			if seen && next < len(text) {
 				blank = true
