@@ -376,8 +376,8 @@ func (f *Fingerprinter) para(text string, s Span, d *Doc, p *Para) {
 	n.run(text)
 	p.Span, p.Key, p.Words, p.Numbers = s, xxhash.Sum64(n.exact), int32(len(n.tokens)), int32(n.numbers)
 	p.ShapeKey = p.Key
-	if string(n.shape) != string(n.exact) {
-		p.ShapeKey = xxhash.Sum64(n.shape)
+	if shape := n.shapeForm(); string(shape) != string(n.exact) {
+		p.ShapeKey = xxhash.Sum64(shape)
 	}
 	p.Lo = int32(len(d.Shingles))
 	k := f.cfg.Shingle
@@ -394,7 +394,7 @@ func (f *Fingerprinter) para(text string, s Span, d *Doc, p *Para) {
 			}
 			d.Shingles = append(d.Shingles, mix(h))
 		}
-	} else if len(n.shape) > 0 {
+	} else if len(n.shapeForm()) > 0 {
 		p.Short = true
 		d.Shingles = charShingles(d.Shingles, n.exact, f.cfg.CharShingle)
 	}

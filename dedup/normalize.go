@@ -30,14 +30,17 @@ func Normalize(s string) string {
 func Shape(s string) string {
 	var n normalizer
 	n.run(s)
-	return string(n.shape)
+	return string(n.shapeForm())
 }
 
 // normalizer holds the reusable buffers of one normalization. It is not safe for
 // concurrent use; each worker owns one.
 type normalizer struct {
-	exact  []byte // normalized text, digits kept
-	shape  []byte // digits folded where allowed
+	exact []byte // normalized text, digits kept
+	// shape is the digit-folded form (shapeForm) once a number was seen (shaping);
+	// until then it is exact, and not written
+	shape   []byte
+	shaping bool
 	tokens []tok  // word tokens of exact
 	folder cases.Caser
 	init   bool
@@ -106,13 +109,22 @@ func (n *normalizer) run(s string) {
 	}
 	if n.measures > 0 || n.plain > 1 {
 		// number-bearing content (a table row, a score, a price): digits stay
-		n.shape = append(n.shape[:0], n.exact...)
+		n.shaping = false
 	}
+}
+
+// shapeForm returns the digit-folded form of the last paragraph run normalized.
+func (n *normalizer) shapeForm() []byte {
+	if n.shaping {
+		return n.shape
+	}
+	return n.exact
 }
 
 func (n *normalizer) reset() {
 	n.exact = n.exact[:0]
 	n.shape = n.shape[:0]
+	n.shaping = false
 	n.tokens = n.tokens[:0]
 	n.measures, n.plain, n.numbers = 0, 0, 0
 }
@@ -273,17 +285,20 @@ func (n *normalizer) scanASCII(s string) {
 			sep = false
 		}
 		n.openToken()
-		j := i
-		for j < len(s) && asciiLetter[s[j]] != 0 {
-			j++
-		}
+		// copy and lower the run of letters in one pass
 		k := len(n.exact)
-		n.exact = append(n.exact, s[i:j]...)
-		for x := k; x < len(n.exact); x++ {
-			n.exact[x] = asciiLetter[n.exact[x]]
+		e := n.exact
+		for ; i < len(s); i++ {
+			l := asciiLetter[s[i]]
+			if l == 0 {
+				break
+			}
+			e = append(e, l)
 		}
-		n.shape = append(n.shape, n.exact[k:]...)
-		i = j
+		n.exact = e
+		if n.shaping {
+			n.shape = append(n.shape, e[k:]...)
+		}
 	}
 	n.closeToken()
 }
@@ -336,21 +351,18 @@ func (n *normalizer) space() {
 	n.closeToken()
 	if len(n.exact) > 0 && n.exact[len(n.exact)-1] != ' ' {
 		n.exact = append(n.exact, ' ')
-		n.shape = append(n.shape, ' ')
+		if n.shaping {
+			n.shape = append(n.shape, ' ')
+		}
 	}
-}
-
-// letter appends one ASCII byte to both forms, opening a token if needed.
-func (n *normalizer) letter(c byte) {
-	n.openToken()
-	n.exact = append(n.exact, c)
-	n.shape = append(n.shape, c)
 }
 
 func (n *normalizer) rune(r rune) {
 	n.openToken()
 	n.exact = utf8.AppendRune(n.exact, r)
-	n.shape = utf8.AppendRune(n.shape, r)
+	if n.shaping {
+		n.shape = utf8.AppendRune(n.shape, r)
+	}
 }
 
 func (n *normalizer) openToken() {
@@ -369,6 +381,11 @@ func (n *normalizer) closeToken() {
 // '.', ',' or ':' to more digits. It writes the digits (and its inner separators) to
 // exact, one "0" to shape, counts the number in the census and returns the index after it.
 func (n *normalizer) number(s string, i int) int {
+	if !n.shaping {
+		// the forms part here
+		n.shape = append(n.shape[:0], n.exact...)
+		n.shaping = true
+	}
 	n.openToken()
 	digits, seps, colons := 0, 0, 0
 	start := len(n.exact)
@@ -439,7 +456,7 @@ func (n *normalizer) symbols(s string) {
 		}
 		n.exact = utf8.AppendRune(n.exact, r)
 	}
-	n.shape = append(n.shape[:0], n.exact...)
+	n.shaping = false
 	n.retokenize()
 }
 
