@@ -41,10 +41,10 @@ type normalizer struct {
 	// until then it is exact, and not written
 	shape   []byte
 	shaping bool
-	tokens []tok  // word tokens of exact
-	folder cases.Caser
-	init   bool
-	sub    []byte // asciiForm's text
+	tokens  []tok // word tokens of exact
+	folder  cases.Caser
+	init    bool
+	sub     []byte // asciiForm's text
 	// noStandIn sends every non-ASCII paragraph down the slow path (tests compare)
 	noStandIn bool
 	// number census of the current paragraph
