@@ -39,8 +39,10 @@ gotest:
 
 # a few seconds of each fuzzer on top of the committed corpora
 fuzz:
-	$(GO) test -run XXX -fuzz FuzzNormalize -fuzztime 5s ./dedup
-	$(GO) test -run XXX -fuzz FuzzSegment -fuzztime 5s ./dedup
+	$(GO) test -run XXX -fuzz '^FuzzNormalize$$' -fuzztime 5s ./dedup
+	$(GO) test -run XXX -fuzz '^FuzzNormalizeStandIns$$' -fuzztime 5s ./dedup
+	$(GO) test -run XXX -fuzz '^FuzzSegment$$' -fuzztime 5s ./dedup
+	$(GO) test -run XXX -fuzz '^FuzzJSONL$$' -fuzztime 5s ./ingest
 
 # The report is rendered from the labelled dev corpus when ../shared is beside the
 # checkout (as in CI), else from the bundled sample.
