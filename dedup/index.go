@@ -265,6 +265,21 @@ func (ix *Index) prefetchKeys(d *Doc) {
 	ix.sink += v
 }
 
+// prefetchJudge touches the key slots Judge looks up for d's paragraphs that Known did
+// not recognise (see prefetchKeys).
+func (ix *Index) prefetchJudge(d *Doc) uint64 {
+	var v uint64
+	for i := range d.Paras {
+		if p := &d.Paras[i]; !p.Known {
+			v += ix.keys.touch(p.Key)
+			if p.ShapeKey != p.Key {
+				v += ix.keys.touch(p.ShapeKey)
+			}
+		}
+	}
+	return v
+}
+
 func (ix *Index) prefetchEvidence(chars, prefix []uint64) {
 	var v uint64
 	for _, h := range chars {

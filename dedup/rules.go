@@ -50,6 +50,7 @@ type Judge struct {
 	keys  growSet // paragraph keys seen so far in the document
 	seen  growSet // shingles seen so far in the document
 	n     normalizer
+	sink  uint64 // keeps the loads of prefetching
 }
 
 // NewJudge returns a Judge of rules over ix.
@@ -72,6 +73,7 @@ func NewJudge(rules Rules, ix *Index) *Judge {
 func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
 	j.keys.reset(len(d.Paras))
 	j.seen.reset(len(d.Shingles))
+	j.sink += j.ix.prefetchJudge(d)
 	r := j.rules
 	table := d.Tabular()
 	for i, p := range d.Paras {
