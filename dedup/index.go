@@ -52,6 +52,7 @@ type Index struct {
 	satDocs    uint32
 	known      *knownTable
 	knownBytes int64 // the size known had when Seal freed it
+	knownN     int   // and its entries
 
 	// scratch of collect
 	ckeys, cbands, cchars, cprefix []uint64
@@ -92,6 +93,9 @@ func NewIndexFor(r Rules, budget int64) *Index {
 	ix := NewIndex()
 	ix.satDocs = uint32(r.MinDocs)
 	ix.noSrc = r.MinDocs <= 3
+	if ix.noSrc {
+		ix.srcKeys = newTable(0) // stays empty
+	}
 	ix.budget = budget
 	return ix
 }
@@ -130,6 +134,16 @@ func (ix *Index) TableBytes() map[string]int64 {
 		"keys": ix.keys.bytes(), "raw": ix.raw.bytes(), "source_keys": ix.srcKeys.bytes(),
 		"bands": ix.bands.bytes(), "chars": ix.chars.bytes(), "prefixes": ix.prefix.bytes(),
 		"titles": ix.titles.bytes(), "frequent_raw": max(ix.known.bytes(), ix.knownBytes),
+	}
+}
+
+// TableEntries returns the number of hashes each count table holds, by the names of
+// TableBytes (for a sketch: the distinct hashes added to it).
+func (ix *Index) TableEntries() map[string]int64 {
+	return map[string]int64{
+		"keys": int64(ix.keys.len()), "raw": int64(ix.raw.len()), "source_keys": int64(ix.srcKeys.len()),
+		"bands": int64(ix.bands.len()), "chars": int64(ix.chars.len()), "prefixes": int64(ix.prefix.len()),
+		"titles": int64(ix.titles.len()), "frequent_raw": int64(max(ix.known.n, ix.knownN)),
 	}
 }
 
@@ -404,7 +418,7 @@ func (ix *Index) CharDocs(h uint64) int { return int(ix.chars.get(h).docs) }
 // every key that Known can return into Known's own table, so that Known finds
 // everything in one lookup instead of two.
 func (ix *Index) Seal() {
-	ix.knownBytes = ix.known.bytes()
+	ix.knownBytes, ix.knownN = ix.known.bytes(), ix.known.n
 	ix.known = newKnownTable() // Frequent is for pass 1 only
 	for i := range ix.raw.slots {
 		s := &ix.raw.slots[i]

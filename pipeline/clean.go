@@ -411,6 +411,7 @@ func (r *run) pass2(ctx context.Context) error {
 	r.stats.Echoes = r.ix.Echoes()
 	r.stats.IndexBytes = r.ix.Bytes()
 	r.stats.IndexTables = r.ix.TableBytes()
+	r.stats.IndexEntries = r.ix.TableEntries()
 	r.stats.Sketched = r.ix.Sketched()
 	return ordered(ctx, r.opts.Workers,
 		func(ctx context.Context, emit func(*batch) error) error { return r.read(ctx, 2, emit) },

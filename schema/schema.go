@@ -105,6 +105,8 @@ type Stats struct {
 	// near-duplicate evidence ("bands", "chars", "prefixes", "titles") and the raw-bytes
 	// shortcut of pass 1 ("frequent_raw", freed when pass 1 ends).
 	IndexTables map[string]int64 `json:"index_bytes_by_table,omitempty"`
+	// IndexEntries is the number of hashes each of those tables holds.
+	IndexEntries map[string]int64 `json:"index_entries_by_table,omitempty"`
 }
 
 // SourceStats is the per-source part of Stats.
