@@ -451,3 +451,25 @@ func TestBandKeysDefinition(t *testing.T) {
 		}
 	}
 }
+
+// TestTitleMemo checks that remembered title keys are the keys: the same title twice,
+// titles that collide in the memo, and a title too long to be remembered.
+func TestTitleMemo(t *testing.T) {
+	fp := NewFingerprinter(DefaultConfig())
+	long := strings.Repeat("Very long scraped title ", 40)
+	titles := []string{"Ferry service resumes", "Ferry Service Resumes!", long, "", long + "x"}
+	for i := range 3000 {
+		titles = append(titles, "Story number "+strings.Repeat("i", i%7)+string(rune('a'+i%26))+" of the day")
+	}
+	for round := range 2 {
+		for _, title := range titles {
+			var n normalizer
+			if got, want := fp.Title(title), titleKey(&n, title); got != want {
+				t.Fatalf("round %d: Title(%.40q) = %x, want %x", round, title, got, want)
+			}
+		}
+	}
+	if fp.Title("Ferry service resumes") != fp.Title("ferry SERVICE resumes") {
+		t.Error("titles that normalize alike have different keys")
+	}
+}

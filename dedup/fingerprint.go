@@ -279,6 +279,9 @@ func (f *Fingerprinter) Title(title string) uint64 {
 	if title == "" {
 		return 0
 	}
+	if len(title) > titleMemoLen {
+		return titleKey(&f.n, title)
+	}
 	e := &f.titles[xxhash.Sum64String(title)&(titleMemo-1)]
 	if e.title == title {
 		return e.key
@@ -287,9 +290,13 @@ func (f *Fingerprinter) Title(title string) uint64 {
 	return e.key
 }
 
-// titleMemo is the number of titles a Fingerprinter remembers the keys of: a story's
-// title comes back with every copy of it.
-const titleMemo = 1 << 12
+// titleMemo is the number of titles a Fingerprinter remembers the keys of (a story's
+// title comes back with every copy of it), and titleMemoLen the longest title it keeps,
+// so that a scrape that put whole pages in the title field cannot pin them.
+const (
+	titleMemo    = 1 << 12
+	titleMemoLen = 512
+)
 
 func titleKey(n *normalizer, title string) uint64 {
 	n.run(title)
