@@ -425,11 +425,11 @@ func (s *DocSketcher) fill(mins *[docBins]uint64) int {
 }
 
 // densifyOrder holds, for every bin i, the order in which an empty bin i looks for a
-// non-empty bin to borrow from (perm[i]) and its inverse (rank[i]), and the ranks by
-// lender (t[2][j][i] is the rank of bin j in bin i's order). Both are fixed
-// for all documents, which is what makes borrowing consistent between two sketches.
-var densifyOrder = sync.OnceValue(func() *[3][docBins][docBins]uint8 {
-	var t [3][docBins][docBins]uint8
+// non-empty bin to borrow from (t[0][i]), and the ranks by lender (t[1][j][i] is the
+// rank of bin j in bin i's order). Both are fixed for all documents, which is what
+// makes borrowing consistent between two sketches.
+var densifyOrder = sync.OnceValue(func() *[2][docBins][docBins]uint8 {
+	var t [2][docBins][docBins]uint8
 	var pri [docBins]uint64
 	for i := range docBins {
 		perm := &t[0][i]
@@ -447,8 +447,7 @@ var densifyOrder = sync.OnceValue(func() *[3][docBins][docBins]uint8 {
 			return int(a) - int(b)
 		})
 		for r, j := range perm {
-			t[1][i][j] = uint8(r)
-			t[2][j][i] = uint8(r)
+			t[1][j][i] = uint8(r)
 		}
 	}
 	return &t
@@ -486,7 +485,7 @@ func densify(mins *[docBins]uint64) {
 		}
 		for w, f := range full {
 			for ; f != 0; f &= f - 1 {
-				row := &t[2][w*64+bits.TrailingZeros64(f)]
+				row := &t[1][w*64+bits.TrailingZeros64(f)]
 				for i := range low {
 					low[i] = minBytes(low[i], binary.LittleEndian.Uint64(row[i*8:i*8+8]))
 				}

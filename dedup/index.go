@@ -224,10 +224,10 @@ func (ix *Index) Add(source string, d *Doc) bool {
 // Frequent sets in p, for the raw-bytes hash of a paragraph, the fingerprint fields Add
 // needs of it (Key, Words, Numbers, Short; Known set) and reports true, when a paragraph
 // with these raw bytes was added already and its key was then in MinDocs documents or
-// more (Config.Known): Add counts
-// its key and nothing else, so there is no need to normalize and shingle it. It is safe
-// for concurrent use with Add (pass 1's workers call it while the Index counts); an
-// answer may lag behind Add, which costs time, never a different count.
+// more (Config.Known): Add counts its key and nothing else, so there is no need to
+// normalize and shingle it. It is safe for concurrent use with Add (pass 1's workers
+// call it while the Index counts); an answer may lag behind Add, which costs time, never
+// a different count.
 func (ix *Index) Frequent(raw uint64, p *Para) bool {
 	e, ok := ix.known.get(raw)
 	if !ok {
@@ -260,10 +260,10 @@ func (ix *Index) PrefetchKnown(raws []uint64) uint64 {
 }
 
 // prefetchKeys touches the slots of d's paragraph keys, raw hashes and band keys, and
-// prefetchEvidence those of the rest of the evidence collect keeps. The tables are far larger than
-// the processor's caches, so almost every lookup is a cache miss; the touches are
-// independent loads, which the processor overlaps, and the lookups that follow find
-// their slots in cache. Add does the same work either way, in less time.
+// prefetchEvidence those of the rest of the evidence collect keeps. The tables are far
+// larger than the processor's caches, so almost every lookup is a cache miss; the
+// touches are independent loads, which the processor overlaps, and the lookups that
+// follow find their slots in cache. Add does the same work either way, in less time.
 func (ix *Index) prefetchKeys(d *Doc) {
 	var v uint64
 	for i := range d.Paras {
@@ -432,10 +432,10 @@ func (ix *Index) Seal() {
 // Known sets in p, for the raw-bytes hash of a paragraph, the fingerprint fields Judge
 // needs (Key, ShapeKey, Words, Short, Numbers, Docs) and reports true, when the
 // paragraph was seen in pass 1 and its exact key is in minDocs documents or more
-// (Config.Known): it is boilerplate whatever else it
-// shares. Pass 2 then skips normalizing it. Such a paragraph is still a duplicate_in_doc
-// when its exact key occurred earlier in the document, but a near copy of an earlier
-// paragraph is not looked for, and later paragraphs are not compared with it.
+// (Config.Known): it is boilerplate whatever else it shares. Pass 2 then skips
+// normalizing it. Such a paragraph is still a duplicate_in_doc when its exact key
+// occurred earlier in the document, but a near copy of an earlier paragraph is not
+// looked for, and later paragraphs are not compared with it.
 func (ix *Index) Known(raw uint64, minDocs int, p *Para) bool {
 	e, ok := ix.raw.get(raw)
 	if !ok {
