@@ -351,57 +351,6 @@ func TestKnownSkipsNormalizing(t *testing.T) {
 	}
 }
 
-// The memo of recent paragraphs (Config.Memo) changes speed, never a fingerprint: with
-// a memo of any size, even one so small that entries are evicted at once, every Doc
-// equals the Doc of a Fingerprinter without one.
-func TestMemoKeepsFingerprints(t *testing.T) {
-	var texts []string
-	for i, b := range bodies {
-		texts = append(texts,
-			"Skip to content\n\n"+b+"\n\nLoad more\n\nLoad more",
-			strings.ReplaceAll(b, "'", "\u2019")+"\n\nLoad more",
-			"Markets | World\n\n"+bodies[(i+1)%len(bodies)]+"\n\n"+b+"\n\nSkip to content",
-			// same bytes, other length: a paragraph with a trailing space differs
-			b+" \n\nLoad more ")
-	}
-	for _, memo := range []int{1, 2, 16, 1 << 10} {
-		for _, lazy := range []bool{false, true} {
-			cfg := DefaultConfig()
-			cfg.LazyBands = lazy
-			plain := NewFingerprinter(cfg)
-			cfg.Memo = memo
-			memoized := NewFingerprinter(cfg)
-			for round := range 2 {
-				for i, text := range texts {
-					var want, got Doc
-					plain.Doc("Title", text, &want)
-					memoized.Doc("Title", text, &got)
-					if !equalDocs(&want, &got) {
-						t.Fatalf("memo %d, lazy %v, round %d, text %d: fingerprints differ", memo, lazy, round, i)
-					}
-				}
-			}
-		}
-	}
-}
-
-func equalDocs(a, b *Doc) bool {
-	if a.TitleKey != b.TitleKey || len(a.Paras) != len(b.Paras) || len(a.Shingles) != len(b.Shingles) {
-		return false
-	}
-	for i := range a.Paras {
-		if a.Paras[i] != b.Paras[i] {
-			return false
-		}
-	}
-	for i := range a.Shingles {
-		if a.Shingles[i] != b.Shingles[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // A caption printed twice in a table-like document is still a duplicate: it is a
 // sentence, longer than a row.
 func TestCaptionInTableIsDuplicate(t *testing.T) {

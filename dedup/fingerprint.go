@@ -31,14 +31,6 @@ type Config struct {
 	// Its loads are independent of each other, so the memory system serves them at
 	// once instead of one cache miss at a time; it changes only speed.
 	Prefetch func(raws []uint64) uint64
-	// Memo is the number of entries (rounded up to a power of two; 0 for none) of the
-	// Fingerprinter's memo of recent paragraphs: a paragraph whose raw bytes (hash and
-	// length) equal those of a paragraph in the memo takes that paragraph's fingerprint
-	// instead of being normalized and shingled again. Scraped corpora repeat paragraphs
-	// (headers, footers, syndicated and re-scraped stories) far more often than they
-	// repeat documents, so most of them are fingerprinted once per worker. The memo
-	// changes only speed: a Doc is the same with or without it.
-	Memo int
 }
 
 // DefaultConfig returns the defaults of DESIGN.md.
@@ -205,23 +197,13 @@ type Fingerprinter struct {
 	n     normalizer
 	spans []Span
 	thash []uint64
-	raws  []uint64    // raw hashes of the current document's paragraphs
-	memo  []memoEntry // direct-mapped by raw hash; nil without Config.Memo
+	raws  []uint64 // raw hashes of the current document's paragraphs
 	// titles remembers recent titles and their keys, direct-mapped by hash
 	titles *[titleMemo]struct {
 		title string
 		key   uint64
 	}
 	sink uint64 // keeps the loads of prefetching
-}
-
-// memoEntry is a paragraph fingerprint kept for reuse: the raw hash and length of the
-// paragraph, its Para (Span, Lo, Hi and Raw are set anew on reuse) and its shingles.
-type memoEntry struct {
-	raw uint64
-	n   int
-	p   Para
-	sh  []uint64
 }
 
 // NewFingerprinter returns a Fingerprinter for cfg; zero fields take their defaults.
@@ -238,13 +220,6 @@ func NewFingerprinter(cfg Config) *Fingerprinter {
 		title string
 		key   uint64
 	})
-	if cfg.Memo > 0 {
-		size := 1
-		for size < cfg.Memo {
-			size *= 2
-		}
-		f.memo = make([]memoEntry, size)
-	}
 	return f
 }
 
@@ -337,43 +312,18 @@ func (f *Fingerprinter) Doc(title, text string, d *Doc) {
 			}
 			*p = Para{}
 		}
-		if f.memo == nil {
-			f.para(t, s, d, p)
-			p.Raw = raw
-			continue
-		}
-		// an unused entry has n = 0 and never matches: a paragraph is never empty
-		e := &f.memo[raw&uint64(len(f.memo)-1)]
-		if e.raw == raw && e.n == len(t) {
-			*p = e.p
-			p.Span = s
-			p.Lo = int32(len(d.Shingles))
-			d.Shingles = append(d.Shingles, e.sh...)
-			p.Hi = int32(len(d.Shingles))
-			continue
-		}
 		f.para(t, s, d, p)
 		p.Raw = raw
-		e.raw, e.n, e.p = raw, len(t), *p
-		e.sh = append(e.sh[:0], d.Shingles[p.Lo:p.Hi]...)
 	}
 }
 
-// prefetch touches, for every paragraph of the document, the slot Known will look at
-// and the memo entry: the tables are far larger than the caches, and loads issued
-// together overlap, where lookups made one paragraph at a time wait for each miss.
+// prefetch touches, for every paragraph of the document, the slot Known will look at:
+// the tables are far larger than the caches, and loads issued together overlap, where
+// lookups made one paragraph at a time wait for each miss.
 func (f *Fingerprinter) prefetch() {
-	var v uint64
 	if f.cfg.Known != nil && f.cfg.Prefetch != nil {
-		v = f.cfg.Prefetch(f.raws)
+		f.sink += f.cfg.Prefetch(f.raws)
 	}
-	if f.memo != nil {
-		mask := uint64(len(f.memo) - 1)
-		for _, r := range f.raws {
-			v += f.memo[r&mask].raw
-		}
-	}
-	f.sink += v
 }
 
 // para fingerprints the paragraph text at span s into p, a zero Para, and appends its

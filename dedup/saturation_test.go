@@ -56,7 +56,6 @@ func TestSaturationKeepsDecisions(t *testing.T) {
 	sat := NewIndexFor(rules, 0)
 	cfg := DefaultConfig()
 	cfg.Known = sat.Frequent
-	cfg.Memo = 64
 	fast := NewFingerprinter(cfg)
 	known := 0
 	for i := range texts {

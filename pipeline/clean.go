@@ -41,28 +41,7 @@ type result struct {
 const (
 	batchDocs  = 256
 	batchBytes = 4 << 20
-	// memoEntryBytes is about what an entry of a memo of paragraph fingerprints
-	// (dedup.Config.Memo) holds: 240 bytes and the paragraph's shingles.
-	memoEntryBytes = 320
 )
-
-// memoEntries returns the size of each pass 1 worker's memo: together the memos take a
-// sixteenth of the memory budget, at least 4 MiB and at most 64 MiB, and no more
-// entries than the input is likely to have paragraphs (one per 64 bytes of input). On
-// the 1 GB benchmark, before Index.Frequent took most repeats off the memo, four times
-// as many entries saved about 1 s of 20 and took 240 MiB more.
-func (r *run) memoEntries() int {
-	total := min(max(r.opts.Memory/16, 4<<20), 64<<20)
-	per := int(total / int64(r.opts.Workers) / memoEntryBytes)
-	if size := ingest.TotalSize(r.opts.Inputs) + fileSize(r.opts.Ingest.Stdin); size > 0 {
-		per = min(per, int(size/64/int64(r.opts.Workers)))
-	}
-	n := 1 << 10
-	for 2*n <= per {
-		n *= 2
-	}
-	return n
-}
 
 // Clean runs the clean job: pass 1 counts, pass 2 applies the rules and writes the
 // corpus, the ledger, the rejects and the stats. On error or cancellation no output file
@@ -338,7 +317,6 @@ func (r *run) pass1(ctx context.Context) error {
 	r.ix = dedup.NewIndexFor(r.opts.Rules, r.opts.Memory)
 	fps := make([]*dedup.Fingerprinter, r.opts.Workers)
 	cfg := r.opts.Dedup
-	cfg.Memo = r.memoEntries()
 	cfg.Known = r.ix.Frequent // paragraphs already exact boilerplate are not fingerprinted
 	cfg.Prefetch = r.ix.PrefetchFrequent
 	for i := range fps {
