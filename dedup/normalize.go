@@ -156,6 +156,9 @@ func (n *normalizer) slow(s string) {
 // scratch buffer, valid until the next call.
 func (n *normalizer) asciiForm(s string) (t string, exact, ok bool) {
 	i := 0
+	for i+8 <= len(s) && loadString64(s, i)&0x8080_8080_8080_8080 == 0 {
+		i += 8
+	}
 	for i < len(s) && s[i] < utf8.RuneSelf {
 		i++
 	}
@@ -184,6 +187,13 @@ func (n *normalizer) asciiForm(s string) (t string, exact, ok bool) {
 		i += size
 	}
 	return unsafe.String(unsafe.SliceData(n.sub), len(n.sub)), exact, true
+}
+
+// loadString64 returns the eight bytes of s from i on, little-endian.
+func loadString64(s string, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 }
 
 // standIn is the ASCII text a non-ASCII character can be replaced with before
