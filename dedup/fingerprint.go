@@ -199,10 +199,7 @@ type Fingerprinter struct {
 	thash []uint64
 	raws  []uint64 // raw hashes of the current document's paragraphs
 	// titles remembers recent titles and their keys, direct-mapped by hash
-	titles *[titleMemo]struct {
-		title string
-		key   uint64
-	}
+	titles *[titleMemo]titleEntry
 	sink uint64 // keeps the loads of prefetching
 }
 
@@ -216,10 +213,7 @@ func NewFingerprinter(cfg Config) *Fingerprinter {
 		cfg.CharShingle = def.CharShingle
 	}
 	f := &Fingerprinter{cfg: cfg}
-	f.titles = new([titleMemo]struct {
-		title string
-		key   uint64
-	})
+	f.titles = new([titleMemo]titleEntry)
 	return f
 }
 
@@ -272,6 +266,12 @@ const (
 	titleMemo    = 1 << 12
 	titleMemoLen = 512
 )
+
+// titleEntry is a remembered title and its key.
+type titleEntry struct {
+	title string
+	key   uint64
+}
 
 func titleKey(n *normalizer, title string) uint64 {
 	n.run(title)
