@@ -200,7 +200,7 @@ type Fingerprinter struct {
 	raws  []uint64 // raw hashes of the current document's paragraphs
 	// titles remembers recent titles and their keys, direct-mapped by hash
 	titles *[titleMemo]titleEntry
-	sink uint64 // keeps the loads of prefetching
+	sink   uint64 // keeps the loads of prefetching
 }
 
 // NewFingerprinter returns a Fingerprinter for cfg; zero fields take their defaults.
