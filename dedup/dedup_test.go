@@ -269,7 +269,10 @@ func FuzzNormalize(f *testing.F) {
 func TestTemplate(t *testing.T) {
 	titles := []string{"Ferry service resumes after storm", "Library extends opening hours",
 		"Local bakery wins national prize", "River levels fall as rain eases"}
-	fp := NewFingerprinter(DefaultConfig())
+	// pass 1 computes no Rest: Index.Add must not need it
+	first := DefaultConfig()
+	first.WantRest = func(uint64) bool { return false }
+	fp := NewFingerprinter(first)
 	ix := NewIndex()
 	docs := make([]Doc, len(titles))
 	texts := make([]string, len(titles))
@@ -289,12 +292,23 @@ func TestTemplate(t *testing.T) {
 	// pass 2 fingerprints lazily (the title key only when the template rule asks)
 	lazy := DefaultConfig()
 	lazy.LazyBands, lazy.LazyTitle = true, true
-	for _, cfg := range []Config{DefaultConfig(), lazy} {
+	// and hashes the rest of a paragraph only after a common prefix, as pass 2 does
+	common := func(prefix uint64) bool { return ix.PrefixDocs(prefix) >= DefaultRules().MinDocs }
+	wanted := lazy
+	wanted.WantRest = common
+	for _, cfg := range []Config{DefaultConfig(), lazy, wanted} {
 		fp := NewFingerprinter(cfg)
 		j := NewJudge(DefaultRules(), ix)
 		for i := range texts {
 			var d Doc
 			fp.Doc(titles[i], texts[i], &d)
+			for _, p := range d.Paras {
+				for k, h := range p.Prefix {
+					if h != 0 && (p.Rest[k] != 0) != (cfg.WantRest == nil || common(h)) {
+						t.Errorf("want rest %v, doc %d: Rest[%d] = %#x after prefix in %d documents", cfg.WantRest != nil, i, k, p.Rest[k], ix.PrefixDocs(h))
+					}
+				}
+			}
 			decs := j.Judge(nil, "site", &d)
 			want := "template"
 			if titles[i] == self {

@@ -31,6 +31,12 @@ type Config struct {
 	// Its loads are independent of each other, so the memory system serves them at
 	// once instead of one cache miss at a time; it changes only speed.
 	Prefetch func(raws []uint64) uint64
+	// WantRest, when set, decides for each prefix of a short paragraph whether its
+	// Para.Rest is computed (hashing the rest of the paragraph); the others stay zero.
+	// Index.Add reads no Rest, and Judge only the Rest of a prefix that MinDocs
+	// documents or more start with. Pass 1 computes none. (Pass 2 computes all: most
+	// short paragraphs start with a common word, and asking cost more than it saved.)
+	WantRest func(prefix uint64) bool
 }
 
 // DefaultConfig returns the defaults of DESIGN.md.
@@ -80,7 +86,8 @@ type Para struct {
 	Docs  int32
 	// Prefix[i] and Rest[i] split a short paragraph after its first i+1 words: the
 	// namespaced hash of the prefix and the exact key of the remainder (comparable with
-	// TitleKey). Zero where the paragraph is too short or too long (see TemplateWords).
+	// TitleKey). Zero where the paragraph is too short or too long (see TemplateWords),
+	// and Rest[i] where Config.WantRest declined it.
 	Prefix, Rest [TemplatePrefix]uint64
 	// Bands are the LSH band keys of the paragraph's MinHash (all zero when it has no
 	// shingles). Paragraphs that share a band key are near-duplicates with high
@@ -358,7 +365,9 @@ func (f *Fingerprinter) para(text string, s Span, d *Doc, p *Para) {
 	if w := len(n.tokens); w >= 2 && w <= TemplateWords {
 		for i := 0; i < TemplatePrefix && i+1 < w; i++ {
 			p.Prefix[i] = mix(xxhash.Sum64(n.exact[:n.tokens[i].end]) ^ seedPrefix)
-			p.Rest[i] = xxhash.Sum64(n.exact[n.tokens[i+1].start:])
+			if f.cfg.WantRest == nil || f.cfg.WantRest(p.Prefix[i]) {
+				p.Rest[i] = xxhash.Sum64(n.exact[n.tokens[i+1].start:])
+			}
 		}
 	}
 	p.Hi = int32(len(d.Shingles))

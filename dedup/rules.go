@@ -125,6 +125,9 @@ func (j *Judge) template(d *Doc, p *Para) int {
 			break
 		}
 		rest := p.Rest[i]
+		if rest == 0 {
+			continue // not computed (Config.WantRest): the prefix is not common enough
+		}
 		titled := j.ix.TitleDocs(rest)
 		if titled > 0 && rest == j.titleKey(d) {
 			titled--

@@ -319,6 +319,7 @@ func (r *run) pass1(ctx context.Context) error {
 	cfg := r.opts.Dedup
 	cfg.Known = r.ix.Frequent // paragraphs already exact boilerplate are not fingerprinted
 	cfg.Prefetch = r.ix.PrefetchFrequent
+	cfg.WantRest = func(uint64) bool { return false } // Index.Add reads no Rest
 	for i := range fps {
 		fps[i] = dedup.NewFingerprinter(cfg)
 	}
