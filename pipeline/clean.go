@@ -630,13 +630,30 @@ func (r *run) account(d *schema.Document, paras []para, res *result) {
 	ss.ParagraphsIn += int64(len(paras))
 	st.ParagraphsOut += int64(res.nKept)
 	ss.ParagraphsOut += int64(res.nKept)
-	for k, p := range paras {
-		if reason := res.decs[k].Reason; reason != "" {
-			st.Removed[reason]++
-			ss.Removed[reason]++
-			st.RemovedBytes[reason] += int64(p.end - p.start)
+	// removed paragraphs come in runs of one reason (a header, a footer): the maps are
+	// updated once a run
+	var run string
+	var n, bytes int64
+	flush := func() {
+		if run != "" {
+			st.Removed[run] += n
+			ss.Removed[run] += n
+			st.RemovedBytes[run] += bytes
 		}
 	}
+	for k, p := range paras {
+		reason := res.decs[k].Reason
+		if reason == "" {
+			continue
+		}
+		if reason != run {
+			flush()
+			run, n, bytes = reason, 0, 0
+		}
+		n++
+		bytes += int64(p.end - p.start)
+	}
+	flush()
 }
 
 func fileSize(path string) int64 {

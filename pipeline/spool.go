@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"unsafe"
 
 	"github.com/winnowdata/winnow/schema"
 )
@@ -73,11 +74,14 @@ func (s *spool) replay(batch int, fn func(ords []int32, rows []schema.Record) er
 			if err != nil {
 				return spoolErr(err)
 			}
+			if n == 0 {
+				continue
+			}
 			b := make([]byte, n)
 			if _, err := io.ReadFull(rd, b); err != nil {
 				return spoolErr(err)
 			}
-			*dst = string(b)
+			*dst = unsafe.String(&b[0], len(b)) // b is never written again
 		}
 		var v [3]int64
 		for k := range v {
