@@ -1,6 +1,8 @@
 package dedup
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"strings"
 	"sync"
 	"unicode"
@@ -45,8 +47,9 @@ type normalizer struct {
 	folder  cases.Caser
 	init    bool
 	sub     []byte // asciiForm's text
-	// noStandIn sends every non-ASCII paragraph down the slow path (tests compare)
-	noStandIn bool
+	// noStandIn sends every non-ASCII paragraph down the slow path, noASCII every
+	// paragraph (tests compare)
+	noStandIn, noASCII bool
 	// number census of the current paragraph
 	measures int // numbers with a decimal or thousands separator: 5.93, 155,221
 	plain    int // other numbers that are neither years nor clock times
@@ -155,6 +158,9 @@ func (n *normalizer) slow(s string) {
 // result also serves for a paragraph without letters or digits. The text is n's
 // scratch buffer, valid until the next call.
 func (n *normalizer) asciiForm(s string) (t string, exact, ok bool) {
+	if n.noASCII {
+		return "", false, false
+	}
 	i := 0
 	for i+8 <= len(s) && loadString64(s, i)&0x8080_8080_8080_8080 == 0 {
 		i += 8
@@ -271,6 +277,19 @@ var asciiLetter = func() (t [256]byte) {
 	return
 }()
 
+// letterRun returns how many of the eight ASCII bytes of w (little-endian), from the
+// first, are letters. A byte c is a letter when c|0x20 is in 'a'..'z': adding 0x1f sets
+// its high bit when it is 'a' or more, adding 0x05 when it is more than 'z'; ASCII bytes
+// are below 0x80, so no sum carries into the next byte.
+func letterRun(w uint64) int {
+	const hi = 0x8080_8080_8080_8080
+	x := w | 0x2020_2020_2020_2020
+	ge := x + 0x1f1f_1f1f_1f1f_1f1f
+	gt := x + 0x0505_0505_0505_0505
+	letters := ge &^ gt & hi
+	return bits.TrailingZeros64(^letters&hi) / 8
+}
+
 // scanASCII is the fast path of scan for pure ASCII text: it copies whole runs of
 // letters at a time.
 func (n *normalizer) scanASCII(s string) {
@@ -295,9 +314,23 @@ func (n *normalizer) scanASCII(s string) {
 			sep = false
 		}
 		n.openToken()
-		// copy and lower the run of letters in one pass
+		// copy and lower the run of letters in one pass, eight bytes at a time while
+		// eight remain: a word ends within the first eight bytes mostly
 		k := len(n.exact)
 		e := n.exact
+		for i+8 <= len(s) {
+			if cap(e)-len(e) < 8 {
+				e = append(e, make([]byte, 8)...)[:len(e)]
+			}
+			w := loadString64(s, i)
+			run := letterRun(w)
+			binary.LittleEndian.PutUint64(e[len(e):len(e)+8], w|0x2020_2020_2020_2020)
+			e = e[:len(e)+run]
+			i += run
+			if run < 8 {
+				break
+			}
+		}
 		for ; i < len(s); i++ {
 			l := asciiLetter[s[i]]
 			if l == 0 {

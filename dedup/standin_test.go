@@ -1,25 +1,32 @@
 package dedup
 
 import (
+	"encoding/binary"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 )
 
-// normalizeBoth normalizes s with and without stand-ins and reports any difference in
-// what a fingerprint is made of: both forms, the tokens and the number census.
+// normalizeBoth normalizes s with stand-ins, without them, and with neither the ASCII
+// path (scanASCII, letterRun) nor stand-ins (NFKC, folding and scan rune by rune), and
+// reports any difference in what a fingerprint is made of: both forms, the tokens and
+// the number census.
 func normalizeBoth(t *testing.T, s string) {
 	t.Helper()
-	var fast, slow normalizer
+	var fast, slow, runes normalizer
 	slow.noStandIn = true
+	runes.noASCII = true
 	fast.run(s)
-	slow.run(s)
-	if string(fast.exact) != string(slow.exact) || string(fast.shapeForm()) != string(slow.shapeForm()) ||
-		!slices.Equal(fast.tokens, slow.tokens) || fast.numbers != slow.numbers ||
-		fast.measures != slow.measures || fast.plain != slow.plain {
-		t.Fatalf("%q: with stand-ins %q / %q %v (%d %d %d), without %q / %q %v (%d %d %d)", s,
-			fast.exact, fast.shapeForm(), fast.tokens, fast.numbers, fast.measures, fast.plain,
-			slow.exact, slow.shapeForm(), slow.tokens, slow.numbers, slow.measures, slow.plain)
+	for _, other := range []*normalizer{&slow, &runes} {
+		other.run(s)
+		if string(fast.exact) != string(other.exact) || string(fast.shapeForm()) != string(other.shapeForm()) ||
+			!slices.Equal(fast.tokens, other.tokens) || fast.numbers != other.numbers ||
+			fast.measures != other.measures || fast.plain != other.plain {
+			t.Fatalf("%q: with stand-ins %q / %q %v (%d %d %d), without (noASCII %v) %q / %q %v (%d %d %d)", s,
+				fast.exact, fast.shapeForm(), fast.tokens, fast.numbers, fast.measures, fast.plain, other.noASCII,
+				other.exact, other.shapeForm(), other.tokens, other.numbers, other.measures, other.plain)
+		}
 	}
 }
 
@@ -81,7 +88,8 @@ func isASCIIOnly(s string) bool {
 // FuzzNormalizeStandIns builds text from ASCII bytes and stand-in characters (a byte
 // of 0x80 or more picks one) and checks that stand-ins change nothing.
 func FuzzNormalizeStandIns(f *testing.F) {
-	for _, s := range []string{"a\x80b", "1\x81,2", "\x90\x91 x", "Price \x85 12.5"} {
+	for _, s := range []string{"a\x80b", "1\x81,2", "\x90\x91 x", "Price \x85 12.5",
+		"Internationalization ABCDEFGHIJKLMNOPQ the\tEND", "x7abcdefgh@[`{ Zz"} {
 		f.Add([]byte(s))
 	}
 	rs := standInRunes()
@@ -96,4 +104,32 @@ func FuzzNormalizeStandIns(f *testing.F) {
 		}
 		normalizeBoth(t, sb.String())
 	})
+}
+
+// letterRun against the letter table: every ASCII byte at every position, after a run
+// of letters and followed by random ASCII.
+func TestLetterRun(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for pos := 0; pos < 8; pos++ {
+		for c := 0; c < 128; c++ {
+			for range 20 {
+				var b [8]byte
+				for i := range b {
+					if i < pos {
+						b[i] = "aZqMzA"[r.IntN(6)]
+					} else {
+						b[i] = byte(r.IntN(128))
+					}
+				}
+				b[pos] = byte(c)
+				want := 0
+				for want < 8 && asciiLetter[b[want]] != 0 {
+					want++
+				}
+				if got := letterRun(binary.LittleEndian.Uint64(b[:])); got != want {
+					t.Fatalf("letterRun(%q) = %d, want %d", b[:], got, want)
+				}
+			}
+		}
+	}
 }
