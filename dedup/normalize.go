@@ -318,7 +318,13 @@ func (n *normalizer) scanASCII(s string) {
 		// eight remain: a word ends within the first eight bytes mostly
 		k := len(n.exact)
 		e := n.exact
-		for i+8 <= len(s) {
+		for {
+			if i+8 > len(s) {
+				for ; i < len(s) && asciiLetter[s[i]] != 0; i++ {
+					e = append(e, asciiLetter[s[i]])
+				}
+				break
+			}
 			if cap(e)-len(e) < 8 {
 				e = append(e, make([]byte, 8)...)[:len(e)]
 			}
@@ -330,13 +336,6 @@ func (n *normalizer) scanASCII(s string) {
 			if run < 8 {
 				break
 			}
-		}
-		for ; i < len(s); i++ {
-			l := asciiLetter[s[i]]
-			if l == 0 {
-				break
-			}
-			e = append(e, l)
 		}
 		n.exact = e
 		if n.shaping {
