@@ -203,7 +203,9 @@ func (ix *Index) Add(source string, d *Doc) bool {
 	}
 	for i := range d.Paras {
 		p := &d.Paras[i]
-		if p.Raw == 0 {
+		// Frequent found a Known paragraph's raw hash in known, so it is in raw and
+		// published already: nothing to record
+		if p.Raw == 0 || p.Known {
 			continue
 		}
 		if docs := ix.keys.get(p.Key).docs; docs >= 2 {
@@ -268,7 +270,11 @@ func (ix *Index) prefetchKeys(d *Doc) {
 	var v uint64
 	for i := range d.Paras {
 		p := &d.Paras[i]
-		v += ix.keys.touch(p.Key) + ix.raw.touch(p.Raw)
+		v += ix.keys.touch(p.Key)
+		if p.Known {
+			continue // Add looks nothing else up for it
+		}
+		v += ix.raw.touch(p.Raw)
 		if p.Hi > p.Lo {
 			// echo looks bands up, and collect keeps them unless p is saturated
 			for _, b := range p.Bands {
