@@ -52,7 +52,9 @@ func (s *spool) put(ord int32, r *schema.Record) error {
 	return nil
 }
 
-// replay reads the rows back in order and hands them to fn in batches.
+// replay reads the rows back in order and hands them to fn in batches; fn must not
+// keep the slices it is given. (Reading on a goroutine of its own, to overlap with fn,
+// was tried: the flush of the 1 GB benchmark took as long.)
 func (s *spool) replay(batch int, fn func(ords []int32, rows []schema.Record) error) error {
 	if err := s.w.Flush(); err != nil {
 		return fmt.Errorf("write spool file: %w", err)
@@ -64,34 +66,12 @@ func (s *spool) replay(batch int, fn func(ords []int32, rows []schema.Record) er
 	var rows []schema.Record
 	var ords []int32
 	for i := 0; i < s.n; i++ {
-		ord, err := binary.ReadVarint(rd)
+		ord, r, err := readRow(rd)
 		if err != nil {
-			return spoolErr(err)
+			return err
 		}
-		var r schema.Record
-		for _, dst := range []*string{&r.ID, &r.Source, &r.URL, &r.Title, &r.Text, &r.Meta} {
-			n, err := binary.ReadUvarint(rd)
-			if err != nil {
-				return spoolErr(err)
-			}
-			if n == 0 {
-				continue
-			}
-			b := make([]byte, n)
-			if _, err := io.ReadFull(rd, b); err != nil {
-				return spoolErr(err)
-			}
-			*dst = unsafe.String(&b[0], len(b)) // b is never written again
-		}
-		var v [3]int64
-		for k := range v {
-			if v[k], err = binary.ReadVarint(rd); err != nil {
-				return spoolErr(err)
-			}
-		}
-		r.NParagraphs, r.NRemoved, r.DocHash = int32(v[0]), int32(v[1]), v[2]
 		rows = append(rows, r)
-		ords = append(ords, int32(ord))
+		ords = append(ords, ord)
 		if len(rows) == batch {
 			if err := fn(ords, rows); err != nil {
 				return err
@@ -103,6 +83,37 @@ func (s *spool) replay(batch int, fn func(ords []int32, rows []schema.Record) er
 		return fn(ords, rows)
 	}
 	return nil
+}
+
+// readRow reads one row written by put.
+func readRow(rd *bufio.Reader) (int32, schema.Record, error) {
+	var r schema.Record
+	ord, err := binary.ReadVarint(rd)
+	if err != nil {
+		return 0, r, spoolErr(err)
+	}
+	for _, dst := range []*string{&r.ID, &r.Source, &r.URL, &r.Title, &r.Text, &r.Meta} {
+		n, err := binary.ReadUvarint(rd)
+		if err != nil {
+			return 0, r, spoolErr(err)
+		}
+		if n == 0 {
+			continue
+		}
+		b := make([]byte, n)
+		if _, err := io.ReadFull(rd, b); err != nil {
+			return 0, r, spoolErr(err)
+		}
+		*dst = unsafe.String(&b[0], len(b)) // b is never written again
+	}
+	var v [3]int64
+	for k := range v {
+		if v[k], err = binary.ReadVarint(rd); err != nil {
+			return 0, r, spoolErr(err)
+		}
+	}
+	r.NParagraphs, r.NRemoved, r.DocHash = int32(v[0]), int32(v[1]), v[2]
+	return int32(ord), r, nil
 }
 
 func spoolErr(err error) error {
