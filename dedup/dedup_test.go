@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"maps"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -434,5 +435,67 @@ func TestTitleMemo(t *testing.T) {
 	}
 	if fp.Title("Ferry service resumes") != fp.Title("ferry SERVICE resumes") {
 		t.Error("titles that normalize alike have different keys")
+	}
+}
+
+// Pass 1 leaves the bands out (Config.LazyBands) and Index.Add computes those it
+// counts or looks up: the counts must be those of eager bands, and the bands of the
+// paragraphs an echo shares with its original must stay uncomputed.
+func TestLazyBandsInAdd(t *testing.T) {
+	story := strings.Join(bodies, "\n\n")
+	type doc struct{ source, text string }
+	var docs []doc
+	for i, s := range []string{"a", "b", "c", "f", "d"} {
+		// a syndicated story with each site's own header and footer, one copy with a
+		// paragraph reworded, and a line of the site's own
+		text := "Skip to content\n\n" + story
+		if i == 3 {
+			text = strings.Replace(text, "council", "city council", 1)
+		}
+		text += "\n\nSite " + s + " news, " + strings.Repeat("page ", i+1) + "\n\nLoad more"
+		docs = append(docs, doc{s, text})
+	}
+	for i, b := range bodies {
+		docs = append(docs, doc{"e", b + "\n\nRead the whole story on site e, number " + string(rune('1'+i)) + "."})
+	}
+	lazy := DefaultConfig()
+	lazy.LazyBands = true
+	eager, deferred := NewIndexFor(DefaultRules(), 0), NewIndexFor(DefaultRules(), 0)
+	fe, fl := NewFingerprinter(DefaultConfig()), NewFingerprinter(lazy)
+	var de, dl []Doc
+	skipped := 0
+	for _, d := range docs {
+		var a, b Doc
+		fe.Doc("", d.text, &a)
+		fl.Doc("", d.text, &b)
+		eager.Add(d.source, &a)
+		deferred.Add(d.source, &b)
+		de, dl = append(de, a), append(dl, b)
+		for _, p := range b.Paras {
+			if p.Hi > p.Lo && p.Bands == ([Bands]uint64{}) {
+				skipped++
+			}
+		}
+	}
+	if eager.Echoes() == 0 || eager.Echoes() != deferred.Echoes() {
+		t.Fatalf("echoes: %d with eager bands, %d with lazy ones", eager.Echoes(), deferred.Echoes())
+	}
+	if skipped == 0 {
+		t.Errorf("every paragraph's bands were computed: the echoes' shared paragraphs need none")
+	}
+	if !maps.Equal(eager.TableEntries(), deferred.TableEntries()) {
+		t.Errorf("table entries: %v eager, %v lazy", eager.TableEntries(), deferred.TableEntries())
+	}
+	for i := range de {
+		for k, p := range de[i].Paras {
+			if a, b := eager.KeyDocs(p.Key), deferred.KeyDocs(p.Key); a != b {
+				t.Errorf("doc %d paragraph %d: key in %d documents eager, %d lazy", i, k, a, b)
+			}
+			for _, h := range p.Bands {
+				if a, b := eager.BandDocs(h), deferred.BandDocs(h); a != b {
+					t.Errorf("doc %d paragraph %d: band in %d documents eager, %d lazy", i, k, a, b)
+				}
+			}
+		}
 	}
 }

@@ -15,8 +15,10 @@ type Config struct {
 	// CharShingle is the number of characters in a character shingle, used for
 	// paragraphs of fewer than Shingle words (default 5).
 	CharShingle int
-	// LazyBands leaves Para.Bands zero; Judge computes them when it needs them. Pass 2
-	// sets it: most paragraphs are decided before the band rule.
+	// LazyBands leaves Para.Bands zero; Judge and Index.Add compute them when they need
+	// them. Both passes of Clean set it: in pass 2 most paragraphs are decided before
+	// the band rule, and in pass 1 the copy of a syndicated story counts none of the
+	// paragraphs it shares with the original (see Index).
 	LazyBands bool
 	// LazyTitle leaves Doc.TitleKey zero; Judge normalizes the title when the template
 	// rule needs it, which is rarely. Pass 2 sets it; Index.Add needs the key.
@@ -374,6 +376,15 @@ func (f *Fingerprinter) para(text string, s Span, d *Doc, p *Para) {
 	if p.Hi > p.Lo && !f.cfg.LazyBands {
 		p.Bands = bandKeys(d.Shingles[p.Lo:p.Hi])
 	}
+}
+
+// bands returns the band keys of p, one of d's paragraphs, computing them first when
+// Config.LazyBands left them out.
+func (d *Doc) bands(p *Para) *[Bands]uint64 {
+	if p.Hi > p.Lo && p.Bands == ([Bands]uint64{}) {
+		p.Bands = bandKeys(d.Shingles[p.Lo:p.Hi])
+	}
+	return &p.Bands
 }
 
 // bandKeys returns the LSH band keys of the MinHash of the shingle set sh (not empty).

@@ -185,7 +185,7 @@ func (ix *Index) Add(source string, d *Doc) bool {
 		ix.echoes++
 	}
 	keys, bands, chars, prefix := ix.collect(d, echoed)
-	ix.prefetchEvidence(chars, prefix)
+	ix.prefetchEvidence(bands, chars, prefix)
 	for _, k := range keys {
 		ix.keys.add(k, doc)
 		if !ix.noSrc {
@@ -275,8 +275,9 @@ func (ix *Index) prefetchKeys(d *Doc) {
 			continue // Add looks nothing else up for it
 		}
 		v += ix.raw.touch(p.Raw)
-		if p.Hi > p.Lo {
+		if p.Hi > p.Lo && p.Bands != ([Bands]uint64{}) {
 			// echo looks bands up, and collect keeps them unless p is saturated
+			// (under Config.LazyBands they are computed later, and touched then)
 			for _, b := range p.Bands {
 				v += ix.bands.touch(b)
 			}
@@ -300,8 +301,11 @@ func (ix *Index) prefetchJudge(d *Doc) uint64 {
 	return v
 }
 
-func (ix *Index) prefetchEvidence(chars, prefix []uint64) {
+func (ix *Index) prefetchEvidence(bands, chars, prefix []uint64) {
 	var v uint64
+	for _, h := range bands {
+		v += ix.bands.touch(h)
+	}
 	for _, h := range chars {
 		v += ix.chars.touch(h)
 	}
@@ -332,7 +336,7 @@ func (ix *Index) collect(d *Doc, echoed uint32) (keys, bands, chars, prefix []ui
 				chars = append(chars, d.ParaShingles(i)...)
 			}
 		}
-		if echoed != 0 && ix.uncommon(p) && ix.origin(p) == echoed {
+		if echoed != 0 && ix.uncommon(p) && ix.origin(d, p) == echoed {
 			continue
 		}
 		keys = append(keys, p.Key)
@@ -343,7 +347,7 @@ func (ix *Index) collect(d *Doc, echoed uint32) (keys, bands, chars, prefix []ui
 			keys = append(keys, p.ShapeKey)
 		}
 		if p.Hi > p.Lo {
-			bands = append(bands, p.Bands[:]...)
+			bands = append(bands, d.bands(p)[:]...)
 		}
 	}
 	ix.ckeys, ix.cbands = ix.set.distinct(keys), ix.set.distinct(bands)
@@ -353,10 +357,10 @@ func (ix *Index) collect(d *Doc, echoed uint32) (keys, bands, chars, prefix []ui
 
 // origin returns the first document holding paragraph p (its exact key, or failing
 // that the earliest of its band keys), or 0.
-func (ix *Index) origin(p *Para) uint32 {
+func (ix *Index) origin(d *Doc, p *Para) uint32 {
 	first := ix.keys.get(p.Key).first
 	if first == 0 {
-		for _, b := range p.Bands {
+		for _, b := range d.bands(p) {
 			if f := ix.bands.get(b).first; f != 0 && (first == 0 || f < first) {
 				first = f
 			}
@@ -382,7 +386,7 @@ func (ix *Index) echo(so uint32, d *Doc) uint32 {
 			continue
 		}
 		n++
-		if first := ix.origin(p); first != 0 && ix.docSrc[first-1] != so {
+		if first := ix.origin(d, p); first != 0 && ix.docSrc[first-1] != so {
 			ix.cand[first]++
 		}
 	}

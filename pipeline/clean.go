@@ -320,6 +320,7 @@ func (r *run) pass1(ctx context.Context) error {
 	cfg.Known = r.ix.Frequent // paragraphs already exact boilerplate are not fingerprinted
 	cfg.Prefetch = r.ix.PrefetchFrequent
 	cfg.WantRest = func(uint64) bool { return false } // Index.Add reads no Rest
+	cfg.LazyBands = true                              // nor the bands of an echo's shared paragraphs
 	for i := range fps {
 		fps[i] = dedup.NewFingerprinter(cfg)
 	}
