@@ -393,21 +393,25 @@ func (r *run) pass2(ctx context.Context) error {
 	r.stats.IndexTables = r.ix.TableBytes()
 	r.stats.IndexEntries = r.ix.TableEntries()
 	r.stats.Sketched = r.ix.Sketched()
+	docs := make([]dedup.Doc, r.opts.Workers) // each worker's fingerprint, reused
+	hint := make([]int, r.opts.Workers)       // paragraphs of each worker's last batch
 	return ordered(ctx, r.opts.Workers,
 		func(ctx context.Context, emit func(*batch) error) error { return r.read(ctx, 2, emit) },
 		func(w int, b *batch) error {
-			var fp dedup.Doc
+			fp := &docs[w]
 			b.out = make([]result, len(b.docs))
 			var sb strings.Builder
 			var scratch docScratch
-			var decs []dedup.Decision
-			var spans []para
+			// sized like the worker's last batch: grown from empty, they cost a
+			// fair share of the allocation of pass 2
+			decs := make([]dedup.Decision, 0, hint[w])
+			spans := make([]para, 0, hint[w])
 			for i, d := range b.docs {
-				fps[w].Doc(d.Title, d.Text, &fp)
+				fps[w].Doc(d.Title, d.Text, fp)
 				res := &b.out[i]
 				// the batch's decisions and spans share two slices: fewer allocations
 				n := len(decs)
-				decs = judges[w].Judge(decs, d.Source, &fp)
+				decs = judges[w].Judge(decs, d.Source, fp)
 				res.decs = decs[n:len(decs):len(decs)]
 				sb.Reset()
 				for k, p := range fp.Paras {
@@ -423,7 +427,7 @@ func (r *run) pass2(ctx context.Context) error {
 				}
 				res.kept = sb.String()
 				if r.docs != nil && res.nKept > 0 {
-					res.sketch = r.docSketch(sketchers[w], d.Text, &fp, res.decs, &scratch)
+					res.sketch = r.docSketch(sketchers[w], d.Text, fp, res.decs, &scratch)
 				}
 				// keep the spans for the ledger
 				n = len(spans)
@@ -432,6 +436,7 @@ func (r *run) pass2(ctx context.Context) error {
 				}
 				res.paras = spans[n:len(spans):len(spans)]
 			}
+			hint[w] = len(decs) + len(decs)/4
 			return nil
 		},
 		func(b *batch) error {
