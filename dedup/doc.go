@@ -87,8 +87,12 @@
 //     normalizing or shingling. The table behind Frequent is written by Add and read by
 //     the workers at the same time, without locks (see knownTable); a lookup that lags
 //     behind Add costs a fingerprint, never a different count.
+//   - Bands are computed when counted. With Config.LazyBands the Fingerprinter leaves
+//     them out and Add computes those it counts or looks up; the paragraphs an echo
+//     shares with its original need none (TestLazyBandsInAdd). Nor is the rest of a
+//     short paragraph hashed (Config.WantRest): only the template rule of pass 2 reads it.
 //
-// Neither changes a decision: TestSaturationKeepsDecisions compares them with an Index
+// None of these changes a decision: TestSaturationKeepsDecisions compares them with an Index
 // that counts everything, and the 1 GB benchmark gives the same corpus byte for byte.
 // (A per-worker memo of recent paragraphs by raw bytes helped before Frequent and the
 // prefetching below; with them it cost more than it saved, on 100 MB and on 1 GB, and
