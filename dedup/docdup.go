@@ -372,7 +372,7 @@ func (s *DocSketcher) sketch() DocSketch {
 	for i := range mins {
 		mins[i] = docEmpty
 	}
-	sk.n = uint32(min(s.fill(&mins), math.MaxUint32))
+	sk.n = uint32(min(uint64(s.fill(&mins)), math.MaxUint32))
 	densify(&mins)
 	for t := range sk.bands {
 		key := mix(seedDocBand + uint64(t)*0x9e37_79b9_7f4a_7c15)
@@ -665,7 +665,7 @@ func (x *DocIndex) Place(sk DocSketch, replaceable func(ord int) bool) Match {
 		x.stats.Rejected++
 	}
 	x.stats.Kept++
-	if ord >= math.MaxUint32 || x.nrecs >= math.MaxUint32 {
+	if uint64(ord) >= math.MaxUint32 || uint64(x.nrecs) >= math.MaxUint32 {
 		return Match{Of: -1}
 	}
 	r := uint32(x.nrecs)

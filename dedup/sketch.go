@@ -116,5 +116,6 @@ func toSketch(t *table, budget int64) *sketch {
 		}
 		s.n++
 	}
+	t.slab.free() // the table is replaced by the sketch
 	return s
 }

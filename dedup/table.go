@@ -14,6 +14,7 @@ type openTable[V any] struct {
 	slots []openSlot[V]
 	n     int
 	mask  uint64
+	slab  *slab // the memory of slots when it is not on the Go heap (see allocSlots)
 }
 
 type openSlot[V any] struct {
@@ -26,7 +27,9 @@ func newOpenTable[V any](capacity int) openTable[V] {
 	for size*3/4 < capacity {
 		size *= 2
 	}
-	return openTable[V]{slots: make([]openSlot[V], size), mask: uint64(size - 1)}
+	t := openTable[V]{mask: uint64(size - 1)}
+	t.slots, t.slab = allocSlots[V](size)
+	return t
 }
 
 func fixKey(k uint64) uint64 { return max(k, 1) }
@@ -68,8 +71,9 @@ func (t *openTable[V]) ref(k uint64) (*V, bool) {
 }
 
 func (t *openTable[V]) grow() {
-	old := t.slots
-	t.slots = make([]openSlot[V], 2*len(old))
+	old, oldSlab := t.slots, t.slab
+	t.slots, t.slab = allocSlots[V](2 * len(old))
+	defer oldSlab.free()
 	t.mask = uint64(len(t.slots) - 1)
 	for _, s := range old {
 		if s.key == 0 {

@@ -1,0 +1,14 @@
+//go:build !linux
+
+package dedup
+
+import "sync/atomic"
+
+// slab: on systems other than Linux the tables stay on the Go heap.
+type slab struct{}
+
+func allocSlots[V any](n int) ([]openSlot[V], *slab) { return make([]openSlot[V], n), nil }
+
+func (s *slab) free() {}
+
+var slabsMapped atomic.Int64 // always 0 here

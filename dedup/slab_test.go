@@ -1,0 +1,55 @@
+package dedup
+
+import (
+	"math/rand/v2"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// A table grows through slabs (on Linux) without losing a count, a sketch takes its
+// counts and unmaps it, and the slab of a table nobody holds is unmapped by its cleanup.
+func TestTableGrowsThroughSlabs(t *testing.T) {
+	base := slabsMapped.Load()
+	tab := newTable(16)
+	r := rand.New(rand.NewPCG(5, 6))
+	keys := make([]uint64, 600_000)
+	for i := range keys {
+		keys[i] = r.Uint64()
+		for range 1 + i%3 {
+			tab.add(keys[i], uint32(i+1))
+		}
+	}
+	if runtime.GOOS == "linux" && (tab.slab == nil || slabsMapped.Load() != base+1) {
+		t.Fatalf("%d slots: slab %v, %d slabs mapped (%d before), want one", len(tab.slots), tab.slab != nil, slabsMapped.Load(), base)
+	}
+	for i, k := range keys {
+		if got := tab.get(k); got.docs != uint32(1+i%3) || got.first != uint32(i+1) {
+			t.Fatalf("key %d: %+v after growing, want %d documents from %d", i, got, 1+i%3, i+1)
+		}
+	}
+	sk := toSketch(tab, 8<<20)
+	if slabsMapped.Load() != base {
+		t.Errorf("%d slabs mapped after toSketch, want %d", slabsMapped.Load(), base)
+	}
+	for i, k := range keys[:1000] {
+		if got := sk.get(k).docs; got < uint32(1+i%3) {
+			t.Fatalf("key %d: sketch counts %d, want at least %d", i, got, 1+i%3)
+		}
+	}
+
+	dropped := newTable(400_000) // a slab from the start
+	dropped.add(1, 1)
+	if runtime.GOOS == "linux" && slabsMapped.Load() != base+1 {
+		t.Fatalf("%d slabs mapped, want %d", slabsMapped.Load(), base+1)
+	}
+	dropped = nil
+	for range 200 {
+		if slabsMapped.Load() == base {
+			return
+		}
+		runtime.GC()
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Errorf("the slab of an unreachable table is still mapped: %d slabs, want %d", slabsMapped.Load(), base)
+}
