@@ -117,5 +117,6 @@ func toSketch(t *table, budget int64) *sketch {
 		s.n++
 	}
 	t.slab.free() // the table is replaced by the sketch
+	t.slots, t.slab = nil, nil
 	return s
 }
