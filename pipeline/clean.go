@@ -638,13 +638,13 @@ func (r *run) account(d *schema.Document, paras []para, res *result) {
 	ss.ParagraphsOut += int64(res.nKept)
 	// removed paragraphs come in runs of one reason (a header, a footer): the maps are
 	// updated once a run
-	var run string
+	var cur string
 	var n, bytes int64
 	flush := func() {
-		if run != "" {
-			st.Removed[run] += n
-			ss.Removed[run] += n
-			st.RemovedBytes[run] += bytes
+		if cur != "" {
+			st.Removed[cur] += n
+			ss.Removed[cur] += n
+			st.RemovedBytes[cur] += bytes
 		}
 	}
 	for k, p := range paras {
@@ -652,9 +652,9 @@ func (r *run) account(d *schema.Document, paras []para, res *result) {
 		if reason == "" {
 			continue
 		}
-		if reason != run {
+		if reason != cur {
 			flush()
-			run, n, bytes = reason, 0, 0
+			cur, n, bytes = reason, 0, 0
 		}
 		n++
 		bytes += int64(p.end - p.start)
