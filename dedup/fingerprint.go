@@ -102,6 +102,9 @@ type Para struct {
 type Doc struct {
 	Paras    []Para
 	Shingles []uint64
+	// Hash is the xxhash64 of the document's text: exact copies share it (see Copy
+	// groups).
+	Hash uint64
 	// TitleKey is the exact key of the document's title (Fingerprinter.Title), 0 if none
 	// (and with Config.LazyTitle, until Judge needs it).
 	TitleKey uint64
@@ -299,6 +302,7 @@ func (f *Fingerprinter) Doc(title, text string, d *Doc) {
 	}
 	d.Paras = d.Paras[:0]
 	d.Shingles = d.Shingles[:0]
+	d.Hash = xxhash.Sum64String(text)
 	f.spans = Segment(f.spans[:0], text, f.cfg.Split)
 	f.raws = f.raws[:0]
 	for _, s := range f.spans {

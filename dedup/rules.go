@@ -53,8 +53,12 @@ type Judge struct {
 	sink  uint64 // keeps the loads of prefetching
 }
 
-// NewJudge returns a Judge of rules over ix.
+// NewJudge returns a Judge of rules over ix. It seals ix if that was not done: call
+// Index.Seal first to have a spool error returned rather than panicking.
 func NewJudge(rules Rules, ix *Index) *Judge {
+	if err := ix.Seal(); err != nil {
+		panic(err)
+	}
 	return &Judge{rules: rules, ix: ix}
 }
 
@@ -179,9 +183,16 @@ const TableRowWords = 10
 // through; two sharpen the S-curve (see the package doc).
 const BandQuorum = 2
 
+// MinSourceDocs is the least number of stories of one source that an exact paragraph
+// must be in to be that source's boilerplate by MinSourceShare: a site with two pages
+// in a crawl repeats its header and footer on both, and two different stories of one
+// site do not share a paragraph otherwise (copies of one story are one group, see
+// Copy groups).
+const MinSourceDocs = 2
+
 func (j *Judge) sourceFrequent(source string, k uint64) bool {
 	with, all := j.ix.SourceDocs(source, k)
-	return with >= 3 && float64(with) >= j.rules.MinSourceShare*float64(all)
+	return with >= MinSourceDocs && float64(with) >= j.rules.MinSourceShare*float64(all)
 }
 
 // share returns the fraction of sh for which pred holds.

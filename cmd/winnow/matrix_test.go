@@ -668,8 +668,18 @@ func matrixCases() []matrixCase {
 			return []string{write(t, dir, "in.jsonl", []byte(good)), "-o", filepath.Join(dir, "out.parquet"), "--stats", "/dev/full"}
 		}, code: 1, stderr: []string{"write /dev/full: no space left on device"}, absent: []string{"out.parquet"}},
 		{name: "disk/parquet output fails mid-write", custom: true, setup: func(t *testing.T, dir string) []string {
-			// 540 KB of JSONL, 190 KB of Parquet: past the file size limit
-			return []string{write(t, dir, "in.jsonl", []byte(jsonLines("f", 1, 2000))), "-o", filepath.Join(dir, "out.parquet"), "--no-doc-dedup"}
+			// 540 KB of JSONL, 190 KB of Parquet: past the file size limit; few long
+			// paragraphs, so that the pass 1 spool (a record a paragraph) stays under it
+			var in strings.Builder
+			for i := range 40 {
+				var text []string
+				for k := range 50 {
+					text = append(text, strings.ReplaceAll(article(1+50*i+k), "\n", " "))
+				}
+				b, _ := json.Marshal(map[string]string{"id": fmt.Sprintf("f-%d", i), "text": strings.Join(text, " ")})
+				in.Write(append(b, '\n'))
+			}
+			return []string{write(t, dir, "in.jsonl", []byte(in.String())), "-o", filepath.Join(dir, "out.parquet"), "--no-doc-dedup"}
 		}, code: 1, stderr: []string{"write ", "out.parquet: file too large"}, absent: []string{"out.parquet"},
 			// dash and bash count ulimit -f in blocks of 512 and 1024 bytes: 50 or 100 KiB
 			binary: true, shell: "ulimit -f 100"},
