@@ -51,7 +51,7 @@ func DefaultConfig() Config { return Config{Split: SplitAuto, Shingle: 5, CharSh
 // sets paragraphs make: it more than doubled the content lost on the dev corpus.)
 const (
 	Bands = 8
-	Rows  = 5
+	Rows  = 8
 )
 
 // permA and permB are the multipliers (odd) and offsets of the permutations, drawn once

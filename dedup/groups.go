@@ -23,8 +23,9 @@ import (
 //
 //  1. a document's node is the hash of its text: exact copies are one node;
 //  2. the anchor of a long paragraph is the smallest node holding it;
-//  3. a node links to the anchor with which it shares the most words of long
-//     paragraphs (ties: the smaller anchor), when those shared words are at least half
+//  3. a node is compared with each anchor its long paragraphs anchor on for a fifth of
+//     their words or more; it links to the one with which it shares the most words of
+//     long paragraphs (ties: the smaller), when those shared words are at least half
 //     of the long words of both (CopyShare) and at least CopyWords;
 //  4. a node's group is the node its links lead to (a link always goes to a smaller
 //     node, so they end).
@@ -194,6 +195,29 @@ func (ix *Index) readRecord(ord int, rec *record, full bool) error {
 	return nil
 }
 
+// copyCandidate is the share of a document's long words that must be anchored on
+// another document for the two to be compared.
+const copyCandidate = 0.2
+
+// sharedWords returns the words of rec's long paragraphs that document ord holds too,
+// reading ord's record into cand.
+func (ix *Index) sharedWords(rec *record, ord int, cand *record) (uint32, error) {
+	if err := ix.readRecord(ord, cand, false); err != nil {
+		return 0, err
+	}
+	ix.lset.reset(len(cand.long))
+	for _, l := range cand.long {
+		ix.lset.add(l.key)
+	}
+	w := uint32(0)
+	for _, l := range rec.long {
+		if ix.lset.has(l.key) {
+			w += l.words
+		}
+	}
+	return w, nil
+}
+
 // group decides the copy groups (see Copy groups) and takes back the counts of the
 // members of each group after its first.
 func (ix *Index) group() error {
@@ -201,7 +225,7 @@ func (ix *Index) group() error {
 		return fmt.Errorf("writing the pass 1 spool: %w", err)
 	}
 	n := len(ix.docHash)
-	var rec record
+	var rec, cand record
 	shared := map[uint64]uint32{}
 	for i := range n {
 		nd, _ := ix.nodes.ref(ix.docHash[i])
@@ -224,10 +248,20 @@ func (ix *Index) group() error {
 		own := nd.words
 		best, most := uint64(0), uint32(0)
 		for a, w := range shared {
-			if w < CopyWords || float64(w) < CopyShare*float64(own) {
+			// a candidate: the paragraphs anchored on a are a fair part of the
+			// document; what it really shares with a is counted on a's record
+			if w < CopyWords || float64(w) < copyCandidate*float64(own) {
 				continue
 			}
-			if other, ok := ix.nodes.find(a); !ok || float64(w) < CopyShare*float64(other.words) {
+			other, ok := ix.nodes.find(a)
+			if !ok {
+				continue
+			}
+			w, err := ix.sharedWords(&rec, int(other.first), &cand)
+			if err != nil {
+				return err
+			}
+			if w < CopyWords || float64(w) < CopyShare*float64(own) || float64(w) < CopyShare*float64(other.words) {
 				continue
 			}
 			if w > most || w == most && a < best {

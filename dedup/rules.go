@@ -178,10 +178,10 @@ func (j *Judge) bandDocs(p *Para, sh []uint64) int {
 // row of a table in a Tabular document, where rows and labels legitimately repeat.
 const TableRowWords = 10
 
-// BandQuorum is how many of a paragraph's bands must be frequent for near_boilerplate.
-// One band alone lets formulaic sentences that share four or five words with many others
-// through; two sharpen the S-curve (see the package doc).
-const BandQuorum = 2
+// BandQuorum is how many of a paragraph's bands must be frequent for near_boilerplate:
+// one band of Rows = 8 minimums, shared by MinDocs groups that are each near the
+// paragraph (see the package doc).
+const BandQuorum = 1
 
 // MinSourceDocs is the least number of stories of one source that an exact paragraph
 // must be in to be that source's boilerplate by MinSourceShare: a site with two pages
