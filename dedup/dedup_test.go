@@ -91,6 +91,12 @@ func TestShape(t *testing.T) {
 		{"decimal kept", "Net 5.6 mln", "net 5.6 mln"},
 		{"thousands kept", "155,221 bags", "155,221 bags"},
 		{"no digits", "Load more", "load more"},
+		{"dateline folded", "Published March 5, 2021 at 3:45 p.m. | Updated 5 hours ago", "published 0 0 0 at 0 p m updated 0 hours ago"},
+		{"dateline with a weekday", "Posted Tuesday, June 14, 2022 10:02 AM", "posted tuesday june 0 0 0 am"},
+		{"two dates are content", "NOTE: Dividend payable April 10 to shareholders of record March 30.", "note dividend payable april 10 to shareholders of record march 30"},
+		{"table row with a time kept", "Open 10:00 12 34", "open 10:00 12 34"},
+		{"few words kept", "March 5 3:45 June 9", "march 5 3:45 june 9"},
+		{"table of dates kept", "04/09/87 03/09/87", "04 09 87 03 09 87"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -111,10 +111,122 @@ func (n *normalizer) run(s string) {
 		n.slow(s)
 	}
 	if n.measures > 0 || n.plain > 1 {
-		// number-bearing content (a table row, a score, a price): digits stay
+		// number-bearing content (a table row, a score, a price): digits stay, unless
+		// the numbers are those of a date and a time (dateShape)
 		n.shaping = false
+		if n.measures == 0 {
+			n.dateShape()
+		}
 	}
 }
+
+// dateShape folds the numbers of a paragraph with two plain numbers or more when the
+// words around them say they are a date and a time, as in a dateline ("Published
+// March 5, 2021 at 3:45 p.m. | Updated 5 hours ago"), which changes on every page: the
+// paragraph holds a time (a clock time, 3:45, or a count of time units, "5 hours"),
+// every other number is a year, a day next to a month name ("March 5", "5 March") or a
+// count of time units, and three words or more are neither numbers nor names of months
+// or days. Month and weekday names then fold with the numbers. Two dates without a time
+// ("payable April 10 to holders of record March 30") are content, and so are the
+// numbers of a table row, which has no time and few words.
+func (n *normalizer) dateShape() {
+	toks := n.tokens
+	word := func(i int) []byte {
+		if i < 0 || i >= len(toks) {
+			return nil
+		}
+		return n.exact[toks[i].start:toks[i].end]
+	}
+	times, words := 0, 0
+	for i := range toks {
+		w := word(i)
+		if w[0] < '0' || w[0] > '9' {
+			if !isMonth(w) && !isWeekday(w) {
+				words++
+			}
+			continue
+		}
+		switch k := numberKind(w); {
+		case k == numClock || isTimeUnit(word(i+1)):
+			times++
+		case k == numYear || isMonth(word(i-1)) || isMonth(word(i+1)):
+		default:
+			return // a number that is content
+		}
+	}
+	if times == 0 || words < 3 {
+		return
+	}
+	n.shape = n.shape[:0]
+	for i := range toks {
+		if i > 0 {
+			n.shape = append(n.shape, ' ')
+		}
+		w := word(i)
+		switch {
+		case w[0] >= '0' && w[0] <= '9', isMonth(w), isWeekday(w):
+			n.shape = append(n.shape, '0')
+		default:
+			n.shape = append(n.shape, w...)
+		}
+	}
+	n.shaping = true
+}
+
+const (
+	numPlain = iota
+	numYear
+	numClock
+	numMeasure
+)
+
+// numberKind classifies a number token of the normalized text: a year (1900–2099), a
+// clock time (14:05), a number with a decimal or thousands separator (numMeasure), or
+// plain. A token that runs on into letters ("5th") is plain.
+func numberKind(w []byte) int {
+	digits, colons, seps := 0, 0, 0
+	for _, c := range w {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == ':':
+			colons++
+		case c == '.' || c == ',':
+			seps++
+		default:
+			return numPlain
+		}
+	}
+	switch {
+	case seps == 0 && colons == 0 && digits == 4 && isYear(w):
+		return numYear
+	case seps == 0 && colons > 0 && colons <= 2:
+		return numClock
+	case seps > 0 || colons > 0:
+		return numMeasure
+	}
+	return numPlain
+}
+
+var months = wordSet("january february march april may june july august september october november december " +
+	"jan feb mar apr jun jul aug sep sept oct nov dec")
+
+var weekdays = wordSet("monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun")
+
+var timeUnits = wordSet("second seconds sec secs minute minutes min mins hour hours hr hrs day days week weeks " +
+	"month months year years yr yrs ago")
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+func isMonth(w []byte) bool    { return len(w) >= 3 && len(w) <= 9 && months[string(w)] }
+func isWeekday(w []byte) bool  { return len(w) >= 3 && len(w) <= 9 && weekdays[string(w)] }
+func isTimeUnit(w []byte) bool { return len(w) >= 2 && len(w) <= 7 && timeUnits[string(w)] }
 
 // shapeForm returns the digit-folded form of the last paragraph run normalized.
 func (n *normalizer) shapeForm() []byte {
