@@ -15,7 +15,7 @@ import (
 // A story scraped twice, re-published without its site's header, or syndicated to ten
 // sites must not make its own paragraphs boilerplate. So pass 1 counts copies of one
 // story once: every count the rules read (paragraph keys, shape keys, band keys,
-// character shingles, prefixes, per-source keys and documents) is a count of copy
+// prefixes, per-source keys and documents) is a count of copy
 // groups, not of documents.
 //
 // A group is decided from the documents' own long paragraphs (CopyWords words or
@@ -94,10 +94,10 @@ type longPara struct {
 
 // record is one document's spool record, decoded.
 type record struct {
-	node                      uint64
-	src                       uint32
-	long                      []longPara
-	keys, bands, chars, prefx []uint64
+	node               uint64
+	src                uint32
+	long               []longPara
+	keys, bands, prefx []uint64
 }
 
 // writeRecord appends the spool record of one document to the spool.
@@ -110,7 +110,7 @@ func (ix *Index) writeRecord(rec *record) error {
 		b = binary.LittleEndian.AppendUint64(b, l.key)
 		b = binary.AppendUvarint(b, uint64(l.words))
 	}
-	for _, hs := range [][]uint64{rec.keys, rec.bands, rec.chars, rec.prefx} {
+	for _, hs := range [][]uint64{rec.keys, rec.bands, rec.prefx} {
 		b = binary.AppendUvarint(b, uint64(len(hs)))
 		for _, h := range hs {
 			b = binary.LittleEndian.AppendUint64(b, h)
@@ -179,7 +179,7 @@ func (ix *Index) readRecord(ord int, rec *record, full bool) error {
 	if !full {
 		return nil
 	}
-	for _, hs := range []*[]uint64{&rec.keys, &rec.bands, &rec.chars, &rec.prefx} {
+	for _, hs := range []*[]uint64{&rec.keys, &rec.bands, &rec.prefx} {
 		m := int(uv())
 		if m > r.Len()/8 {
 			return errRecord
@@ -300,7 +300,7 @@ func (ix *Index) group() error {
 		}
 		return int(a) - int(b)
 	})
-	var seen [5]map[uint64]struct{}
+	var seen [4]map[uint64]struct{}
 	for k := range seen {
 		seen[k] = map[uint64]struct{}{}
 	}
@@ -333,7 +333,7 @@ func (ix *Index) group() error {
 				ix.srcDocs[src]--
 			}
 			srcSeen[rec.src] = true
-			for k, hs := range [][]uint64{rec.keys, rec.bands, rec.chars, rec.prefx} {
+			for k, hs := range [][]uint64{rec.keys, rec.bands, rec.prefx} {
 				for _, h := range hs {
 					if !insert(k, h) {
 						switch k {
@@ -342,15 +342,13 @@ func (ix *Index) group() error {
 						case 1:
 							ix.bands.sub(h)
 						case 2:
-							ix.chars.sub(h)
-						case 3:
 							ix.prefix.sub(h)
 						}
 					}
 				}
 				if k == 0 && ix.countsSource(src) {
 					for _, h := range hs {
-						if sk := srcKey(src, h); !insert(4, sk) {
+						if sk := srcKey(src, h); !insert(3, sk) {
 							ix.srcKeys.sub(sk)
 						}
 					}

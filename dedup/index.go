@@ -24,7 +24,6 @@ import (
 type Index struct {
 	keys    *table            // key -> documents, first document
 	bands   counter           // band key -> documents, first document
-	chars   counter           // character shingle of a short paragraph -> documents
 	prefix  counter           // paragraph-start prefix -> documents
 	titles  *table            // title key -> documents
 	srcKeys *table            // srcKey(source, key) -> documents of that source
@@ -50,7 +49,7 @@ type Index struct {
 	clong     []longPara
 	lset      growSet
 
-	budget   int64 // bytes for bands, chars and prefix before they turn into sketches
+	budget   int64 // bytes for bands and prefix before they turn into sketches
 	sketched bool
 	sink     uint64 // keeps the loads of prefetchKeys and prefetchEvidence
 
@@ -67,8 +66,8 @@ type Index struct {
 	knownN     int   // and its entries
 
 	// scratch of collect
-	ckeys, cbands, cchars, cprefix []uint64
-	set                            growSet
+	ckeys, cbands, cprefix []uint64
+	set                    growSet
 }
 
 // NewIndex returns an empty Index.
@@ -76,7 +75,6 @@ func NewIndex() *Index {
 	ix := &Index{
 		keys:    newTable(1 << 16),
 		bands:   newTable(1 << 16),
-		chars:   newTable(1 << 12),
 		prefix:  newTable(1 << 12),
 		titles:  newTable(1 << 12),
 		raw:     newRawTable(1 << 12),
@@ -124,12 +122,11 @@ func (ix *Index) checkBudget() {
 	if ix.budget <= 0 || ix.sketched {
 		return
 	}
-	if ix.bands.bytes()+ix.chars.bytes()+ix.prefix.bytes() <= ix.budget {
+	if ix.bands.bytes()+ix.prefix.bytes() <= ix.budget {
 		return
 	}
 	ix.sketched = true
-	ix.bands = toSketch(ix.bands.(*table), ix.budget*6/8)
-	ix.chars = toSketch(ix.chars.(*table), ix.budget/8)
+	ix.bands = toSketch(ix.bands.(*table), ix.budget*7/8)
 	ix.prefix = toSketch(ix.prefix.(*table), ix.budget/8)
 }
 
@@ -146,12 +143,12 @@ func (ix *Index) Bytes() int64 {
 }
 
 // TableBytes returns the memory held by each count table, by name: "keys" (exact
-// paragraph keys), "raw" (Known), "source_keys", "bands", "chars", "prefixes",
+// paragraph keys), "raw" (Known), "source_keys", "bands", "prefixes",
 // "titles", and "frequent_raw" (Frequent, held during counting only).
 func (ix *Index) TableBytes() map[string]int64 {
 	return map[string]int64{
 		"keys": ix.keys.bytes(), "raw": ix.raw.bytes(), "source_keys": ix.srcKeys.bytes(),
-		"bands": ix.bands.bytes(), "chars": ix.chars.bytes(), "prefixes": ix.prefix.bytes(),
+		"bands": ix.bands.bytes(), "prefixes": ix.prefix.bytes(),
 		"titles": ix.titles.bytes(), "frequent_raw": max(ix.known.bytes(), ix.knownBytes),
 	}
 }
@@ -161,7 +158,7 @@ func (ix *Index) TableBytes() map[string]int64 {
 func (ix *Index) TableEntries() map[string]int64 {
 	return map[string]int64{
 		"keys": int64(ix.keys.len()), "raw": int64(ix.raw.len()), "source_keys": int64(ix.srcKeys.len()),
-		"bands": int64(ix.bands.len()), "chars": int64(ix.chars.len()), "prefixes": int64(ix.prefix.len()),
+		"bands": int64(ix.bands.len()), "prefixes": int64(ix.prefix.len()),
 		"titles": int64(ix.titles.len()), "frequent_raw": int64(max(ix.known.n, ix.knownN)),
 	}
 }
@@ -180,7 +177,7 @@ func inc(m map[uint64]uint32, k uint64) {
 // for Seal (see Index).
 //
 // Every paragraph's exact key is counted. Its near-duplicate evidence (shape key, band
-// keys, character shingles, prefix) is counted only while the key is in fewer than
+// keys, prefix) is counted only while the key is in fewer than
 // MinDocs documents (for an Index made by NewIndexFor): past that, each of those
 // hashes is in MinDocs documents or more already, so counting them again changes no
 // decision of Judge; it would only cost the lookups, one per band, that make up most of
@@ -201,8 +198,8 @@ func (ix *Index) Add(source string, d *Doc) {
 	ix.docHash = append(ix.docHash, d.Hash)
 	inc(ix.srcDocs, src)
 	ix.prefetchKeys(d)
-	keys, bands, chars, prefix := ix.collect(d)
-	ix.prefetchEvidence(bands, chars, prefix)
+	keys, bands, prefix := ix.collect(d)
+	ix.prefetchEvidence(bands, prefix)
 	bySource := ix.countsSource(src)
 	for _, k := range keys {
 		ix.keys.add(k, doc)
@@ -212,9 +209,6 @@ func (ix *Index) Add(source string, d *Doc) {
 	}
 	for _, b := range bands {
 		ix.bands.add(b, doc)
-	}
-	for _, h := range chars {
-		ix.chars.add(h, doc)
 	}
 	for _, h := range prefix {
 		ix.prefix.add(h, doc)
@@ -258,7 +252,7 @@ func (ix *Index) Add(source string, d *Doc) {
 	}
 	if ix.spoolErr == nil {
 		ix.spoolErr = ix.writeRecord(&record{node: d.Hash, src: so, long: long,
-			keys: keys, bands: bands, chars: chars, prefx: prefix})
+			keys: keys, bands: bands, prefx: prefix})
 	}
 	ix.checkBudget()
 }
@@ -347,13 +341,10 @@ func (ix *Index) prefetchJudge(d *Doc) uint64 {
 	return v
 }
 
-func (ix *Index) prefetchEvidence(bands, chars, prefix []uint64) {
+func (ix *Index) prefetchEvidence(bands, prefix []uint64) {
 	var v uint64
 	for _, h := range bands {
 		v += ix.bands.touch(h)
-	}
-	for _, h := range chars {
-		v += ix.chars.touch(h)
 	}
 	for _, h := range prefix {
 		v += ix.prefix.touch(h)
@@ -362,11 +353,11 @@ func (ix *Index) prefetchEvidence(bands, chars, prefix []uint64) {
 }
 
 // collect returns the distinct hashes that d adds to each count table: the keys of its
-// paragraphs, and the evidence (shape keys, band keys, character shingles, prefixes) of
+// paragraphs, and the evidence (shape keys, band keys, prefixes) of
 // the paragraphs whose key is in fewer than satDocs documents. The slices are the
 // Index's scratch, valid until the next call.
-func (ix *Index) collect(d *Doc) (keys, bands, chars, prefix []uint64) {
-	keys, bands, chars, prefix = ix.ckeys[:0], ix.cbands[:0], ix.cchars[:0], ix.cprefix[:0]
+func (ix *Index) collect(d *Doc) (keys, bands, prefix []uint64) {
+	keys, bands, prefix = ix.ckeys[:0], ix.cbands[:0], ix.cprefix[:0]
 	for i := range d.Paras {
 		p := &d.Paras[i]
 		saturated := p.Known || ix.keys.get(p.Key).docs >= ix.satDocs
@@ -375,9 +366,6 @@ func (ix *Index) collect(d *Doc) (keys, bands, chars, prefix []uint64) {
 				if h != 0 {
 					prefix = append(prefix, h)
 				}
-			}
-			if p.Short {
-				chars = append(chars, d.ParaShingles(i)...)
 			}
 		}
 		keys = append(keys, p.Key)
@@ -392,8 +380,8 @@ func (ix *Index) collect(d *Doc) (keys, bands, chars, prefix []uint64) {
 		}
 	}
 	ix.ckeys, ix.cbands = ix.set.distinct(keys), ix.set.distinct(bands)
-	ix.cchars, ix.cprefix = ix.set.distinct(chars), ix.set.distinct(prefix)
-	return ix.ckeys, ix.cbands, ix.cchars, ix.cprefix
+	ix.cprefix = ix.set.distinct(prefix)
+	return ix.ckeys, ix.cbands, ix.cprefix
 }
 
 // Docs returns the number of documents added.
@@ -430,10 +418,6 @@ func (ix *Index) SourceDocs(source string, k uint64) (withKey, all int) {
 
 // BandDocs returns the number of documents holding a paragraph with band key b.
 func (ix *Index) BandDocs(b uint64) int { return int(ix.bands.get(b).docs) }
-
-// CharDocs returns the number of documents whose short paragraphs hold character
-// shingle h.
-func (ix *Index) CharDocs(h uint64) int { return int(ix.chars.get(h).docs) }
 
 // Seal ends counting: Add must not be called again. It decides the copy groups and
 // takes back what copies of one story counted twice (see Copy groups), then copies

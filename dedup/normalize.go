@@ -110,26 +110,40 @@ func (n *normalizer) run(s string) {
 	} else {
 		n.slow(s)
 	}
-	if n.measures > 0 || n.plain > 1 {
-		// number-bearing content (a table row, a score, a price): digits stay, unless
-		// the numbers are those of a date and a time (dateShape)
+	if n.numbers > 0 && n.measures == 0 {
+		n.numberShape()
+	} else if n.measures > 0 {
+		// number-bearing content (a table row, a price): digits stay
 		n.shaping = false
-		if n.measures == 0 {
-			n.dateShape()
-		}
 	}
 }
 
-// dateShape folds the numbers of a paragraph with two plain numbers or more when the
-// words around them say they are a date and a time, as in a dateline ("Published
-// March 5, 2021 at 3:45 p.m. | Updated 5 hours ago"), which changes on every page: the
-// paragraph holds a time (a clock time, 3:45, or a count of time units, "5 hours"),
-// every other number is a year, a day next to a month name ("March 5", "5 March") or a
-// count of time units, and three words or more are neither numbers nor names of months
-// or days. Month and weekday names then fold with the numbers. Two dates without a time
-// ("payable April 10 to holders of record March 30") are content, and so are the
-// numbers of a table row, which has no time and few words.
-func (n *normalizer) dateShape() {
+// ShapeWords is the longest paragraph, in words, whose numbers the shape folds:
+// notices that change a number from page to page (a dateline, a copyright line,
+// "Updated 5 hours ago") are short, while a number changed in a long sentence is a new
+// fact, and a longer paragraph has shingles enough (ten or more) for the band rule to
+// judge its near copies.
+const ShapeWords = 14
+
+// numberShape decides whether the shape of a paragraph with numbers (none with a
+// decimal or thousands separator) folds them, and writes it when the words say they
+// vary from page to page. The words around a number decide what it is:
+//
+//   - a year (1900–2099), a clock time (14:05), a day next to a month name ("March 5",
+//     "5 March") or a count of time units ("5 hours ago") is part of a date or a time;
+//   - a number before a unit ("195 mln", "800 stg", "12 cts", "50 pct") is a quantity,
+//     content like 5.93: the shape keeps the digits;
+//   - any other number is plain.
+//
+// The shape folds the numbers when the paragraph has at most ShapeWords words, no
+// quantity, and either one plain number at most (a copyright year, "You have 5 free
+// articles left"), unless it is a bare day with fewer than three words ("Pay April 15",
+// a row of a dividend table, against "Published 27 October 2021", which has its year),
+// or, with more numbers, they are a date and a time and three words or more go with
+// them ("Published March 5, 2021 at 3:45 p.m. | Updated 5 hours ago"); month and
+// weekday names then fold too. Two dates without a time ("payable April 10 to holders
+// of record March 30") are content, as are the numbers of a table row.
+func (n *normalizer) numberShape() {
 	toks := n.tokens
 	word := func(i int) []byte {
 		if i < 0 || i >= len(toks) {
@@ -137,7 +151,11 @@ func (n *normalizer) dateShape() {
 		}
 		return n.exact[toks[i].start:toks[i].end]
 	}
-	times, words := 0, 0
+	n.shaping = false
+	if len(toks) > ShapeWords {
+		return
+	}
+	times, years, days, plain, words := 0, 0, 0, 0, 0
 	for i := range toks {
 		w := word(i)
 		if w[0] < '0' || w[0] > '9' {
@@ -147,14 +165,26 @@ func (n *normalizer) dateShape() {
 			continue
 		}
 		switch k := numberKind(w); {
+		case isUnit(word(i + 1)):
+			return // a quantity
 		case k == numClock || isTimeUnit(word(i+1)):
 			times++
-		case k == numYear || isMonth(word(i-1)) || isMonth(word(i+1)):
+		case k == numYear:
+			years++
+		case isMonth(word(i-1)) || isMonth(word(i+1)):
+			days++
 		default:
-			return // a number that is content
+			plain++
 		}
 	}
-	if times == 0 || words < 3 {
+	switch {
+	case days+plain <= 1:
+		if days == 1 && years == 0 && times == 0 && words < 3 {
+			return
+		}
+		n.shaping = true // the digit-folded shape the scan wrote
+		return
+	case plain > 0 || times == 0 || words < 3:
 		return
 	}
 	n.shape = n.shape[:0]
@@ -227,6 +257,15 @@ func wordSet(s string) map[string]bool {
 func isMonth(w []byte) bool    { return len(w) >= 3 && len(w) <= 9 && months[string(w)] }
 func isWeekday(w []byte) bool  { return len(w) >= 3 && len(w) <= 9 && weekdays[string(w)] }
 func isTimeUnit(w []byte) bool { return len(w) >= 2 && len(w) <= 7 && timeUnits[string(w)] }
+
+// units are the words after a number that make it a quantity: magnitudes, currencies,
+// shares of a whole, weights and measures.
+var units = wordSet("mln mn million millions bln bn billion billions trillion thousand pct percent per " +
+	"dlrs dlr dollars dollar usd cents cts cent stg sterling pounds yen yuan euros euro francs marks lire " +
+	"rupees pesos tonnes tonne tons ton kilos kg kilograms lbs ounces oz barrels bpd bags bushels bales " +
+	"shares shrs basis points pts acres hectares miles km kilometres kilometers metres meters feet")
+
+func isUnit(w []byte) bool { return len(w) >= 2 && len(w) <= 11 && units[string(w)] }
 
 // shapeForm returns the digit-folded form of the last paragraph run normalized.
 func (n *normalizer) shapeForm() []byte {

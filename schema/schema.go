@@ -107,7 +107,7 @@ type Stats struct {
 	Sketched   bool  `json:"sketched"`
 	// IndexTables splits IndexBytes by table: the exact paragraph keys ("keys"), the
 	// raw-bytes shortcut of pass 2 ("raw"), per-source keys ("source_keys"), the
-	// near-duplicate evidence ("bands", "chars", "prefixes", "titles") and the raw-bytes
+	// near-duplicate evidence ("bands", "prefixes", "titles") and the raw-bytes
 	// shortcut of pass 1 ("frequent_raw", freed when pass 1 ends).
 	IndexTables map[string]int64 `json:"index_bytes_by_table,omitempty"`
 	// IndexEntries is the number of hashes each of those tables holds.
