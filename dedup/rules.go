@@ -114,8 +114,12 @@ func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
 		}
 		dst = append(dst, dec)
 		j.keys.add(p.Key)
-		for _, h := range sh {
-			j.seen.add(h)
+		if dec.Reason == "" {
+			// a near copy repeats what the document keeps: a body paragraph that a
+			// teaser removed as boilerplate quoted is not a second copy of anything
+			for _, h := range sh {
+				j.seen.add(h)
+			}
 		}
 	}
 	return dst
