@@ -3,6 +3,7 @@ package dedup
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -15,23 +16,27 @@ import (
 // A story scraped twice, re-published without its site's header, or syndicated to ten
 // sites must not make its own paragraphs boilerplate. So pass 1 counts copies of one
 // story once: every count the rules read (paragraph keys, shape keys, band keys,
-// prefixes, per-source keys and documents) is a count of copy
-// groups, not of documents.
+// prefixes, per-source keys and documents) is a count of copy groups, not of
+// documents.
 //
 // A group is decided from the documents' own long paragraphs (CopyWords words or
 // more), and from nothing that depends on the input order:
 //
 //  1. a document's node is the hash of its text: exact copies are one node;
-//  2. the anchor of a long paragraph is the smallest node holding it;
+//  2. the anchor of a long paragraph is the smallest node holding it, and a node's
+//     story is its long paragraphs but those in more than twice as many documents as
+//     its median word (its site's template: see story);
 //  3. a node is compared with each anchor its long paragraphs anchor on for a fifth of
 //     their words or more; it links to the one with which it shares the most words of
-//     long paragraphs (ties: the smaller), when those shared words are at least half
-//     of the long words of both (CopyShare) and at least CopyWords;
+//     story paragraphs (ties: the smaller), when those shared words are at least half
+//     of the story words of both (CopyShare) and at least CopyWords;
 //  4. a node's group is the node its links lead to (a link always goes to a smaller
 //     node, so they end).
 //
-// Two pages of one site share its header and footer, but those are a small part of
-// either page, and half of both is asked for: they never link. A copy without the
+// Two pages of one site share its header and footer, but those are in all its pages,
+// not in the few documents of one story, and are no part of either's story; where a
+// site has two pages only, its template lines are short, and half of both pages is
+// asked for: they do not link. A copy without the
 // header and footer, or with another site's, or with a word edited, shares most of its
 // words with the original, which shares most of its own with the copy. Because the
 // anchor is the minimum over all holders, and the link is a function of the anchors,
@@ -46,11 +51,10 @@ import (
 
 // CopyWords is the least number of words of a paragraph that defines a story for copy
 // groups, and the least number of words two copies must share. Story paragraphs are
-// longer than the lines of a site's template (menus, teaser headlines, notices of 8
-// to 20 words): with 8, pages of two-page sites whose template outweighs their story
-// became copies of each other, and their template was counted once (zyte recall 0.695
-// against 0.707).
-const CopyWords = 20
+// longer than most lines of a site's template (menus, teaser headlines): with 8,
+// pages of two-page sites whose template outweighs their story became copies of each
+// other, and their template was counted once (zyte recall 0.695 against 0.708).
+const CopyWords = 12
 
 // CopyShare is the share of the long words of each of two documents that their shared
 // long paragraphs must make up for one to be a copy of the other.
@@ -203,24 +207,61 @@ func (ix *Index) readRecord(ord int, rec *record, full bool) error {
 // another document for the two to be compared.
 const copyCandidate = 0.2
 
-// sharedWords returns the words of rec's long paragraphs that document ord holds too,
-// reading ord's record into cand.
-func (ix *Index) sharedWords(rec *record, ord int, cand *record) (uint32, error) {
+// sharedWords returns the words of rec's story paragraphs that document ord holds
+// among its own, and the words of those, reading ord's record into cand.
+func (ix *Index) sharedWords(rec *record, ord int, cand *record) (shared, theirs uint32, err error) {
 	if err := ix.readRecord(ord, cand, false); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
+	theirs = ix.story(cand)
 	ix.lset.reset(len(cand.long))
 	for _, l := range cand.long {
 		ix.lset.add(l.key)
 	}
-	w := uint32(0)
 	for _, l := range rec.long {
 		if ix.lset.has(l.key) {
-			w += l.words
+			shared += l.words
 		}
 	}
-	return w, nil
+	return shared, theirs, nil
 }
+
+// story keeps, of rec's long paragraphs, those that tell its story, and returns their
+// words: a paragraph in more than twice as many documents as the median word of the
+// document (its site's header and footer, a notice on every page) is the site's, not
+// the story's. A story and its copies are in the same few documents; the lines of a
+// site's template are in all its pages. (Counts are of documents, as Add left them.)
+func (ix *Index) story(rec *record) uint32 {
+	ix.dfs = ix.dfs[:0]
+	total := uint32(0)
+	for _, l := range rec.long {
+		ix.dfs = append(ix.dfs, dfWords{ix.keys.get(l.key).docs, l.words})
+		total += l.words
+	}
+	sorted := append(ix.dfsSorted[:0], ix.dfs...)
+	ix.dfsSorted = sorted
+	slices.SortFunc(sorted, func(a, b dfWords) int { return cmp.Compare(a.df, b.df) })
+	median, run := uint32(0), uint32(0)
+	for _, x := range sorted {
+		run += x.words
+		if 2*run >= total {
+			median = x.df
+			break
+		}
+	}
+	kept, words := rec.long[:0], uint32(0)
+	for i, l := range rec.long {
+		if ix.dfs[i].df <= 2*median {
+			kept = append(kept, l)
+			words += l.words
+		}
+	}
+	rec.long = kept
+	return words
+}
+
+// dfWords is a long paragraph's document count and words (story).
+type dfWords struct{ df, words uint32 }
 
 // group decides the copy groups (see Copy groups) and takes back the counts of the
 // members of each group after its first.
@@ -243,13 +284,16 @@ func (ix *Index) group() error {
 		if err := ix.readRecord(i, &rec, false); err != nil {
 			return err
 		}
+		own := ix.story(&rec)
+		if own < CopyWords {
+			continue
+		}
 		clear(shared)
 		for _, l := range rec.long {
 			if a, _ := ix.anchors.find(l.key); a != rec.node {
 				shared[a] += l.words
 			}
 		}
-		own := nd.words
 		best, most := uint64(0), uint32(0)
 		for a, w := range shared {
 			// a candidate: the paragraphs anchored on a are a fair part of the
@@ -261,11 +305,11 @@ func (ix *Index) group() error {
 			if !ok {
 				continue
 			}
-			w, err := ix.sharedWords(&rec, int(other.first), &cand)
+			w, theirs, err := ix.sharedWords(&rec, int(other.first), &cand)
 			if err != nil {
 				return err
 			}
-			if w < CopyWords || float64(w) < CopyShare*float64(own) || float64(w) < CopyShare*float64(other.words) {
+			if w < CopyWords || float64(w) < CopyShare*float64(own) || float64(w) < CopyShare*float64(theirs) {
 				continue
 			}
 			if w > most || w == most && a < best {

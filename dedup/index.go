@@ -33,21 +33,22 @@ type Index struct {
 	docSrc  []uint32          // document ordinal -> source ordinal
 
 	// copy groups (groups.go)
-	anchors   openTable[uint64] // long paragraph key -> smallest node holding it
-	nodes     openTable[node]   // node (hash of a document's text) -> what Seal needs
-	docHash   []uint64          // document ordinal -> node
-	groupOf   []uint32          // document ordinal -> ordinal of its group's first document (Seal)
-	groupSize []uint32          // group -> documents
-	copies    int64             // documents in groups of two or more
-	groups    int64             // groups of two or more
-	spool     Spool             // the records of Add, read back by Seal
-	spw       *bufio.Writer
-	spoolOff  int64
-	spoolErr  error
-	offsets   []int64 // document ordinal -> offset of its record
-	rbuf      []byte
-	clong     []longPara
-	lset      growSet
+	anchors        openTable[uint64] // long paragraph key -> smallest node holding it
+	nodes          openTable[node]   // node (hash of a document's text) -> what Seal needs
+	docHash        []uint64          // document ordinal -> node
+	groupOf        []uint32          // document ordinal -> ordinal of its group's first document (Seal)
+	groupSize      []uint32          // group -> documents
+	copies         int64             // documents in groups of two or more
+	groups         int64             // groups of two or more
+	spool          Spool             // the records of Add, read back by Seal
+	spw            *bufio.Writer
+	spoolOff       int64
+	spoolErr       error
+	offsets        []int64 // document ordinal -> offset of its record
+	rbuf           []byte
+	clong          []longPara
+	dfs, dfsSorted []dfWords // scratch of story
+	lset           growSet
 
 	budget   int64 // bytes for bands and prefix before they turn into sketches
 	sketched bool

@@ -114,12 +114,8 @@ func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
 		}
 		dst = append(dst, dec)
 		j.keys.add(p.Key)
-		if dec.Reason == "" {
-			// a near copy repeats what the document keeps: a body paragraph that a
-			// teaser removed as boilerplate quoted is not a second copy of anything
-			for _, h := range sh {
-				j.seen.add(h)
-			}
+		for _, h := range sh {
+			j.seen.add(h)
 		}
 	}
 	return dst
