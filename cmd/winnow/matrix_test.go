@@ -730,13 +730,11 @@ func matrixCases() []matrixCase {
 			write(t, dir, "d/3.txt", []byte("Three\n\n"+article(3)))
 			return []string{filepath.Join(dir, "d", "*.jsonl")}
 		}, code: 0, check: wantRows("one", "two")},
-		{name: "mixed/an input twice is read twice", setup: func(t *testing.T, dir string) []string {
+		{name: "mixed/an input twice is a usage error", setup: func(t *testing.T, dir string) []string {
 			p := write(t, dir, "a.jsonl", []byte(jsonLine("a", 1)))
-			return []string{p, p, "--no-doc-dedup"}
-		}, code: 0, check: func(t *testing.T, dir, _ string) {
-			// each paragraph is then in two documents, under --min-docs 3: both copies stay
-			wantRows("a", "a")(t, dir, "")
-		}},
+			// read twice, every document would be a copy of itself
+			return []string{p, filepath.Join(dir, ".", "a.jsonl"), "--no-doc-dedup"}
+		}, code: 2, stderr: []string{"a.jsonl is given twice"}},
 		{name: "mixed/--format parquet on JSONL", setup: in("a.jsonl", good, "--format", "parquet"),
 			code: 1, stderr: []string{"a.jsonl: invalid parquet file: invalid magic header"}},
 		{name: "mixed/unknown --format", setup: in("a.jsonl", good, "--format", "xml"),
