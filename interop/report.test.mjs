@@ -9,7 +9,7 @@
 //   WINNOW_CHROMIUM    the browser (default /usr/bin/chromium, Debian package chromium;
 //                      the test skips, saying so, when it is missing)
 // A sample report, without the CLI:
-//   WINNOW_REPORT_OUT=/tmp/report.html go test -run TestWriteReportSample ./export/
+//   WINNOW_REPORT_OUT=/tmp/report.html go test -run TestWriteReportSample ./audit/
 //   WINNOW_REPORT=/tmp/report.html node --test interop/
 //
 // How "no request leaves the page" is proven. Chromium writes every request of its network
@@ -40,7 +40,7 @@ const reportEnv = process.env.WINNOW_REPORT;
 const skip = !existsSync(chromium)
   ? `${chromium} is missing: install the Debian package chromium (apt-get install chromium) or set WINNOW_CHROMIUM`
   : !reportEnv
-    ? 'WINNOW_REPORT is not set: point it at a report (WINNOW_REPORT_OUT=/tmp/report.html go test -run TestWriteReportSample ./export/)'
+    ? 'WINNOW_REPORT is not set: point it at a report (WINNOW_REPORT_OUT=/tmp/report.html go test -run TestWriteReportSample ./audit/)'
     : false;
 
 /** Runs headless Chromium on url with extra flags, in a fresh profile; returns stdout. */

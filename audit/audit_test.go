@@ -1,13 +1,12 @@
-package export
+package audit
 
 import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io/fs"
+	"io"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -35,23 +34,23 @@ var bodyWords = strings.Fields(`the council said on tuesday that the river had r
 	the station where residents gathered to watch the water museum library festival market
 	school police court minister people city government report`)
 
-// run feeds the corpus to f, one reused AuditDoc at a time (so an Observe that kept d's
+// run feeds the corpus to f, one reused Doc at a time (so an Observe that kept d's
 // slices would see them overwritten).
-func (s synth) run(f func(*AuditDoc)) {
+func (s synth) run(f func(*Doc)) {
 	r := rand.New(rand.NewPCG(s.seed, 7))
 	srcZipf := rand.NewZipf(r, 1.3, 3, uint64(s.sources-1))
 	names := make([]string, s.sources)
 	for i := range names {
 		names[i] = fmt.Sprintf("source-%03d.example", i)
 	}
-	var d AuditDoc
+	var d Doc
 	var body strings.Builder
 	para := func(text, reason string, key uint64, docCount int32) {
-		d.Paras = append(d.Paras, AuditPara{Text: text, Reason: reason, Key: key, DocCount: docCount})
+		d.Paras = append(d.Paras, Para{Text: text, Reason: reason, Key: key, DocCount: docCount})
 	}
 	for i := range s.docs {
 		src := names[srcZipf.Uint64()]
-		d = AuditDoc{ID: fmt.Sprintf("%s/%07d", src, i), Source: src, Title: fmt.Sprintf("Article %d", i),
+		d = Doc{ID: fmt.Sprintf("%s/%07d", src, i), Source: src, Title: fmt.Sprintf("Article %d", i),
 			Paras: d.Paras[:0]}
 		// the site's footer on most pages
 		if r.IntN(10) < 8 {
@@ -96,41 +95,37 @@ func (s synth) run(f func(*AuditDoc)) {
 }
 
 // audit returns an Audit of the corpus.
-func (s synth) audit(opts AuditOptions) *Audit {
-	a := NewAudit(opts)
+func (s synth) audit(opts Options) *Audit {
+	a := New(opts)
 	s.run(a.Observe)
 	return a
 }
 
 // hostileDocs are documents whose every text field is hostile.
-func hostileDocs() []*AuditDoc {
-	return []*AuditDoc{
+func hostileDocs() []*Doc {
+	return []*Doc{
 		{ID: "h/1 " + hostile, Source: "hostile " + hostile, Title: "Title " + hostile,
-			Paras: []AuditPara{
+			Paras: []Para{
 				{Text: "kept " + hostile, Key: 1},
 				{Text: "removed " + hostile, Reason: schema.ReasonBoilerplate, Key: 2, DocCount: 9},
 				{Text: "removed " + hostile, Reason: schema.ReasonDuplicateInDoc, Key: 2, DocCount: 9},
 				{Text: "odd reason", Reason: "weird " + hostile, Key: 3},
 			}},
 		{ID: "h/2", Source: "hostile " + hostile, Reason: schema.ReasonDuplicateDoc, DupOf: "dup " + hostile,
-			Paras: []AuditPara{{Text: "removed " + hostile, Reason: schema.ReasonBoilerplate, Key: 2, DocCount: 9}}},
+			Paras: []Para{{Text: "removed " + hostile, Reason: schema.ReasonBoilerplate, Key: 2, DocCount: 9}}},
 		{ID: "h/3", Source: "hostile " + hostile, Reason: "strange " + hostile,
-			Paras: []AuditPara{{Text: "x", Reason: schema.ReasonBoilerplate, Key: 4}}},
+			Paras: []Para{{Text: "x", Reason: schema.ReasonBoilerplate, Key: 4}}},
 	}
 }
 
-// writeReport writes a's report into a temporary folder and returns it.
+// writeReport renders a's report and returns it.
 func writeReport(t testing.TB, a *Audit, st *schema.Stats, title string) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "report.html")
-	if err := a.WriteHTML(path, st, title); err != nil {
+	var b strings.Builder
+	if err := a.Render(&b, st, title); err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
+	return b.String()
 }
 
 // tagRE matches a start tag; html/template writes every attribute value quoted with '"'
@@ -197,21 +192,21 @@ func TestReportEscaping(t *testing.T) {
 	escaped := `&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;`
 	tests := []struct {
 		name  string
-		docs  []*AuditDoc
+		docs  []*Doc
 		title string
 		want  []string // each must appear, escaped
 	}{
 		{"paragraphs ids and sources", hostileDocs(), "audit", []string{
 			"kept " + escaped, "removed " + escaped, "hostile " + escaped, "Title " + escaped}},
-		{"report title", []*AuditDoc{{ID: "1", Source: "s", Paras: []AuditPara{{Text: "a", Reason: "boilerplate"}}}},
+		{"report title", []*Doc{{ID: "1", Source: "s", Paras: []Para{{Text: "a", Reason: "boilerplate"}}}},
 			"my " + hostile, []string{"<title>my " + escaped}},
-		{"control characters and invalid UTF-8", []*AuditDoc{{ID: "c\x00d", Source: "s\xff", Paras: []AuditPara{
+		{"control characters and invalid UTF-8", []*Doc{{ID: "c\x00d", Source: "s\xff", Paras: []Para{
 			{Text: "nul\x00 bell\a del\x7f bad\xc3", Reason: "boilerplate"}}}},
 			"t", []string{"nul\uFFFD bell\uFFFD del\uFFFD bad\uFFFD", "c\uFFFDd", "s\uFFFD"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := NewAudit(AuditOptions{})
+			a := New(Options{})
 			for _, d := range tt.docs {
 				a.Observe(d)
 			}
@@ -260,7 +255,7 @@ func section(t *testing.T, html, id string) string {
 }
 
 func TestReportSections(t *testing.T) {
-	a := synth{docs: 3000, sources: 30, keys: 50, seed: 1}.audit(AuditOptions{})
+	a := synth{docs: 3000, sources: 30, keys: 50, seed: 1}.audit(Options{})
 	for _, d := range hostileDocs() {
 		a.Observe(d)
 	}
@@ -299,7 +294,7 @@ func TestReportSections(t *testing.T) {
 }
 
 func TestReportEmpty(t *testing.T) {
-	html := writeReport(t, NewAudit(AuditOptions{}), nil, "")
+	html := writeReport(t, New(Options{}), nil, "")
 	checkSafe(t, html)
 	for _, w := range []string{"winnow audit report", "No documents were read.", "No boilerplate was removed.",
 		"No duplicated paragraphs were removed.", "No document had anything removed."} {
@@ -318,8 +313,8 @@ func TestReportStats(t *testing.T) {
 	st.Removed[schema.ReasonBoilerplate] = 1_000_000
 	st.RemovedBytes[schema.ReasonBoilerplate] = 200_000_000
 	st.DocsRemoved[schema.ReasonDuplicateDoc] = 234567
-	a := NewAudit(AuditOptions{})
-	a.Observe(&AuditDoc{ID: "1", Source: "s", Paras: []AuditPara{{Text: "a", Reason: "boilerplate"}}})
+	a := New(Options{})
+	a.Observe(&Doc{ID: "1", Source: "s", Paras: []Para{{Text: "a", Reason: "boilerplate"}}})
 	html := writeReport(t, a, st, "Stats")
 	totals := section(t, html, "totals")
 	for _, w := range []string{"1,234,567", "1,000,000 kept · 234,567 removed · 3 skipped", "10,000,000",
@@ -337,11 +332,11 @@ func TestReportDeterministic(t *testing.T) {
 	tests := []struct {
 		name string
 		s    synth
-		opts AuditOptions
+		opts Options
 	}{
-		{"default caps", synth{docs: 5000, sources: 40, keys: 200, seed: 2}, AuditOptions{}},
+		{"default caps", synth{docs: 5000, sources: 40, keys: 200, seed: 2}, Options{}},
 		{"tiny caps force pruning", synth{docs: 5000, sources: 40, keys: 200, seed: 3},
-			AuditOptions{KeysPerSource: 20, TotalKeys: 200, CaptionKeys: 30, TableSources: 10, ChartSources: 5}},
+			Options{KeysPerSource: 20, TotalKeys: 200, CaptionKeys: 30, TableSources: 10, ChartSources: 5}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -364,10 +359,10 @@ func TestReportBounded(t *testing.T) {
 		t.Skip("200k documents")
 	}
 	s := synth{docs: 200_000, sources: 25, keys: 3000, seed: 4}
-	opts := AuditOptions{}.withDefaults()
-	a := s.audit(AuditOptions{})
+	opts := Options{}.withDefaults()
+	a := s.audit(Options{})
 	distinct := map[uint64]bool{}
-	s.run(func(d *AuditDoc) {
+	s.run(func(d *Doc) {
 		for _, p := range d.Paras {
 			if p.Reason != "" {
 				distinct[p.Key] = true
@@ -392,7 +387,7 @@ func TestReportBounded(t *testing.T) {
 	}
 
 	// A small global budget makes the sources share it.
-	small := AuditOptions{KeysPerSource: 1000, TotalKeys: 5000, CaptionKeys: 100}
+	small := Options{KeysPerSource: 1000, TotalKeys: 5000, CaptionKeys: 100}
 	a = synth{docs: 50_000, sources: 25, keys: 2000, seed: 5}.audit(small)
 	checkCaps(t, a, small.withDefaults())
 	if a.keyPrunes == 0 {
@@ -400,7 +395,7 @@ func TestReportBounded(t *testing.T) {
 	}
 }
 
-func checkCaps(t *testing.T, a *Audit, opts AuditOptions) {
+func checkCaps(t *testing.T, a *Audit, opts Options) {
 	t.Helper()
 	total := 0
 	for name, src := range a.sources {
@@ -431,17 +426,17 @@ func checkCaps(t *testing.T, a *Audit, opts AuditOptions) {
 // TestReportWorstCaseSize fills every shown list with the longest, most escaped text.
 func TestReportWorstCaseSize(t *testing.T) {
 	long := strings.Repeat(`"<&>'`, 150) // longer than anything the audit keeps
-	opts := AuditOptions{}.withDefaults()
-	a := NewAudit(AuditOptions{})
+	opts := Options{}.withDefaults()
+	a := New(Options{})
 	for s := range opts.TableSources + 50 {
 		src := fmt.Sprintf("%04d%s", s, long)
 		for k := range opts.TopParagraphs + 2 {
-			d := &AuditDoc{ID: fmt.Sprintf("%d/%d%s", s, k, long), Source: src, Title: long, DupOf: long,
+			d := &Doc{ID: fmt.Sprintf("%d/%d%s", s, k, long), Source: src, Title: long, DupOf: long,
 				Reason: schema.ReasonDuplicateDoc}
 			for p := range 24 {
-				d.Paras = append(d.Paras, AuditPara{Text: fmt.Sprint(p, k) + long, Reason: schema.ReasonBoilerplate,
+				d.Paras = append(d.Paras, Para{Text: fmt.Sprint(p, k) + long, Reason: schema.ReasonBoilerplate,
 					Key: uint64(s<<16 | k<<8 | p%8)})
-				d.Paras = append(d.Paras, AuditPara{Text: fmt.Sprint(p, k) + long, Reason: schema.ReasonDuplicateInDoc,
+				d.Paras = append(d.Paras, Para{Text: fmt.Sprint(p, k) + long, Reason: schema.ReasonDuplicateInDoc,
 					Key: uint64(s<<16 | k<<8 | p)})
 			}
 			a.Observe(d)
@@ -457,15 +452,15 @@ func TestReportWorstCaseSize(t *testing.T) {
 // TestObserveRetainsNothing checks that Observe copies what it keeps.
 func TestObserveRetainsNothing(t *testing.T) {
 	big := strings.Repeat("boilerplate text ", 1000)
-	d := &AuditDoc{ID: big[:40], Source: big[:20], Title: big[:60], Paras: []AuditPara{
+	d := &Doc{ID: big[:40], Source: big[:20], Title: big[:60], Paras: []Para{
 		{Text: big[:500], Reason: schema.ReasonBoilerplate, Key: 1},
 		{Text: big[:100], Reason: schema.ReasonDuplicateInDoc, Key: 2},
 		{Text: big, Key: 3},
 	}}
-	a := NewAudit(AuditOptions{})
+	a := New(Options{})
 	a.Observe(d)
 	for i := range d.Paras {
-		d.Paras[i] = AuditPara{Text: "MUTATED", Reason: schema.ReasonTemplate}
+		d.Paras[i] = Para{Text: "MUTATED", Reason: schema.ReasonTemplate}
 	}
 	base := uintptr(unsafe.Pointer(unsafe.StringData(big)))
 	inside := func(s string) bool {
@@ -502,75 +497,61 @@ func TestObserveRetainsNothing(t *testing.T) {
 	}
 }
 
-func TestReportWriteErrors(t *testing.T) {
-	a := synth{docs: 200, sources: 5, keys: 10, seed: 6}.audit(AuditOptions{})
+// failWriter fails with errFull once it has taken n bytes.
+type failWriter struct{ n int }
+
+var errFull = errors.New("no space left on device")
+
+func (w *failWriter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		k := w.n
+		w.n = 0
+		return k, errFull
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+// shortWriter takes one byte less than it is given, without an error.
+type shortWriter struct{}
+
+func (shortWriter) Write(p []byte) (int, error) { return max(len(p)-1, 0), nil }
+
+func TestRenderWriteErrors(t *testing.T) {
+	a := synth{docs: 200, sources: 5, keys: 10, seed: 6}.audit(Options{})
+	size := len(writeReport(t, a, nil, "x"))
 	tests := []struct {
-		name  string
-		setup func(t *testing.T, dir string) string // returns the path to write
-		is    error
+		name string
+		w    io.Writer
+		is   error
 	}{
-		{"full disk", func(t *testing.T, dir string) string {
-			withFullDisk(t, 0, 1000)
-			return join(dir, "report.html")
-		}, nil},
-		{"full disk keeps the old file", func(t *testing.T, dir string) string {
-			p := join(dir, "report.html")
-			if err := os.WriteFile(p, []byte("old"), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			withFullDisk(t, 0, 10)
-			return p
-		}, nil},
-		{"missing folder", func(t *testing.T, dir string) string {
-			return join(dir, "missing", "report.html")
-		}, fs.ErrNotExist},
+		{"fails at once", &failWriter{n: 0}, errFull},
+		{"fails in the first buffer", &failWriter{n: 1000}, errFull},
+		{"fails on the last byte", &failWriter{n: size - 1}, errFull},
+		{"short write", shortWriter{}, io.ErrShortWrite},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			path := tt.setup(t, dir)
-			before := dirNames(t, dir)
-			old, _ := os.ReadFile(path)
-			err := a.WriteHTML(path, nil, "x")
-			if err == nil {
-				t.Fatal("WriteHTML succeeded")
+			err := a.Render(tt.w, nil, "x")
+			if !errors.Is(err, tt.is) {
+				t.Fatalf("Render = %v, want %v", err, tt.is)
 			}
-			if tt.is != nil && !errors.Is(err, tt.is) {
-				t.Errorf("error %v does not match %v", err, tt.is)
-			}
-			if !strings.Contains(err.Error(), path) {
-				t.Errorf("error %q does not name %s", err, path)
-			}
-			if after := dirNames(t, dir); !slicesEqual(before, after) {
-				t.Errorf("folder went from %v to %v", before, after)
-			}
-			now, _ := os.ReadFile(path)
-			if !bytes.Equal(old, now) {
-				t.Errorf("destination changed from %q to %.20q", old, now)
+			if err != tt.is {
+				t.Errorf("Render wrapped the writer's error: %v", err)
 			}
 		})
 	}
-}
-
-func slicesEqual(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") }
-
-func TestReportStdout(t *testing.T) {
-	buf := captureStdout(t)
-	a := synth{docs: 100, sources: 3, keys: 5, seed: 7}.audit(AuditOptions{})
-	if err := a.WriteHTML("-", nil, "stdout"); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(buf.String(), "<!DOCTYPE html>") || !strings.HasSuffix(buf.String(), "</html>\n") {
-		t.Errorf("stdout holds %d bytes, not a whole page", buf.Len())
+	if err := a.Render(&failWriter{n: size}, nil, "x"); err != nil {
+		t.Errorf("Render into a writer that takes exactly the page: %v", err)
 	}
 }
 
 func TestReportManySources(t *testing.T) {
-	a := NewAudit(AuditOptions{TableSources: 5, ChartSources: 3})
+	a := New(Options{TableSources: 5, ChartSources: 3})
 	for i := range 40 {
 		for range i + 1 {
-			a.Observe(&AuditDoc{ID: fmt.Sprint(i), Source: fmt.Sprintf("s%02d", i),
-				Paras: []AuditPara{{Text: "t", Reason: schema.ReasonBoilerplate, Key: uint64(i)}}})
+			a.Observe(&Doc{ID: fmt.Sprint(i), Source: fmt.Sprintf("s%02d", i),
+				Paras: []Para{{Text: "t", Reason: schema.ReasonBoilerplate, Key: uint64(i)}}})
 		}
 	}
 	html := writeReport(t, a, nil, "")
@@ -646,19 +627,26 @@ func TestFormat(t *testing.T) {
 // TestWriteReportSample writes a sample report to $WINNOW_REPORT_OUT, for a look in a
 // browser and for the Chromium test of interop/report.test.mjs:
 //
-//	WINNOW_REPORT_OUT=/tmp/report.html go test -run TestWriteReportSample ./export/
+//	WINNOW_REPORT_OUT=/tmp/report.html go test -run TestWriteReportSample ./audit/
 func TestWriteReportSample(t *testing.T) {
 	out := os.Getenv("WINNOW_REPORT_OUT")
 	if out == "" {
 		t.Skip("set WINNOW_REPORT_OUT to write a sample report")
 	}
-	a := synth{docs: 20_000, sources: 60, keys: 300, seed: 8}.audit(AuditOptions{})
+	a := synth{docs: 20_000, sources: 60, keys: 300, seed: 8}.audit(Options{})
 	for _, d := range hostileDocs() {
 		a.Observe(d)
 	}
 	st := schema.NewStats()
 	st.Version = "dev"
-	if err := a.WriteHTML(out, nil, "Audit of the synthetic corpus"); err != nil {
+	f, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Render(f, st, "Audit of the synthetic corpus"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
 		t.Fatal(err)
 	}
 	fi, err := os.Stat(out)
@@ -669,30 +657,27 @@ func TestWriteReportSample(t *testing.T) {
 }
 
 func ExampleAudit() {
-	dir, _ := os.MkdirTemp("", "winnow-report-")
-	defer os.RemoveAll(dir)
-
-	a := NewAudit(AuditOptions{Samples: 2})
+	a := New(Options{Samples: 2})
 	footer := "© Herald. All rights reserved."
 	for i, body := range []string{"The river rose.", "Rain again.", "The bridge closed."} {
-		a.Observe(&AuditDoc{
+		a.Observe(&Doc{
 			ID: fmt.Sprintf("herald/%d.txt", i), Source: "herald", Title: body,
-			Paras: []AuditPara{
+			Paras: []Para{
 				{Text: body, Key: uint64(i)},
 				{Text: footer, Reason: schema.ReasonBoilerplate, DocCount: 3, Key: xxhash.Sum64String(footer)},
 			},
 		})
 	}
-	path := filepath.Join(dir, "report.html")
-	if err := a.WriteHTML(path, nil, "Herald audit"); err != nil {
+	var page bytes.Buffer
+	if err := a.Render(&page, nil, "Herald audit"); err != nil {
 		fmt.Println(err)
 		return
 	}
-	html, _ := os.ReadFile(path)
+	html := page.Bytes()
 	for _, id := range []string{"totals", "reasons-chart", "sources-table", "histogram", "captions", "samples"} {
 		fmt.Printf("#%s: %v\n", id, bytes.Contains(html, []byte(`id="`+id+`"`)))
 	}
-	fmt.Println("struck through:", bytes.Count(html, []byte("<del>")))
+	fmt.Println("struck through:", bytes.Count(html, []byte("<del")))
 	// Output:
 	// #totals: true
 	// #reasons-chart: true

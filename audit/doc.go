@@ -1,0 +1,43 @@
+// Package audit tallies what winnow removed from a corpus and renders it as an HTML
+// report: totals, removal by reason and by source (a sortable table and bar charts),
+// each source's most frequent boilerplate, the top duplicated captions, a histogram of
+// how much of each document was removed, and sample documents with their removed
+// paragraphs struck through.
+//
+// The pipeline shows an Audit every judged document of pass 2, in input order, with
+// Observe; Drop counts a document that Observe saw kept and that a fuller copy later
+// replaced; Render writes the page to an io.Writer at the end:
+//
+//	a := audit.New(audit.Options{})
+//	for each judged document d {
+//		a.Observe(&audit.Doc{ID: d.ID, Source: d.Source, Paras: ...})
+//	}
+//	err := a.Render(w, stats, "winnow audit of crawl.jsonl")
+//
+// # Bounded memory
+//
+// An Audit keeps tallies whose size does not depend on the number of documents:
+// fixed-size counters per source and per reason, bounded tables of removed-paragraph
+// keys (Options.KeysPerSource, TotalKeys, CaptionKeys; a full table drops its keys with
+// the smallest counts, and the report says so), a fixed histogram and a handful of
+// sample documents. Observe copies what it keeps and retains nothing of the Doc it is
+// given. Text is cut to a few hundred characters when stored.
+//
+// # Determinism
+//
+// Every choice (which keys a full table drops, which documents are samples, the order
+// of every list) depends only on the input order, so the same input gives a
+// byte-identical report.
+//
+// # Untrusted text
+//
+// The page is self-contained: inline CSS, inline SVG charts drawn here, a small inline
+// script that makes the sources table sortable, and a Content Security Policy that
+// forbids every fetch. All text from the input goes through html/template, which
+// escapes it for its context; it is made valid UTF-8 and loses its control characters
+// first.
+//
+// The files: tally.go counts (reasons, per-source counters, key tables, samples),
+// view.go turns the tallies into what the template shows, svg.go lays out the charts,
+// format.go formats numbers and cleans text, render.go and report.html write the page.
+package audit
