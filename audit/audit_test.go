@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
@@ -199,7 +200,7 @@ func TestReportEscaping(t *testing.T) {
 		{"paragraphs ids and sources", hostileDocs(), "audit", []string{
 			"kept " + escaped, "removed " + escaped, "hostile " + escaped, "Title " + escaped}},
 		{"report title", []*Doc{{ID: "1", Source: "s", Paras: []Para{{Text: "a", Reason: "boilerplate"}}}},
-			"my " + hostile, []string{"<title>my " + escaped}},
+			"my " + hostile, []string{"<title>\u2068my " + escaped, "<h1><bdi>my " + escaped}},
 		{"control characters and invalid UTF-8", []*Doc{{ID: "c\x00d", Source: "s\xff", Paras: []Para{
 			{Text: "nul\x00 bell\a del\x7f bad\xc3", Reason: "boilerplate"}}}},
 			"t", []string{"nul\uFFFD bell\uFFFD del\uFFFD bad\uFFFD", "c\uFFFDd", "s\uFFFD"}},
@@ -219,6 +220,218 @@ func TestReportEscaping(t *testing.T) {
 			}
 			if strings.ContainsAny(html, "\x00\a\x7f") {
 				t.Error("report contains control characters")
+			}
+		})
+	}
+}
+
+// override reverses the text after it until a PDF, or the end of the bidi paragraph.
+const override = "\u202E"
+
+// bidiDocs are documents whose every text field carries a right-to-left override, some
+// with stray closers that try to end the isolation around them.
+func bidiDocs() []*Doc {
+	return []*Doc{
+		{ID: "id-" + override + "txt.exe", Source: "src-" + override + "moc.elpmaxe", Title: "title-" + override + "reversed",
+			Paras: []Para{
+				{Text: "kept-" + override + "reversed paragraph", Key: 1},
+				{Text: "removed-" + override + "reversed notice on every page", Reason: schema.ReasonBoilerplate, Key: 2, DocCount: 9},
+				{Text: "caption-" + override + "the flooded quay at dawn, March 3", Key: 3},
+				{Text: "caption-" + override + "the flooded quay at dawn, March 3", Reason: schema.ReasonDuplicateInDoc, Key: 3},
+				{Text: "escape-\u2069\u202C\u202C" + override + "after stray closers\n" + override + "second line", Key: 4},
+			}},
+		{ID: "dup-" + override + "1", Source: "src-" + override + "moc.elpmaxe", Reason: schema.ReasonDuplicateDoc,
+			DupOf: "of-" + override + "id-txt.exe", Title: "\u2067unclosed isolate",
+			Paras: []Para{{Text: "removed-" + override + "reversed notice on every page", Reason: schema.ReasonBoilerplate, Key: 2, DocCount: 9}}},
+	}
+}
+
+// node is a run of text in a page, or an attribute value, with the elements open around
+// it (innermost last).
+type node struct {
+	text  string
+	attr  string // the attribute's name, for an attribute value
+	stack []tag
+}
+
+// rawText are the elements whose content is not markup.
+var rawText = map[string]bool{"script": true, "style": true}
+
+// voidTags have no end tag.
+var voidTags = map[string]bool{"meta": true, "link": true, "br": true, "img": true, "input": true, "hr": true}
+
+// textNodes splits the page written by html/template into its text runs and attribute
+// values. It knows the page's own markup, not HTML at large.
+func textNodes(t *testing.T, page string) []node {
+	t.Helper()
+	var out []node
+	var stack []tag
+	for pos := 0; pos < len(page); {
+		lt := strings.IndexByte(page[pos:], '<')
+		if lt < 0 {
+			lt = len(page) - pos
+		}
+		if lt > 0 {
+			out = append(out, node{text: page[pos : pos+lt], stack: slices.Clone(stack)})
+		}
+		pos += lt
+		if pos >= len(page) {
+			break
+		}
+		gt := strings.IndexByte(page[pos:], '>')
+		if gt < 0 {
+			t.Fatalf("unclosed tag at %d", pos)
+		}
+		raw := page[pos : pos+gt+1]
+		pos += gt + 1
+		switch {
+		case strings.HasPrefix(raw, "</"):
+			name := strings.ToLower(strings.Trim(raw[2:], "> \n"))
+			i := len(stack) - 1
+			for i >= 0 && stack[i].name != name {
+				i--
+			}
+			if i < 0 {
+				t.Fatalf("</%s> closes nothing", name)
+			}
+			stack = stack[:i]
+		case strings.HasPrefix(raw, "<!"):
+		default:
+			tg := tags(raw)
+			if len(tg) != 1 {
+				t.Fatalf("cannot read tag %.80q", raw)
+			}
+			for name, val := range tg[0].attrs {
+				out = append(out, node{text: val, attr: name, stack: append(slices.Clone(stack), tg[0])})
+			}
+			if rawText[tg[0].name] {
+				end := strings.Index(page[pos:], "</"+tg[0].name+">")
+				pos += end + len("</"+tg[0].name+">")
+				continue
+			}
+			if !voidTags[tg[0].name] && !strings.HasSuffix(raw, "/>") {
+				stack = append(stack, tg[0])
+			}
+		}
+	}
+	return out
+}
+
+// balanced reports whether s closes every embedding, override and isolate it opens, and
+// nothing else.
+func balanced(s string) bool {
+	var open []rune
+	for _, r := range s {
+		switch r {
+		case '\u202A', '\u202B', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068':
+			open = append(open, r)
+		case '\u202C':
+			if len(open) == 0 || open[len(open)-1] >= '\u2066' {
+				return false
+			}
+			open = open[:len(open)-1]
+		case '\u2069': // closes the innermost isolate and the embeddings inside it
+			i := len(open) - 1
+			for i >= 0 && open[i] < '\u2066' {
+				i--
+			}
+			if i < 0 {
+				return false
+			}
+			open = open[:i]
+		case '\n':
+			if len(open) > 0 {
+				return false
+			}
+		}
+	}
+	return len(open) == 0
+}
+
+// isolated reports whether n is set apart from the page's own text: inside a <bdi> or
+// an element with dir="auto", or, where no element can be (the page's title, SVG text,
+// an attribute value), between FSI and PDI.
+func isolated(n node) bool {
+	if n.attr == "" {
+		in := n.stack[len(n.stack)-1]
+		if in.name == "bdi" || in.attrs["dir"] == "auto" {
+			return true
+		}
+	}
+	return strings.HasPrefix(n.text, "\u2068") && strings.HasSuffix(n.text, "\u2069")
+}
+
+func TestReportBidi(t *testing.T) {
+	a := New(Options{})
+	for _, d := range bidiDocs() {
+		a.Observe(d)
+	}
+	page := writeReport(t, a, nil, "audit of "+override+"lmtl.tropeR")
+	if n := strings.Count(page, override); n < 10 {
+		t.Fatalf("the page shows %d right-to-left overrides, want the input's, at least 10", n)
+	}
+	seen := map[string]bool{}
+	for _, n := range textNodes(t, page) {
+		if !strings.ContainsAny(n.text, "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069") {
+			continue
+		}
+		where := "<" + n.stack[len(n.stack)-1].name + ">"
+		if n.attr != "" {
+			where += " " + n.attr + "="
+		}
+		if !balanced(n.text) {
+			t.Errorf("%s %+q: bidi controls are not balanced", where, n.text)
+		}
+		if !isolated(n) {
+			t.Errorf("%s %+q: input text is not isolated", where, n.text)
+		}
+		for _, s := range []string{"id-", "src-", "title-", "kept-", "removed-", "caption-", "escape-", "dup-", "of-", "audit of"} {
+			if strings.Contains(n.text, s) {
+				seen[s] = true
+			}
+		}
+	}
+	for _, s := range []string{"id-", "src-", "title-", "kept-", "removed-", "caption-", "escape-", "dup-", "of-", "audit of"} {
+		if !seen[s] {
+			t.Errorf("no text node shows %q", s)
+		}
+	}
+	// The page's own words after an input text are outside its reach: the sample's meta
+	// line goes on after the id and the source.
+	for _, want := range []string{
+		"<bdi>id-" + override + "txt.exe\u202C</bdi> · 2 of 5 paragraphs removed",
+		"<h1><bdi>audit of " + override + "lmtl.tropeR\u202C</bdi></h1>",
+		"<title>\u2068audit of " + override + "lmtl.tropeR\u202C\u2069</title>",
+		`<p dir="auto">escape-` + override + "after stray closers\u202C\n" + override + "second line\u202C</p>",
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %+q", want)
+		}
+	}
+}
+
+func TestBalanceBidi(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"no controls", "plain text", "plain text"},
+		{"empty", "", ""},
+		{"balanced stays", "a\u202Eb\u202Cc", "a\u202Eb\u202Cc"},
+		{"unclosed override", "a\u202Eb", "a\u202Eb\u202C"},
+		{"unclosed isolate and embedding", "\u2067a\u202Bb", "\u2067a\u202Bb\u202C\u2069"},
+		{"stray closers dropped", "\u2069\u202Ca", "a"},
+		{"PDF does not close across an isolate", "\u202Ea\u2068b\u202Cc", "\u202Ea\u2068bc\u2069\u202C"},
+		{"PDI closes the embeddings inside it", "\u2066a\u202Eb\u2069c", "\u2066a\u202Eb\u2069c"},
+		{"closed at each line", "\u202Ea\nb\u202E", "\u202Ea\u202C\nb\u202E\u202C"},
+		{"paragraph separator", "\u202Da\u2029b", "\u202Da\u202C\u2029b"},
+		{"marks untouched", "a\u200Fb\u200E", "a\u200Fb\u200E"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := balanceBidi(tt.in)
+			if got != tt.want {
+				t.Errorf("balanceBidi(%+q) = %+q, want %+q", tt.in, got, tt.want)
+			}
+			if !balanced(got) {
+				t.Errorf("balanceBidi(%+q) = %+q is not balanced", tt.in, got)
 			}
 		})
 	}
@@ -274,7 +487,7 @@ func TestReportSections(t *testing.T) {
 		{"sources-table", []string{"<tbody>", "source-000.example", "All sources", `aria-sort="descending"`}, map[string]int{"<tr data-i=": 31}},
 		{"boilerplate", []string{"<details", "<summary>", "All rights reserved"}, map[string]int{"<details": 30}},
 		{"captions", []string{"Photo: the flooded quay"}, map[string]int{"<tr>": 20}},
-		{"samples", []string{"<del>", `class="badge`}, map[string]int{`<article class="sample">`: 6}},
+		{"samples", []string{`<del dir="auto">`, `class="badge`}, map[string]int{`<article class="sample">`: 6}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {

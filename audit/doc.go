@@ -37,6 +37,15 @@
 // escapes it for its context; it is made valid UTF-8 and loses its control characters
 // first.
 //
+// Input text may also carry bidirectional controls (an id ending in U+202E RIGHT-TO-LEFT
+// OVERRIDE and "txt.exe"). They stay, but cannot reorder the page's own text: every
+// element that holds input text (ids, titles, sources, paragraphs, dup_of) isolates it,
+// as <bdi> within a line and dir="auto" on a paragraph or cell of its own, and where no
+// element can (the page's <title>, SVG labels) the text sits between FSI and PDI; the
+// text itself has its controls balanced (a stray PDF or PDI that would close the
+// isolation around it is dropped, an override left open is closed at the end of its
+// line).
+//
 // The files: tally.go counts (reasons, per-source counters, key tables, samples),
 // view.go turns the tallies into what the template shows, svg.go lays out the charts,
 // format.go formats numbers and cleans text, render.go and report.html write the page.

@@ -28,8 +28,9 @@ func isControl(r rune) bool {
 	return r < 0x20 && r != '\t' && r != '\n' || r == 0x7f || r >= 0x80 && r < 0xa0
 }
 
-// clip returns a cleaned copy of s cut to at most n runes (the last one "…" when cut).
-// The copy shares no memory with s.
+// clip returns a cleaned copy of s cut to at most n runes (the last one "…" when cut),
+// with its bidirectional controls balanced (see balanceBidi; the closing controls it
+// adds are not counted in n). The copy shares no memory with s.
 func clip(s string, n int) string {
 	cut := false
 	if limit := 4 * n; len(s) > limit { // cheap pre-cut of long text, on a rune start
@@ -52,9 +53,96 @@ func clip(s string, n int) string {
 		cut = true
 	}
 	if cut {
-		return strings.TrimRightFunc(s, isSpace) + "…"
+		s = strings.TrimRightFunc(s, isSpace)
+	}
+	s = balanceBidi(s)
+	if cut {
+		return s + "…"
 	}
 	return strings.Clone(s)
+}
+
+// Explicit bidirectional formatting characters (Unicode Standard Annex #9): embeddings
+// and overrides end at PDF, isolates at PDI.
+const (
+	lre = '\u202A' // left-to-right embedding
+	rle = '\u202B' // right-to-left embedding
+	pdf = '\u202C' // pop directional formatting
+	lro = '\u202D' // left-to-right override
+	rlo = '\u202E' // right-to-left override
+	lri = '\u2066' // left-to-right isolate
+	rli = '\u2067' // right-to-left isolate
+	fsi = '\u2068' // first strong isolate
+	pdi = '\u2069' // pop directional isolate
+)
+
+func isBidiControl(r rune) bool { return r >= lre && r <= rlo || r >= lri && r <= pdi }
+
+// balanceBidi returns s with its explicit bidirectional controls balanced, so that no
+// embedding, override or isolate it opens reaches past its end, and no PDF or PDI in it
+// closes one that the page opened around it (a <bdi> element is an isolate). It drops a
+// PDF or PDI that closes nothing s opened and closes, in order, what is still open
+// before each line break and at the end. The characters s means to show stay: an RLO
+// reverses the rest of its own line of s, never the page around it.
+//
+// Together with the isolation of every element that holds input text (<bdi>, dir="auto",
+// or FSI … PDI in plain-text contexts), this keeps input such as an id ending in
+// "\u202Etxt.exe" from reordering the report's own text.
+func balanceBidi(s string) string {
+	if strings.IndexFunc(s, isBidiControl) < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	var open []rune // the openers in effect, innermost last
+	closeAll := func() {
+		for i := len(open) - 1; i >= 0; i-- {
+			if open[i] == lri || open[i] == rli || open[i] == fsi {
+				b.WriteRune(pdi)
+			} else {
+				b.WriteRune(pdf)
+			}
+		}
+		open = open[:0]
+	}
+	for _, r := range s {
+		switch r {
+		case lre, rle, lro, rlo, lri, rli, fsi:
+			open = append(open, r)
+		case pdf:
+			// A PDF closes the innermost embedding or override, not across an isolate.
+			if len(open) == 0 || isIsolate(open[len(open)-1]) {
+				continue
+			}
+			open = open[:len(open)-1]
+		case pdi:
+			// A PDI closes the innermost isolate and the embeddings opened inside it.
+			i := len(open) - 1
+			for i >= 0 && !isIsolate(open[i]) {
+				i--
+			}
+			if i < 0 {
+				continue
+			}
+			open = open[:i]
+		case '\n', '\u2029':
+			closeAll()
+		}
+		b.WriteRune(r)
+	}
+	closeAll()
+	return b.String()
+}
+
+func isIsolate(r rune) bool { return r == lri || r == rli || r == fsi }
+
+// isolate wraps s, balanced by clip, in FSI … PDI: the isolation of <bdi> where the
+// markup allows no element (the page's <title>, SVG text, attribute values).
+func isolate(s string) string {
+	if s == "" {
+		return ""
+	}
+	return string(fsi) + s + string(pdi)
 }
 
 func isSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\n' }

@@ -77,9 +77,10 @@ func (a *Audit) sourcesChart(ss []*sourceAudit) chart {
 		LabelX: chartLabelW - 8}
 	for i, s := range ss {
 		y := chartTop + float64(i)*rowH
-		row := chartRow{Y: y, TextY: round1(y + barH/2 + 4.5), Label: clip(s.name, 26)}
-		if full := clip(s.name, nameRunes); full != row.Label {
-			row.Full = full
+		label := clip(s.name, 26)
+		row := chartRow{Y: y, TextY: round1(y + barH/2 + 4.5), Label: isolate(label)}
+		if full := clip(s.name, nameRunes); full != label {
+			row.Full = isolate(full)
 		}
 		x := chartLabelW
 		for _, r := range paraReasons {

@@ -10,7 +10,8 @@ import (
 
 // reportView is what the template shows; every field is computed and ordered here.
 type reportView struct {
-	Title         string
+	Title         string // from the input: shown in <bdi>
+	PageTitle     string // Title isolated for the <title> element
 	Subtitle      string
 	Version       string
 	SchemaVersion string
@@ -57,8 +58,8 @@ type gridLine struct {
 
 type chartRow struct {
 	Y, TextY float64
-	Label    string
-	Full     string // the label before clipping, when it was clipped
+	Label    string // a source name, isolated (FSI … PDI)
+	Full     string // the label before clipping, when it was clipped, isolated
 	Segs     []segment
 	Value    string
 	ValueX   float64
@@ -196,6 +197,7 @@ func (a *Audit) view(st *schema.Stats, title string) *reportView {
 	}
 	v := &reportView{Title: clip(title, 2*nameRunes),
 		TopParagraphs: a.opts.TopParagraphs, SchemaVersion: schema.Version}
+	v.PageTitle = isolate(v.Title)
 	if st != nil {
 		v.Version = clip(st.Version, 40)
 		if st.SchemaVersion != "" {
