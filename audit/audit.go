@@ -34,7 +34,8 @@ type Options struct {
 	// Samples is the number of sample documents shown (default 6; negative shows none).
 	Samples int
 	// TopCaptions is the number of duplicated captions listed (default 50; negative lists
-	// none).
+	// none). A caption is a paragraph removed as duplicate_in_doc that reads as a
+	// sentence, a second copy of a kept one (see captionCopy).
 	TopCaptions int
 	// TableSources is the number of sources, the largest by documents, that the sources
 	// table and the boilerplate section show (default 200).
@@ -116,9 +117,11 @@ type Audit struct {
 	noParas   int64           // documents without paragraphs (not in the histogram)
 	nKeys     int             // entries in all sources' key tables
 	captions  keyTable
-	samples   []*sample // sorted by (hash, id), at most opts.Samples
-	scratch   []docKey  // per-document scratch
-	keyPrunes int       // global prunes of the source tables, for tests
+	notCaps   notCaptions          // duplicate_in_doc removals left out of the captions
+	samples   []*sample            // sorted by (hash, id), at most opts.Samples
+	scratch   []docKey             // per-document scratch
+	firsts    map[uint64]firstCopy // per-document scratch of captionCopy
+	keyPrunes int                  // global prunes of the source tables, for tests
 }
 
 // docKey is one removed paragraph of the current document, gathered to count each key
@@ -151,7 +154,7 @@ func (a *Audit) Observe(d *Doc) {
 	c.docs = 1
 	c.paras = int64(len(d.Paras))
 	a.scratch = a.scratch[:0]
-	for _, p := range d.Paras {
+	for i, p := range d.Paras {
 		n := int64(len(p.Text))
 		c.bytes += n
 		if p.Reason == "" {
@@ -160,11 +163,13 @@ func (a *Audit) Observe(d *Doc) {
 		r := paraReason(p.Reason)
 		c.parasRemoved[r]++
 		c.bytesRemoved[r] += n
-		if tallied(r) || r == rDuplicateInDoc {
-			a.scratch = append(a.scratch, docKey{key: p.Key, caption: r == rDuplicateInDoc,
+		caption := r == rDuplicateInDoc && a.captionCopy(d, i)
+		if tallied(r) || caption {
+			a.scratch = append(a.scratch, docKey{key: p.Key, caption: caption,
 				reason: r, docCount: p.DocCount, text: p.Text})
 		}
 	}
+	clear(a.firsts)
 	if d.Reason != "" {
 		c.docsRemoved[docReason(d.Reason)]++
 	}

@@ -437,6 +437,99 @@ func TestBalanceBidi(t *testing.T) {
 	}
 }
 
+func TestReadsAsSentence(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want bool
+	}{
+		{"empty", "", false},
+		{"dates of a table", "04/09/87 03/09/87 04/09/87 03/09/87", false},
+		{"dashes", "- - - -", false},
+		{"numbers", "1.23 4.56 7.89 10.11 12.13", false},
+		{"continued row", "(cont.) 04/09/87 03/09/87 04/09/87 03/09/87", false},
+		{"short label", "Revs not given", false},
+		{"exactly four words", "Photo by John Smith", true},
+		{"caption with date and credit", "File photo: The river rose after a week of rain, March 3, 2021. AP Photo/J. Doe", true},
+		{"earnings line", "Avg shrs diluted 15.1 mln vs 11.1 mln, May 11, 2019. PA", true},
+		{"words among more numbers", "Wheat 1.23 1.45 Corn 2.34 2.45 Soy 3.4 3.5 Oats 1.2 1.1", false},
+		{"single letters", "a b c d e f", false},
+		{"non-breaking spaces", "The\u00a0flooded\u00a0quay at dawn", true},
+		{"Japanese, no spaces", "洪水で冠水した岸壁を歩く住民", true},
+		{"Japanese, too short", "岸壁", false},
+		{"Russian", "Затопленная набережная на рассвете", true},
+		{"Arabic", "رصيف الميناء المغمور عند الفجر", true},
+		{"invalid UTF-8", "\xff\xfe \xff \xff \xff", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := readsAsSentence(tt.in); got != tt.want {
+				t.Errorf("readsAsSentence(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestReportCaptions checks that the captions table lists caption copies only: not the
+// rows of a table that repeat within a document, nor the second copy of a notice whose
+// first copy was removed as boilerplate.
+func TestReportCaptions(t *testing.T) {
+	caption := "The flooded quay at dawn, March 3, 2021. AP Photo/J. Doe"
+	notice := "Our Standards: The Global Wire Trust Principles."
+	var docs []*Doc
+	for i := range 3 {
+		docs = append(docs, &Doc{ID: fmt.Sprint("doc-", i), Source: "wire", Paras: []Para{
+			{Text: notice, Reason: schema.ReasonBoilerplate, Key: 1, DocCount: 40},
+			{Text: caption, Key: 2, DocCount: 3},
+			{Text: "Body text of the story, long enough to read as prose.", Key: uint64(100 + i)},
+			{Text: "04/09/87 03/09/87 04/09/87 03/09/87", Key: 3},
+			{Text: "04/09/87 03/09/87 04/09/87 03/09/87", Reason: schema.ReasonDuplicateInDoc, Key: 3},
+			{Text: "- - - -", Key: 4},
+			{Text: "- - - -", Reason: schema.ReasonDuplicateInDoc, Key: 4},
+			{Text: strings.ReplaceAll(caption, "'", "’"), Reason: schema.ReasonDuplicateInDoc, Key: 2, DocCount: 3},
+			{Text: notice, Reason: schema.ReasonDuplicateInDoc, Key: 1, DocCount: 40},
+		}})
+	}
+	// a near copy (another key) of a kept caption, and a Japanese caption printed twice
+	docs = append(docs, &Doc{ID: "doc-near", Source: "daily", Paras: []Para{
+		{Text: "Residents watch the river rise near the old bridge. Photo: Daily", Key: 10},
+		{Text: "Residents watch the river rise near the old bridge Photo: Daily", Reason: schema.ReasonDuplicateInDoc, Key: 11},
+		{Text: "洪水で冠水した岸壁を歩く住民", Key: 12},
+		{Text: "洪水で冠水した岸壁を歩く住民", Reason: schema.ReasonDuplicateInDoc, Key: 12},
+	}})
+	a := New(Options{})
+	for _, d := range docs {
+		a.Observe(d)
+	}
+	page := writeReport(t, a, nil, "captions")
+	table := section(t, page, "captions-table")
+	if n := strings.Count(table, "<tr><td class=\"n\">"); n != 3 {
+		t.Errorf("captions table has %d rows, want 3", n)
+	}
+	for _, want := range []string{caption, "Residents watch the river rise", "洪水で冠水した岸壁を歩く住民"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("captions table lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"04/09/87", "- - - -", "Our Standards"} {
+		if strings.Contains(table, bad) {
+			t.Errorf("captions table lists %q", bad)
+		}
+	}
+	// the first row: three copies in three documents
+	if !strings.Contains(table, `<td class="n">1</td><td class="txt" dir="auto">`+caption+`</td><td class="n">3</td><td class="n">3</td>`) {
+		t.Errorf("the caption is not first with 3 copies in 3 documents:\n%s", table)
+	}
+	want := "Not listed: 9 other paragraphs removed as duplicate_in_doc, 6 with fewer than 4 words of letters"
+	if s := section(t, page, "captions"); !strings.Contains(s, want) || !strings.Contains(s, "3 second copies of a paragraph removed as boilerplate") {
+		t.Errorf("captions section does not account for what it leaves out; want %q in\n%s", want, s)
+	}
+	// all of them still count as duplicate_in_doc
+	if s := section(t, page, "reasons-table"); !strings.Contains(s, "duplicate_in_doc</td><td>paragraph</td><td class=\"n\">14</td>") {
+		t.Errorf("reasons table does not count 14 duplicate_in_doc paragraphs:\n%s", s)
+	}
+}
+
 // section returns the element with the given id, up to its matching end tag.
 func section(t *testing.T, html, id string) string {
 	t.Helper()
@@ -510,7 +603,7 @@ func TestReportEmpty(t *testing.T) {
 	html := writeReport(t, New(Options{}), nil, "")
 	checkSafe(t, html)
 	for _, w := range []string{"winnow audit report", "No documents were read.", "No boilerplate was removed.",
-		"No duplicated paragraphs were removed.", "No document had anything removed."} {
+		"No duplicated captions were removed.", "No document had anything removed."} {
 		if !strings.Contains(html, w) {
 			t.Errorf("empty report lacks %q", w)
 		}
@@ -649,8 +742,9 @@ func TestReportWorstCaseSize(t *testing.T) {
 			for p := range 24 {
 				d.Paras = append(d.Paras, Para{Text: fmt.Sprint(p, k) + long, Reason: schema.ReasonBoilerplate,
 					Key: uint64(s<<16 | k<<8 | p%8)})
-				d.Paras = append(d.Paras, Para{Text: fmt.Sprint(p, k) + long, Reason: schema.ReasonDuplicateInDoc,
-					Key: uint64(s<<16 | k<<8 | p)})
+				// a caption (words of letters, a first copy kept) with the most escaped text
+				d.Paras = append(d.Paras, Para{Text: "caption words of letters " + fmt.Sprint(p, k) + long,
+					Reason: schema.ReasonDuplicateInDoc, Key: uint64(s<<16 | k<<8 | 0x80 | p)})
 			}
 			a.Observe(d)
 		}

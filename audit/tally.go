@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/cespare/xxhash/v2"
@@ -373,4 +374,100 @@ func cmpDesc(x, y int64) int {
 		return 1
 	}
 	return 0
+}
+
+// captionWords is the least number of words of letters in a caption.
+const captionWords = 4
+
+// notCaptions counts the paragraphs removed as duplicate_in_doc that the captions table
+// leaves out.
+type notCaptions struct {
+	rows    int64 // too few words of letters: table rows of numbers, dates or dashes
+	notices int64 // second copies of a paragraph removed for another reason
+}
+
+// firstCopy is the first paragraph of a document with a given key.
+type firstCopy struct {
+	index  int
+	reason int // -1 when it was kept
+}
+
+// captionCopy reports whether paragraph i of d, removed as duplicate_in_doc, is what the
+// rules call a duplicated caption (dedup's rule 1: "a caption printed twice is a
+// sentence with a date and a credit"), and counts it in a.notCaps when it is not. It is
+// one when
+//   - it reads as a sentence (readsAsSentence): not a row of numbers, dates or dashes
+//     ("04/09/87 03/09/87", "- - - -") that a table repeats, nor a short label; and
+//   - its earlier copy with the same key, if the document has one, was not removed as
+//     boilerplate or template: a notice printed at the top and the foot of every page is
+//     removed as boilerplate the first time and as duplicate_in_doc the second, and is
+//     the site's template, not a caption. An earlier copy removed as near_boilerplate
+//     does not count: that evidence is similarity to other documents, which a caption
+//     quoting a sentence of another story also has. (A near copy, with another key,
+//     counts as a caption copy.)
+//
+// On the labelled dev corpus (4,000 Reuters articles in 8 outlet templates, seed 7) this
+// lists 1,429 of the 1,512 paragraphs removed as duplicate_in_doc: all 1,420 labelled
+// caption copies and 9 repeated sentences of content; it leaves out 28 table rows
+// ("04/09/87 03/09/87 04/09/87 03/09/87", 27 of them) and 55 second copies of a
+// boilerplate notice.
+func (a *Audit) captionCopy(d *Doc, i int) bool {
+	p := &d.Paras[i]
+	if !readsAsSentence(p.Text) {
+		a.notCaps.rows++
+		return false
+	}
+	if a.firsts == nil {
+		a.firsts = map[uint64]firstCopy{}
+	}
+	if len(a.firsts) == 0 {
+		// built once per document, at its first caption candidate
+		for k, q := range d.Paras {
+			if _, ok := a.firsts[q.Key]; !ok {
+				r := -1
+				if q.Reason != "" {
+					r = paraReason(q.Reason)
+				}
+				a.firsts[q.Key] = firstCopy{index: k, reason: r}
+			}
+		}
+	}
+	if f := a.firsts[p.Key]; f.index < i && (f.reason == rBoilerplate || f.reason == rTemplate) {
+		a.notCaps.notices++
+		return false
+	}
+	return true
+}
+
+// readsAsSentence reports whether s holds at least captionWords words of letters and
+// they are at least half of its words. A word of letters has two letters or more and
+// more letters than digits ("Reuters", "U.S.", "Wire/PA"; not "04/09/87", "-", "5-14").
+// In scripts written without spaces (Han, kana, Thai, Lao, Khmer, Myanmar) every two
+// letters count as a word.
+func readsAsSentence(s string) bool {
+	words, lettered := 0, 0
+	for _, w := range strings.Fields(s) {
+		letters, digits, dense := 0, 0, 0
+		for _, r := range w {
+			switch {
+			case unicode.IsLetter(r):
+				letters++
+				if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai,
+					unicode.Lao, unicode.Khmer, unicode.Myanmar) {
+					dense++
+				}
+			case unicode.IsDigit(r):
+				digits++
+			}
+		}
+		n := 1
+		if dense > 0 {
+			n = max(dense/2, 1)
+		}
+		words += n
+		if dense > 0 || letters >= 2 && letters > digits {
+			lettered += n
+		}
+	}
+	return lettered >= captionWords && 2*lettered >= words
 }

@@ -25,7 +25,7 @@ type reportView struct {
 	Boilerplate   []sourceKeys
 	TopParagraphs int
 	Captions      []captionRow
-	CaptionsNote  string
+	CaptionsNotes []string
 	Samples       []sampleView
 }
 
@@ -254,7 +254,7 @@ func (a *Audit) view(st *schema.Stats, title string) *reportView {
 	shown := bySize[:min(len(bySize), a.opts.TableSources)]
 	v.Table = a.sourceTable(shown, len(bySize))
 	v.Boilerplate = a.boilerplate(shown)
-	v.Captions, v.CaptionsNote = a.topCaptions()
+	v.Captions, v.CaptionsNotes = a.topCaptions()
 	for _, s := range a.samples {
 		v.Samples = append(v.Samples, sampleViewOf(s))
 	}
@@ -417,10 +417,11 @@ func (a *Audit) boilerplate(shown []*sourceAudit) []sourceKeys {
 	return out
 }
 
-// topCaptions lists the paragraphs most often removed as duplicate_in_doc.
-func (a *Audit) topCaptions() ([]captionRow, string) {
+// topCaptions lists the captions most often removed as duplicate_in_doc (captionCopy).
+// The note says what the list leaves out.
+func (a *Audit) topCaptions() ([]captionRow, []string) {
 	if a.opts.TopCaptions <= 0 {
-		return nil, ""
+		return nil, nil
 	}
 	_, es := topEntries(&a.captions, a.opts.TopCaptions)
 	rows := make([]captionRow, len(es))
@@ -429,12 +430,25 @@ func (a *Audit) topCaptions() ([]captionRow, string) {
 			Docs: formatNum(e.docs), DocCount: formatNum(int64(e.docCount)),
 			Source: clip(e.source, 40)}
 	}
-	note := ""
-	if a.captions.dropped > 0 {
-		note = fmt.Sprintf("The caption tally is capped: %s rare captions were dropped, so counts up to %s may be low.",
-			formatNum(a.captions.dropped), formatNum(a.captions.floor))
+	var notes []string
+	if n := a.notCaps; n.rows > 0 || n.notices > 0 {
+		var parts []string
+		if n.rows > 0 {
+			parts = append(parts, fmt.Sprintf("%s with fewer than %d words of letters (table rows of numbers, dates or dashes, short labels)",
+				formatNum(n.rows), captionWords))
+		}
+		if n.notices > 0 {
+			parts = append(parts, fmt.Sprintf("%s second copies of a paragraph removed as boilerplate or template (a notice printed twice on a page)",
+				formatNum(n.notices)))
+		}
+		notes = append(notes, fmt.Sprintf("Not listed: %s other paragraphs removed as duplicate_in_doc, %s.",
+			formatNum(n.rows+n.notices), strings.Join(parts, ", and ")))
 	}
-	return rows, note
+	if a.captions.dropped > 0 {
+		notes = append(notes, fmt.Sprintf("The caption tally is capped: %s rare captions were dropped, so counts up to %s may be low.",
+			formatNum(a.captions.dropped), formatNum(a.captions.floor)))
+	}
+	return rows, notes
 }
 
 func sampleViewOf(s *sample) sampleView {
