@@ -258,7 +258,7 @@ type node struct {
 var rawText = map[string]bool{"script": true, "style": true}
 
 // voidTags have no end tag.
-var voidTags = map[string]bool{"meta": true, "link": true, "br": true, "img": true, "input": true, "hr": true}
+var voidTags = map[string]bool{"meta": true, "link": true, "br": true, "wbr": true, "img": true, "input": true, "hr": true}
 
 // textNodes splits the page written by html/template into its text runs and attribute
 // values. It knows the page's own markup, not HTML at large.
@@ -437,6 +437,31 @@ func TestBalanceBidi(t *testing.T) {
 	}
 }
 
+func TestBreakable(t *testing.T) {
+	tests := []struct {
+		name, in string
+		want     []string
+	}{
+		{"empty", "", []string{""}},
+		{"no break", "herald", []string{"herald"}},
+		{"host", "capitalbusinessreview.example", []string{"capitalbusinessreview.", "example"}},
+		{"trailing dot", "example.", []string{"example."}},
+		{"url", "https://news.example/a_b", []string{"https:/", "/", "news.", "example/", "a_", "b"}},
+		{"bidi controls stay whole", "src-\u202Emoc.elpmaxe\u202C", []string{"src-\u202Emoc.elpmaxe\u202C"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := breakable(tt.in)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("breakable(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			if strings.Join(got, "") != tt.in {
+				t.Errorf("parts of %q do not join back", tt.in)
+			}
+		})
+	}
+}
+
 func TestReadsAsSentence(t *testing.T) {
 	tests := []struct {
 		name string
@@ -577,7 +602,7 @@ func TestReportSections(t *testing.T) {
 		{"reasons-chart", []string{"<svg"}, map[string]int{"<rect": 4}},
 		{"sources-chart", []string{"source-000.example"}, map[string]int{"<rect": 20}},
 		{"histogram", []string{"none", "≤100%"}, map[string]int{"<rect": histBins}},
-		{"sources-table", []string{"<tbody>", "source-000.example", "All sources", `aria-sort="descending"`}, map[string]int{"<tr data-i=": 31}},
+		{"sources-table", []string{"<tbody>", "source-000.<wbr>example", "All sources", `aria-sort="descending"`}, map[string]int{"<tr data-i=": 31}},
 		{"boilerplate", []string{"<details", "<summary>", "All rights reserved"}, map[string]int{"<details": 30}},
 		{"captions", []string{"Photo: the flooded quay"}, map[string]int{"<tr>": 20}},
 		{"samples", []string{`<del dir="auto">`, `class="badge`}, map[string]int{`<article class="sample">`: 6}},
@@ -931,6 +956,24 @@ func TestFormat(t *testing.T) {
 	}
 }
 
+// longNameDocs are documents of sources with long names that have no place to break a
+// line: a table must wrap them, not widen the page.
+func longNameDocs() []*Doc {
+	var docs []*Doc
+	for i, name := range []string{
+		strings.Repeat("averyveryverylongsubdomain", 5) + ".example",
+		"https://news.example/" + strings.Repeat("section/", 4) + strings.Repeat("x", 80),
+	} {
+		for k := range 40 {
+			docs = append(docs, &Doc{ID: fmt.Sprintf("long/%d/%d", i, k), Source: name, Paras: []Para{
+				{Text: "Footer of the long-named site.", Reason: schema.ReasonBoilerplate, Key: uint64(9000 + i), DocCount: 40},
+				{Text: fmt.Sprintf("Story %d of the long-named site.", k), Key: uint64(9100 + 100*i + k)},
+			}})
+		}
+	}
+	return docs
+}
+
 // TestWriteReportSample writes a sample report to $WINNOW_REPORT_OUT, for a look in a
 // browser and for the Chromium test of interop/report.test.mjs:
 //
@@ -942,6 +985,12 @@ func TestWriteReportSample(t *testing.T) {
 	}
 	a := synth{docs: 20_000, sources: 60, keys: 300, seed: 8}.audit(Options{})
 	for _, d := range hostileDocs() {
+		a.Observe(d)
+	}
+	for _, d := range bidiDocs() {
+		a.Observe(d)
+	}
+	for _, d := range longNameDocs() {
 		a.Observe(d)
 	}
 	st := schema.NewStats()

@@ -136,6 +136,25 @@ func balanceBidi(s string) string {
 
 func isIsolate(r rune) bool { return r == lri || r == rli || r == fsi }
 
+// breakable splits s after each '.', '/' and '_' that more text follows, so that the
+// template can put a <wbr> between the parts: a long host name then wraps at its dots
+// ("capitalbusinessreview.<wbr>example") rather than anywhere. Text with bidi controls
+// stays whole, so that each part is not cut from the controls that balance it.
+func breakable(s string) []string {
+	if strings.IndexFunc(s, isBidiControl) >= 0 {
+		return []string{s}
+	}
+	var parts []string
+	for {
+		i := strings.IndexAny(s, "./_")
+		if i < 0 || i == len(s)-1 {
+			return append(parts, s)
+		}
+		parts = append(parts, s[:i+1])
+		s = s[i+1:]
+	}
+}
+
 // isolate wraps s, balanced by clip, in FSI … PDI: the isolation of <bdi> where the
 // markup allows no element (the page's <title>, SVG text, attribute values).
 func isolate(s string) string {

@@ -13,7 +13,7 @@ import (
 //go:embed report.html
 var reportText string
 
-var reportTemplate = template.Must(template.New("report").Parse(reportText))
+var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap{"breakable": breakable}).Parse(reportText))
 
 // Render writes the report, one self-contained HTML page, to w. st, the run's
 // statistics, gives the totals when it is not nil; otherwise they come from the observed
