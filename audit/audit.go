@@ -169,7 +169,11 @@ func (a *Audit) Observe(d *Doc) {
 				reason: r, docCount: p.DocCount, text: p.Text})
 		}
 	}
-	clear(a.firsts)
+	if n := len(a.firsts); n > 1024 {
+		a.firsts = nil // a long document's table would cost every later clear
+	} else if n > 0 {
+		clear(a.firsts)
+	}
 	if d.Reason != "" {
 		c.docsRemoved[docReason(d.Reason)]++
 	}

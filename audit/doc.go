@@ -14,6 +14,15 @@
 //	}
 //	err := a.Render(w, stats, "winnow audit of crawl.jsonl")
 //
+// # Duplicated captions
+//
+// The captions table lists the paragraphs removed as duplicate_in_doc that the rules
+// mean by a caption printed twice: text that reads as a sentence (at least four words
+// of letters, and at least half of its words) whose earlier copy in the document was
+// not removed as boilerplate or template. Table rows of numbers, dates or dashes and a
+// notice printed at the top and the foot of a page still count under duplicate_in_doc
+// everywhere else in the report; a note under the table says how many it leaves out.
+//
 // # Bounded memory
 //
 // An Audit keeps tallies whose size does not depend on the number of documents:
