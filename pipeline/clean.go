@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/cespare/xxhash/v2"
+	"github.com/winnowdata/winnow/audit"
 	"github.com/winnowdata/winnow/dedup"
 	"github.com/winnowdata/winnow/export"
 	"github.com/winnowdata/winnow/ingest"
@@ -101,7 +102,7 @@ type run struct {
 	dupCounts map[int32]int32
 	spool     *spool
 
-	audit *export.Audit // nil without a report
+	audit *audit.Audit // nil without a report
 
 	// the stats and the report are created up front and committed last
 	statsFile, reportFile *export.AtomicFile
@@ -189,7 +190,7 @@ func (r *run) openOutputs() error {
 		r.undo = append(r.undo, w.Abort)
 	}
 	if r.opts.Report != "" {
-		r.audit = export.NewAudit(export.AuditOptions{})
+		r.audit = audit.New(audit.Options{})
 		f, err := export.CreateAtomic(r.opts.Report)
 		if err != nil {
 			return err
@@ -682,10 +683,10 @@ func duplicateRow(rec *schema.Record, of string) schema.Removal {
 
 // observe shows one judged document to the audit report.
 func (r *run) observe(d *schema.Document, paras []para, res *result, reason, dupOf string) {
-	ad := export.AuditDoc{ID: d.ID, Source: d.Source, Title: d.Title, Reason: reason, DupOf: dupOf,
-		Paras: make([]export.AuditPara, len(paras))}
+	ad := audit.Doc{ID: d.ID, Source: d.Source, Title: d.Title, Reason: reason, DupOf: dupOf,
+		Paras: make([]audit.Para, len(paras))}
 	for k, p := range paras {
-		ad.Paras[k] = export.AuditPara{Text: d.Text[p.start:p.end], Reason: res.decs[k].Reason,
+		ad.Paras[k] = audit.Para{Text: d.Text[p.start:p.end], Reason: res.decs[k].Reason,
 			DocCount: res.decs[k].DocCount, Key: p.key}
 	}
 	r.audit.Observe(&ad)
