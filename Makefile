@@ -41,6 +41,7 @@ gotest:
 fuzz:
 	$(GO) test -run XXX -fuzz '^FuzzNormalize$$' -fuzztime 5s ./dedup
 	$(GO) test -run XXX -fuzz '^FuzzNormalizeStandIns$$' -fuzztime 5s ./dedup
+	$(GO) test -run XXX -fuzz '^FuzzNormalizeLatin$$' -fuzztime 5s ./dedup
 	$(GO) test -run XXX -fuzz '^FuzzSegment$$' -fuzztime 5s ./dedup
 	$(GO) test -run XXX -fuzz '^FuzzJSONL$$' -fuzztime 5s ./ingest
 

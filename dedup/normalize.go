@@ -88,6 +88,9 @@ func canon(r rune) rune {
 
 // ownToken reports whether r is a word by itself: scripts written without spaces.
 func ownToken(r rune) bool {
+	if r < 0x0e00 {
+		return false // below Thai: Latin, Greek, Cyrillic, Arabic, Indic, …
+	}
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai,
 		unicode.Lao, unicode.Khmer, unicode.Myanmar)
 }
@@ -106,6 +109,12 @@ func (n *normalizer) run(s string) {
 			} else {
 				n.symbols(t)
 			}
+		}
+	} else if t, ok := n.latinForm(s); ok {
+		n.scan(t)
+		if len(n.exact) == 0 {
+			n.reset()
+			n.slow(s)
 		}
 	} else {
 		n.slow(s)
@@ -353,6 +362,72 @@ func loadString64(s string, i int) uint64 {
 		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 }
 
+// latinForm returns s with every non-ASCII character replaced by its normalized form
+// (its NFKC, case folded, NFKC image: latinImages) or by its ASCII stand-in, when s
+// holds no other: the accented letters of the Latin scripts (é, ñ, ü, ß, Ø, ł, ş, ạ),
+// and Greek, Cyrillic, Arabic or Chinese text, then cost a table lookup instead of
+// three passes of NFKC and case folding over the paragraph. s must have no mark (a combining accent composes with its neighbour) and
+// no invalid byte; scan then gives what the slow path gives (TestLatinImages,
+// FuzzNormalizeLatin).
+func (n *normalizer) latinForm(s string) (string, bool) {
+	if n.noASCII || n.noStandIn {
+		return "", false
+	}
+	table, latin := standIns(), latinImages()
+	n.sub = n.sub[:0]
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			n.sub = append(n.sub, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if img, ok := latin[r]; ok {
+			n.sub = append(n.sub, img...)
+		} else if in, ok := table[r]; ok && r != utf8.RuneError {
+			n.sub = append(n.sub, in.text...) // "#" for a plain separator, as for scanASCII
+		} else {
+			return "", false
+		}
+		i += size
+	}
+	return unsafe.String(unsafe.SliceData(n.sub), len(n.sub)), true
+}
+
+// latinImages maps each letter of the alphabets news is written in (the Latin blocks
+// beyond ASCII, Greek, Cyrillic, Armenian, Hebrew, Arabic) and of the Han, Hiragana
+// and Katakana blocks to its normalized form, when that is made of letters (and marks
+// after them, as "İ" folds to "i" and a dot above) only. (The name is from the first
+// blocks it held.)
+var latinImages = sync.OnceValue(func() map[rune]string {
+	m := map[rune]string{}
+	folder := cases.Fold()
+	add := func(lo, hi rune) {
+		for r := lo; r <= hi; r++ {
+			if !unicode.IsLetter(r) {
+				continue
+			}
+			img := norm.NFKC.String(folder.String(norm.NFKC.String(string(r))))
+			ok := img != ""
+			for k, q := range img {
+				mark := unicode.Is(unicode.M, q)
+				ok = ok && (unicode.IsLetter(q) || mark && k > 0) && !dropped(q)
+			}
+			if ok {
+				m[r] = img
+			}
+		}
+	}
+	add(0x00a0, 0x02af) // Latin-1 Supplement, Latin Extended-A and -B, IPA
+	add(0x0370, 0x058f) // Greek, Cyrillic, Armenian
+	add(0x05d0, 0x05f2) // Hebrew letters
+	add(0x0620, 0x06ff) // Arabic
+	add(0x1e00, 0x1fff) // Latin Extended Additional, Greek Extended
+	add(0x3041, 0x30ff) // Hiragana, Katakana
+	add(0x4e00, 0x9fff) // CJK Unified Ideographs
+	return m
+})
+
 // standIn is the ASCII text a non-ASCII character can be replaced with before
 // normalization (see standIns).
 type standIn struct {
@@ -500,6 +575,24 @@ func (n *normalizer) scanASCII(s string) {
 func (n *normalizer) scan(s string) {
 	sep := false
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf && (c < '0' || c > '9') {
+			// ASCII, the most of any Latin text: a letter or a separator
+			if l := asciiLetter[c]; l != 0 {
+				if sep {
+					n.space()
+					sep = false
+				}
+				n.openToken()
+				n.exact = append(n.exact, l)
+				if n.shaping {
+					n.shape = append(n.shape, l)
+				}
+			} else {
+				sep = len(n.exact) > 0
+			}
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r < utf8.RuneSelf && r >= '0' && r <= '9', unicode.IsDigit(r):
