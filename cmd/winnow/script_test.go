@@ -92,6 +92,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -1166,6 +1167,41 @@ func jsonlToParquet(src, dst string) error {
 		return fmt.Errorf("%s: %w", dst, err)
 	}
 	return f.Close()
+}
+
+// article returns the text of a unique synthetic article: two paragraphs of words drawn
+// from the vocabulary with seed, so no two articles share a paragraph.
+func article(seed int) string {
+	r := rand.New(rand.NewPCG(uint64(seed), 99))
+	var b strings.Builder
+	for p := range 2 {
+		if p > 0 {
+			b.WriteString("\n\n")
+		}
+		for i := range 14 {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(vocabulary[r.IntN(len(vocabulary))])
+		}
+		b.WriteByte('.')
+	}
+	return b.String()
+}
+
+// jsonLine returns one JSONL record of an article with id and seed, with a "\n".
+func jsonLine(id string, seed int) string {
+	b, _ := json.Marshal(map[string]string{"id": id, "source": "s.example", "text": article(seed)})
+	return string(b) + "\n"
+}
+
+// jsonLines returns n records with ids prefix-0 … and seeds from seed on.
+func jsonLines(prefix string, seed, n int) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(jsonLine(fmt.Sprintf("%s-%d", prefix, i), seed+i))
+	}
+	return b.String()
 }
 
 // TestScriptRunner checks the runner's own parsing: shell words, escapes, the pieces of
