@@ -1,5 +1,34 @@
 package main
 
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+	"github.com/parquet-go/parquet-go"
+)
+
+// scriptDir holds the script cases, relative to this package.
+const scriptDir = "../../testdata/script"
+
 // TestScript runs the command-line cases of testdata/script: one case a txtar archive
 // (a comment, then files, each after a line "-- NAME --"; see golang.org/x/tools/txtar),
 // one subtest a file, named after it without ".txtar".
@@ -82,36 +111,6 @@ package main
 // After every step the runner also checks that no temporary file is left in the case's
 // folder (".NAME.tmp-…") or in TMPDIR ("winnow-…"), and that a run which failed said so
 // on a stderr line that starts with "winnow: ".
-
-import (
-	"bytes"
-	"context"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"io"
-	"io/fs"
-	"math/rand/v2"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
-	"slices"
-	"sort"
-	"strconv"
-	"strings"
-	"syscall"
-	"testing"
-
-	"github.com/klauspost/compress/gzip"
-	"github.com/klauspost/compress/zstd"
-	"github.com/parquet-go/parquet-go"
-)
-
-// scriptDir holds the script cases, relative to this package.
-const scriptDir = "../../testdata/script"
-
 func TestScript(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(scriptDir, "*.txtar"))
 	if err != nil {
