@@ -77,9 +77,11 @@ const scriptDir = "../../testdata/script"
 // huge lines, compressed streams, Parquet, symlinks, empty folders) are made by these,
 // before the first run: or in a step, where they are carried out before its run:
 //
-//	gen: articles DST N PREFIX SEED
+//	gen: articles DST N PREFIX SEED [K]
 //	                   N JSONL records of distinct synthetic articles, ids PREFIX-0 …,
-//	                   texts of seeds SEED, SEED+1 … (for inputs too big to spell out)
+//	                   texts of seeds SEED, SEED+1 … (for inputs too big to spell out);
+//	                   with K, records of an id and a text only, each text K articles
+//	                   run into one long paragraph (seeds SEED+K·i …)
 //	gen: bytes DST PIECE...
 //	                   DST holds the pieces one after another. A piece is a string with
 //	                   the escapes \n \r \t \\ \xHH \uHHHH (single-quote it, so that the
@@ -690,15 +692,25 @@ func (sc *scriptCase) prepare(d directive) error {
 	var dst string
 	switch kind {
 	case "articles":
-		if err := need(4, "DST N PREFIX SEED"); err != nil {
-			return err
+		if len(w) != 5 {
+			if err := need(4, "DST N PREFIX SEED [K]"); err != nil {
+				return err
+			}
 		}
 		n, err1 := strconv.Atoi(w[1])
 		seed, err2 := strconv.Atoi(w[3])
 		if err := errors.Join(err1, err2); err != nil {
 			return err
 		}
-		dst, data = w[0], []byte(jsonLines(w[2], seed, n))
+		if len(w) == 4 {
+			dst, data = w[0], []byte(jsonLines(w[2], seed, n))
+			break
+		}
+		k, err := strconv.Atoi(w[4])
+		if err != nil {
+			return err
+		}
+		dst, data = w[0], longArticles(w[2], seed, n, k)
 	case "bytes":
 		if len(w) < 1 {
 			return errors.New("want gen: bytes DST PIECE...")
@@ -1201,6 +1213,21 @@ func jsonLines(prefix string, seed, n int) string {
 		b.WriteString(jsonLine(fmt.Sprintf("%s-%d", prefix, i), seed+i))
 	}
 	return b.String()
+}
+
+// longArticles returns n JSONL records of an id (prefix-0 …) and a text of k articles
+// run into one paragraph: few paragraphs, each long.
+func longArticles(prefix string, seed, n, k int) []byte {
+	var b []byte
+	for i := range n {
+		text := make([]string, k)
+		for j := range text {
+			text[j] = strings.ReplaceAll(article(seed+k*i+j), "\n", " ")
+		}
+		line, _ := json.Marshal(map[string]string{"id": fmt.Sprintf("%s-%d", prefix, i), "text": strings.Join(text, " ")})
+		b = append(append(b, line...), '\n')
+	}
+	return b
 }
 
 // TestScriptRunner checks the runner's own parsing: shell words, escapes, the pieces of
