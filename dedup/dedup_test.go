@@ -392,9 +392,9 @@ func TestCaptionInTableIsDuplicate(t *testing.T) {
 	}
 }
 
-// TestBandKeysDefinition checks bandKeys against the definition of its rows: row 2i is
-// the minimum over the shingles of the high 32 bits of h*permA[i]+permB[i], row 2i+1 of
-// the low 32 bits; band b hashes rows b*Rows to b*Rows+Rows-1 in order.
+// TestBandKeysDefinition checks bandKeys against the definition of its rows: row 4i+q
+// is the minimum over the shingles of the q-th 16-bit quarter (from the low end) of
+// h*permA[i]+permB[i]; band b hashes rows b*Rows to b*Rows+Rows-1, four to a word.
 func TestBandKeysDefinition(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for n := 1; n <= 100; n++ {
@@ -402,22 +402,20 @@ func TestBandKeysDefinition(t *testing.T) {
 		for i := range sh {
 			sh[i] = rng.Uint64()
 		}
-		var rows [Bands * Rows]uint32
+		var rows [Bands * Rows]uint16
 		for r := range rows {
-			rows[r] = ^uint32(0)
+			rows[r] = ^uint16(0)
 			for _, h := range sh {
-				v := h*permA[r/2] + permB[r/2]
-				if r%2 == 0 {
-					v >>= 32
-				}
-				rows[r] = min(rows[r], uint32(v))
+				v := h*permA[r/4] + permB[r/4]
+				rows[r] = min(rows[r], uint16(v>>(16*(r%4))))
 			}
 		}
 		got := bandKeys(sh)
 		for b := range Bands {
 			k := uint64(b) + 0x2545_f491_4f6c_dd1d
-			for _, m := range rows[b*Rows : (b+1)*Rows] {
-				k = mix(k ^ uint64(m))
+			band := rows[b*Rows : (b+1)*Rows]
+			for q := 0; q < Rows; q += 4 {
+				k = mix(k ^ (uint64(band[q]) | uint64(band[q+1])<<16 | uint64(band[q+2])<<32 | uint64(band[q+3])<<48))
 			}
 			if got[b] != k {
 				t.Fatalf("%d shingles, band %d: %x, want %x", n, b, got[b], k)

@@ -105,6 +105,7 @@ type record struct {
 	node               uint64
 	src                uint32
 	long               []longPara
+	story              []bool // long paragraphs of its story (Index.story)
 	keys, bands, prefx []uint64
 }
 
@@ -207,30 +208,45 @@ func (ix *Index) readRecord(ord int, rec *record, full bool) error {
 // another document for the two to be compared.
 const copyCandidate = 0.2
 
-// sharedWords returns the words of rec's story paragraphs that document ord holds
-// among its own, and the words of those, reading ord's record into cand.
-func (ix *Index) sharedWords(rec *record, ord int, cand *record) (shared, theirs uint32, err error) {
+// sharedWords returns the words of the long paragraphs that rec and document ord
+// both hold, and the story words (story) of each, reading ord's record into cand. A
+// paragraph the two share counts in the story of both, even where one of them left it
+// out (a wire paragraph that most of a copy's words are rarer than).
+func (ix *Index) sharedWords(rec *record, ord int, cand *record) (shared, own, theirs uint32, err error) {
 	if err := ix.readRecord(ord, cand, false); err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	theirs = ix.story(cand)
-	ix.lset.reset(len(cand.long))
-	for _, l := range cand.long {
-		ix.lset.add(l.key)
+	clear(ix.inCand)
+	for k, l := range cand.long {
+		ix.inCand[l.key] = cand.story[k]
 	}
-	for _, l := range rec.long {
-		if ix.lset.has(l.key) {
-			shared += l.words
+	own = 0
+	for k, l := range rec.long {
+		if rec.story[k] {
+			own += l.words
+		}
+		inStory, ok := ix.inCand[l.key]
+		if !ok {
+			continue
+		}
+		shared += l.words
+		if !rec.story[k] {
+			own += l.words
+		}
+		if !inStory {
+			theirs += l.words
 		}
 	}
-	return shared, theirs, nil
+	return shared, own, theirs, nil
 }
 
-// story keeps, of rec's long paragraphs, those that tell its story, and returns their
-// words: a paragraph in more than twice as many documents as the median word of the
-// document (its site's header and footer, a notice on every page) is the site's, not
-// the story's. A story and its copies are in the same few documents; the lines of a
-// site's template are in all its pages. (Counts are of documents, as Add left them.)
+// story marks, of rec's long paragraphs, those that tell its story (rec.story), and
+// returns their words: a paragraph in more than twice as many documents as the median
+// word of the document (its site's header and footer, a notice on every page) is the
+// site's, not the story's. A story and its copies are in the same few documents; the
+// lines of a site's template are in all its pages. (Counts are of documents, as Add
+// left them.)
 func (ix *Index) story(rec *record) uint32 {
 	ix.dfs = ix.dfs[:0]
 	total := uint32(0)
@@ -249,14 +265,15 @@ func (ix *Index) story(rec *record) uint32 {
 			break
 		}
 	}
-	kept, words := rec.long[:0], uint32(0)
+	rec.story = rec.story[:0]
+	words := uint32(0)
 	for i, l := range rec.long {
-		if ix.dfs[i].df <= 2*median {
-			kept = append(kept, l)
+		in := ix.dfs[i].df <= 2*median
+		rec.story = append(rec.story, in)
+		if in {
 			words += l.words
 		}
 	}
-	rec.long = kept
 	return words
 }
 
@@ -289,8 +306,8 @@ func (ix *Index) group() error {
 			continue
 		}
 		clear(shared)
-		for _, l := range rec.long {
-			if a, _ := ix.anchors.find(l.key); a != rec.node {
+		for k, l := range rec.long {
+			if a, _ := ix.anchors.find(l.key); a != rec.node && rec.story[k] {
 				shared[a] += l.words
 			}
 		}
@@ -305,11 +322,11 @@ func (ix *Index) group() error {
 			if !ok {
 				continue
 			}
-			w, theirs, err := ix.sharedWords(&rec, int(other.first), &cand)
+			w, mine, theirs, err := ix.sharedWords(&rec, int(other.first), &cand)
 			if err != nil {
 				return err
 			}
-			if w < CopyWords || float64(w) < CopyShare*float64(own) || float64(w) < CopyShare*float64(theirs) {
+			if w < CopyWords || float64(w) < CopyShare*float64(mine) || float64(w) < CopyShare*float64(theirs) {
 				continue
 			}
 			if w > most || w == most && a < best {

@@ -47,7 +47,8 @@ type Index struct {
 	offsets        []int64 // document ordinal -> offset of its record
 	rbuf           []byte
 	clong          []longPara
-	dfs, dfsSorted []dfWords // scratch of story
+	dfs, dfsSorted []dfWords       // scratch of story
+	inCand         map[uint64]bool // scratch of sharedWords
 	lset           growSet
 
 	budget   int64 // bytes for bands and prefix before they turn into sketches
@@ -83,6 +84,7 @@ func NewIndex() *Index {
 		srcDocs: map[uint64]uint32{},
 		sources: map[uint64]uint32{},
 		anchors: newOpenTable[uint64](1 << 12),
+		inCand:  map[uint64]bool{},
 		nodes:   newOpenTable[node](1 << 12),
 		satDocs: math.MaxUint32,
 		known:   newKnownTable(),
