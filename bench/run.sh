@@ -17,7 +17,8 @@ measure() { # name, command...
   python3 - "$name" "$size" "$wall" "$user" "$sys" "$rss" <<'PY'
 import sys
 name, size, wall, user, sys_, rss = sys.argv[1], int(sys.argv[2]), *map(float, sys.argv[3:])
-print(f"{name:7} {size/1e6:8.1f} MB  {wall:7.2f} s wall  {user+sys_:7.2f} s cpu  {size/1e6/wall:7.1f} MB/s  {rss/1024:7.1f} MiB peak RSS")
+cpu = user + sys_
+print(f"{name:7} {size/1e6:8.1f} MB  {wall:7.2f} s wall  {cpu:7.2f} s cpu ({cpu/(size/1e9):6.1f} s/GB)  {size/1e6/wall:7.1f} MB/s  {rss/1024:7.1f} MiB peak RSS")
 PY
   echo "$wall" > "$work/$name.wall"
 }

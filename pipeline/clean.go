@@ -330,7 +330,9 @@ func (r *run) pass1(ctx context.Context) error {
 		return fmt.Errorf("create the pass 1 spool: %w", err)
 	}
 	r.undo = append(r.undo, func() { f.Close(); os.Remove(f.Name()) })
-	r.ix.UseSpool(f)
+	cs := &countsSpool{f: f}
+	r.undo = append(r.undo, cs.close)
+	r.ix.UseSpool(cs)
 	fps := make([]*dedup.Fingerprinter, r.opts.Workers)
 	cfg := r.opts.Dedup
 	cfg.Known = r.ix.Frequent // paragraphs already exact boilerplate are not fingerprinted
