@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/winnowdata/winnow/internal/tempfile"
 )
 
 // stdinName names stdin in Document.File, in ids and in errors.
@@ -349,16 +351,17 @@ func TotalSize(inputs []string) int64 {
 
 // Spool copies r (normally os.Stdin) to a new temporary file under dir (os.TempDir()
 // when dir is ""), so that it can be read twice, and returns its path and a cleanup
-// func that removes it. The file is named "stdin" in a folder of its own, so that its
-// documents get the same default ids as documents read from stdin directly; set
-// Options.Stdin to the path to read it as "-".
+// func that removes it. The file is named "stdin" in a folder of its own,
+// "winnow-stdin-PID-RANDOM" (made by tempfile.Mkdir, so that a later run removes it if
+// this process is killed), so that its documents get the same default ids as documents
+// read from stdin directly; set Options.Stdin to the path to read it as "-".
 func Spool(ctx context.Context, r io.Reader, dir string) (path string, cleanup func(), err error) {
-	tmp, err := os.MkdirTemp(dir, "winnow-stdin-")
+	tmp, err := tempfile.Mkdir(dir, "winnow-stdin-")
 	if err != nil {
 		return "", func() {}, fmt.Errorf("spool stdin: %w", err)
 	}
-	cleanup = func() { os.RemoveAll(tmp) }
-	path = filepath.Join(tmp, stdinName)
+	cleanup = func() { tmp.Remove() }
+	path = filepath.Join(tmp.Path, stdinName)
 	f, err := os.Create(path)
 	if err != nil {
 		cleanup()

@@ -11,6 +11,7 @@ import (
 	"github.com/winnowdata/winnow/dedup"
 	"github.com/winnowdata/winnow/export"
 	"github.com/winnowdata/winnow/ingest"
+	"github.com/winnowdata/winnow/internal/tempfile"
 	"github.com/winnowdata/winnow/schema"
 )
 
@@ -136,8 +137,11 @@ func (r *run) parquetOptions() export.ParquetOptions {
 }
 
 // openOutputs creates every output writer up front, so a bad output path fails before
-// the long passes. Each writer writes to a temporary file until commit.
+// the long passes. Each writer writes to a temporary file until commit. It first
+// removes the spools that killed runs left in the temporary folder (the output folders
+// are swept as their temporary files are made; see internal/tempfile).
 func (r *run) openOutputs() error {
+	tempfile.Sweep(os.TempDir())
 	po := r.parquetOptions()
 	open := func(path string) error {
 		var w export.RowWriter[schema.Record]
