@@ -142,6 +142,7 @@ func (r *run) parquetOptions() export.ParquetOptions {
 // are swept as their temporary files are made; see internal/tempfile).
 func (r *run) openOutputs() error {
 	tempfile.Sweep(os.TempDir())
+	r.excludeOutputs()
 	po := r.parquetOptions()
 	open := func(path string) error {
 		var w export.RowWriter[schema.Record]
