@@ -105,7 +105,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	fmt.Fprintf(stderr, "winnow: %v\n", err)
 	var ue usageError
-	if errors.As(err, &ue) {
+	var ec cli.ExitCoder // urfave/cli's only one: "No help topic for 'x'"
+	if errors.As(err, &ue) || errors.As(err, &ec) {
 		fmt.Fprintf(stderr, "hint: run '%s help' for usage\n", app.Name)
 		return 2
 	}
@@ -137,6 +138,13 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		HideHelpCommand: false,
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageError{err}
+		},
+		// without a command, the help; with one that is not known, a usage error
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageError{fmt.Errorf("unknown command %q", c.Args().First())}
+			}
+			return cli.ShowAppHelp(c)
 		},
 		Commands: []*cli.Command{cleanCommand(), auditCommand(), inspectCommand()},
 	}
