@@ -31,7 +31,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 	"sync"
 )
 
@@ -231,20 +230,4 @@ func sweepOnce(dir string) {
 	if _, done := swept.LoadOrStore(key, true); !done {
 		Sweep(dir)
 	}
-}
-
-// IsOld reports whether name has the shape of an atomic writer's temporary file from
-// before this package: ".NAME.tmp-" and digits. Such files carry no PID and no lock, so
-// they are not swept; an output folder being replaced as a whole drops them.
-func IsOld(name string) bool {
-	rest, ok := strings.CutPrefix(name, ".")
-	if !ok {
-		return false
-	}
-	i := strings.LastIndex(rest, ".tmp-")
-	if i <= 0 {
-		return false
-	}
-	digits := rest[i+len(".tmp-"):]
-	return digits != "" && strings.Trim(digits, "0123456789") == ""
 }
