@@ -118,6 +118,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 // hint suggests a fix for errors a user can correct.
 func hint(err error) string {
+	var fe *ingest.FieldError
+	if errors.As(err, &fe) {
+		return fe.Hint("--text-field")
+	}
 	var pe *ingest.ParseError
 	if errors.As(err, &pe) {
 		return "use --on-error skip to skip malformed records (they are counted in --stats and listed in --rejects)"
