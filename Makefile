@@ -1,11 +1,12 @@
-# The two commands of the README:
+# The commands of the README:
 #   make sample   clean the bundled sample corpus (testdata/sample) into out/
-#   make test     vet, unit + golden + example tests, race tests of the concurrent parts,
-#                 short fuzz runs, and the interop tests
+#   make test     vet, unit + golden + example + script tests, race tests of the concurrent
+#                 parts, short fuzz runs, and the interop tests (under 2 GB of memory)
+#   make test-huge  the tests too big for make test
 GO ?= go
 OUT := out
 
-.PHONY: sample test deps vet gotest fuzz interop build clean
+.PHONY: sample test test-huge deps vet gotest fuzz interop build clean
 
 build:
 	$(GO) build -o winnow ./cmd/winnow
@@ -20,13 +21,22 @@ test: deps vet gotest fuzz interop
 
 # what the tests need beyond Go: Node.js with npm (DuckDB and the report test) and
 # Debian's Chromium (the report is rendered headless); installed with apt-get when
-# missing and we are root.
+# missing and we are root. Each install says what it installs first.
 deps:
-	@command -v node >/dev/null && command -v npm >/dev/null || { \
-		[ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq nodejs npm; }
-	@[ -x /usr/bin/chromium ] || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } || \
-		echo "warning: no /usr/bin/chromium: the report test will be skipped"
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "deps: Node.js and npm are needed by the interop tests; install them (not root: no apt-get)"; exit 1; \
+		fi; \
+		echo "deps: installing Node.js and npm with apt-get (for the interop tests)"; \
+		apt-get update -qq && apt-get install -y -qq nodejs npm; \
+	fi
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "deps: installing Chromium with apt-get (renders the audit report in the interop tests)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		fi; \
+		[ -x /usr/bin/chromium ] || echo "warning: no /usr/bin/chromium: the report test will be skipped"; \
+	fi
 
 vet:
 	$(GO) vet ./...
@@ -37,10 +47,16 @@ gotest:
 	# the pass 1 workers read a table the counting goroutine writes (dedup.knownTable)
 	$(GO) test -race -short -count=1 ./dedup ./pipeline
 
+# the tests too big for make test (build tag huge): a 200 MB JSONL line, about 40 s and
+# 4 to 5 GB of memory
+test-huge:
+	$(GO) test -tags huge -count=1 -v -run '^TestHugeLine$$' ./cmd/winnow
+
 # a few seconds of each fuzzer on top of the committed corpora
 fuzz:
 	$(GO) test -run XXX -fuzz '^FuzzNormalize$$' -fuzztime 5s ./dedup
 	$(GO) test -run XXX -fuzz '^FuzzNormalizeStandIns$$' -fuzztime 5s ./dedup
+	$(GO) test -run XXX -fuzz '^FuzzNormalizeLatin$$' -fuzztime 5s ./dedup
 	$(GO) test -run XXX -fuzz '^FuzzSegment$$' -fuzztime 5s ./dedup
 	$(GO) test -run XXX -fuzz '^FuzzJSONL$$' -fuzztime 5s ./ingest
 
@@ -59,9 +75,11 @@ interop: build $(if $(wildcard $(SHARED)/eval/make_corpus.py),$(OUT)/dev/corpus.
 	./winnow clean testdata/sample -o $(OUT)/interop/corpus.parquet --jsonl $(OUT)/interop/corpus.jsonl \
 		--removed $(OUT)/interop/removed.parquet -q
 	./winnow audit $(REPORT_INPUT) --report $(OUT)/interop/report.html -q
+	# a second report with what the corpora lack: bidi controls in ids, unbreakable source names
+	WINNOW_REPORT_OUT=$(CURDIR)/$(OUT)/interop/report-sample.html $(GO) test -count=1 -run '^TestWriteReportSample$$' ./audit/ >/dev/null
 	cd interop && npm ci --no-audit --no-fund --loglevel=error
 	WINNOW_PARQUET=$(CURDIR)/$(OUT)/interop/corpus.parquet WINNOW_JSONL=$(CURDIR)/$(OUT)/interop/corpus.jsonl \
-		WINNOW_REMOVED=$(CURDIR)/$(OUT)/interop/removed.parquet WINNOW_REPORT=$(CURDIR)/$(OUT)/interop/report.html \
+		WINNOW_REMOVED=$(CURDIR)/$(OUT)/interop/removed.parquet WINNOW_REPORT=$(CURDIR)/$(OUT)/interop/report.html:$(CURDIR)/$(OUT)/interop/report-sample.html \
 		node --test interop/
 
 clean:

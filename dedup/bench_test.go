@@ -113,3 +113,38 @@ func BenchmarkBandKeys(b *testing.B) {
 		bandKeys(sh)
 	}
 }
+
+// BenchmarkNormalizeScripts normalizes paragraphs of news-like text in several
+// scripts: Latin with accents takes the table path (latinForm), the others the
+// rune-by-rune one.
+func BenchmarkNormalizeScripts(b *testing.B) {
+	scripts := map[string]string{
+		"ascii":    "The central bank raised its main interest rate by a quarter point on Tuesday, citing persistent inflation in services, officials said.",
+		"latin":    "La banque centrale a relevé son taux directeur d’un quart de point mardi, invoquant une inflation persistante dans les services, a déclaré José Núñez à Saint-Étienne.",
+		"german":   "Die Zentralbank erhöhte am Dienstag ihren Leitzins um einen Viertelpunkt und verwies auf die anhaltende Inflation bei Dienstleistungen, sagte Jürgen Müller in Köln.",
+		"cyrillic": "Центральный банк во вторник повысил ключевую ставку на четверть пункта, сославшись на устойчивую инфляцию в сфере услуг, заявили чиновники.",
+		"arabic":   "رفع البنك المركزي سعر الفائدة الرئيسي بمقدار ربع نقطة يوم الثلاثاء، مشيرا إلى استمرار التضخم في قطاع الخدمات، بحسب ما قال مسؤولون.",
+		"cjk":      "中央银行周二将主要利率上调四分之一个百分点，理由是服务业通胀持续，官员表示。日本銀行は火曜日に政策金利を引き上げた。",
+	}
+	for _, name := range []string{"ascii", "latin", "german", "cyrillic", "arabic", "cjk"} {
+		text := scripts[name]
+		b.Run(name, func(b *testing.B) {
+			var paras []string
+			size := 0
+			for i := range 200 {
+				// a number of its own in each, so that no two paragraphs are alike
+				p := text + " " + string(rune('0'+i%10)) + string(rune('0'+i/10%10))
+				paras = append(paras, p)
+				size += len(p)
+			}
+			var n normalizer
+			n.noStandIn = os.Getenv("WINNOW_BENCH_SLOW") != "" // the rune-by-rune path, to compare
+			b.SetBytes(int64(size))
+			for b.Loop() {
+				for _, p := range paras {
+					n.run(p)
+				}
+			}
+		})
+	}
+}

@@ -51,7 +51,7 @@ func DefaultConfig() Config { return Config{Split: SplitAuto, Shingle: 5, CharSh
 // sets paragraphs make: it more than doubled the content lost on the dev corpus.)
 const (
 	Bands = 8
-	Rows  = 5
+	Rows  = 8
 )
 
 // permA and permB are the multipliers (odd) and offsets of the permutations, drawn once
@@ -102,6 +102,9 @@ type Para struct {
 type Doc struct {
 	Paras    []Para
 	Shingles []uint64
+	// Hash is the xxhash64 of the document's text: exact copies share it (see Copy
+	// groups).
+	Hash uint64
 	// TitleKey is the exact key of the document's title (Fingerprinter.Title), 0 if none
 	// (and with Config.LazyTitle, until Judge needs it).
 	TitleKey uint64
@@ -299,6 +302,7 @@ func (f *Fingerprinter) Doc(title, text string, d *Doc) {
 	}
 	d.Paras = d.Paras[:0]
 	d.Shingles = d.Shingles[:0]
+	d.Hash = xxhash.Sum64String(text)
 	f.spans = Segment(f.spans[:0], text, f.cfg.Split)
 	f.raws = f.raws[:0]
 	for _, s := range f.spans {

@@ -1,44 +1,56 @@
 package dedup
 
 import (
+	"bufio"
+	"fmt"
 	"math"
 
 	"github.com/cespare/xxhash/v2"
 )
 
 // Index holds the corpus-wide counts of pass 1: for every paragraph key (exact and
-// shape) the number of documents holding it, the same per source, and for every
-// paragraph band key the number of documents holding a paragraph with that band.
-// Counts are per document (a paragraph printed twice in one article counts once).
+// shape) the number of copy groups holding it, the same per source, and for every
+// paragraph band key the number of copy groups holding a paragraph with that band.
+// A group is a story and its copies (see Copy groups in groups.go); a document alone is
+// a group of one. Counts are per group: a paragraph printed twice in one article, or
+// in three copies of one story, counts once.
 //
-// Echoes are not counted twice. When half or more of a document's long paragraphs come
-// from one earlier document of another source (a syndicated copy, a re-scrape), the
-// paragraphs it shares with that document are not counted again; its other paragraphs
-// (its own site's header and footer, a line the copy added) are. Otherwise a story
-// printed by three outlets would have every paragraph in three documents and look like
-// boilerplate. Paragraphs that are already common (in two or more documents) are left
-// out of the comparison, so a site's own header and footer never make its pages echoes
-// of each other. Which of two copies comes first does not change what is counted: the
-// shared paragraphs once, each copy's own paragraphs once. Add must be called in input
-// order; the result is deterministic.
+// Add counts documents as they come (in any order: the result does not depend on it)
+// and spools what each one counted; Seal decides the copy groups and takes back what
+// the copies of a story counted twice.
 //
 // Add is not safe for concurrent use; the lookups are, once adding is over (Seal), and
 // Frequent is even while another goroutine adds.
 type Index struct {
 	keys    *table            // key -> documents, first document
 	bands   counter           // band key -> documents, first document
-	chars   counter           // character shingle of a short paragraph -> documents
 	prefix  counter           // paragraph-start prefix -> documents
 	titles  *table            // title key -> documents
 	srcKeys *table            // srcKey(source, key) -> documents of that source
 	srcDocs map[uint64]uint32 // source hash -> documents
 	sources map[uint64]uint32 // source hash -> source ordinal
+	srcHash []uint64          // source ordinal -> source hash
 	docSrc  []uint32          // document ordinal -> source ordinal
-	echoes  int64
-	noSrc   bool             // per-source key counts are not needed (see NewIndexFor)
-	cand    map[uint32]int32 // scratch: earlier document -> paragraphs matched
 
-	budget   int64 // bytes for bands, chars and prefix before they turn into sketches
+	// copy groups (groups.go)
+	anchors        openTable[uint64] // long paragraph key -> smallest node holding it
+	nodes          openTable[node]   // node (hash of a document's text) -> what Seal needs
+	docHash        []uint64          // document ordinal -> node
+	groupOf        []uint32          // document ordinal -> ordinal of its group's first document (Seal)
+	groupSize      []uint32          // group -> documents
+	copies         int64             // documents in groups of two or more
+	groups         int64             // groups of two or more
+	spool          Spool             // the records of Add, read back by Seal
+	spw            *bufio.Writer
+	spoolOff       int64
+	spoolErr       error
+	offsets        []int64 // document ordinal -> offset of its record
+	rbuf           []byte
+	clong          []longPara
+	dfs, dfsSorted []dfWords // scratch of story
+	lset           growSet
+
+	budget   int64 // bytes for bands and prefix before they turn into sketches
 	sketched bool
 	sink     uint64 // keeps the loads of prefetchKeys and prefetchEvidence
 
@@ -55,34 +67,44 @@ type Index struct {
 	knownN     int   // and its entries
 
 	// scratch of collect
-	ckeys, cbands, cchars, cprefix []uint64
-	set                            growSet
+	ckeys, cbands, cprefix []uint64
+	set                    growSet
 }
 
 // NewIndex returns an empty Index.
 func NewIndex() *Index {
-	return &Index{
+	ix := &Index{
 		keys:    newTable(1 << 16),
 		bands:   newTable(1 << 16),
-		chars:   newTable(1 << 12),
 		prefix:  newTable(1 << 12),
 		titles:  newTable(1 << 12),
 		raw:     newRawTable(1 << 12),
 		srcKeys: newTable(1 << 16),
 		srcDocs: map[uint64]uint32{},
 		sources: map[uint64]uint32{},
-		cand:    map[uint32]int32{},
+		anchors: newOpenTable[uint64](1 << 12),
+		nodes:   newOpenTable[node](1 << 12),
 		satDocs: math.MaxUint32,
 		known:   newKnownTable(),
 	}
+	ix.UseSpool(&memSpool{})
+	return ix
+}
+
+// UseSpool makes the Index keep the records of Add (what each document counted, for
+// Seal to take back what copies counted twice) in s instead of memory: a temporary
+// file, say. Call it before the first Add. The records take about 8 bytes for every
+// hash a document counts (a paragraph key, and for a paragraph not yet frequent its
+// shape key and up to eight band keys) and 10 for every long paragraph.
+func (ix *Index) UseSpool(s Spool) {
+	ix.spool, ix.spw = s, newSpoolWriter(s)
 }
 
 // NewIndexFor returns an empty Index for rules and a memory budget in bytes (0 for no
 // limit).
 //
-// With MinDocs of 3 or less the per-source rule (a key in a share of its source's
-// documents, and in 3 of them at least) can never fire before the MinDocs rule does, so
-// the per-source counts, a table as large as the key table, are not kept.
+// Per-source counts are kept for documents with a source (not ""), for the per-source
+// rule of Judge.
 //
 // The budget bounds the tables of near-duplicate evidence (band keys, character
 // shingles, prefixes), which grow fastest: when their exact tables together pass it,
@@ -92,10 +114,6 @@ func NewIndex() *Index {
 func NewIndexFor(r Rules, budget int64) *Index {
 	ix := NewIndex()
 	ix.satDocs = uint32(r.MinDocs)
-	ix.noSrc = r.MinDocs <= 3
-	if ix.noSrc {
-		ix.srcKeys = newTable(0) // stays empty
-	}
 	ix.budget = budget
 	return ix
 }
@@ -105,12 +123,11 @@ func (ix *Index) checkBudget() {
 	if ix.budget <= 0 || ix.sketched {
 		return
 	}
-	if ix.bands.bytes()+ix.chars.bytes()+ix.prefix.bytes() <= ix.budget {
+	if ix.bands.bytes()+ix.prefix.bytes() <= ix.budget {
 		return
 	}
 	ix.sketched = true
-	ix.bands = toSketch(ix.bands.(*table), ix.budget*6/8)
-	ix.chars = toSketch(ix.chars.(*table), ix.budget/8)
+	ix.bands = toSketch(ix.bands.(*table), ix.budget*7/8)
 	ix.prefix = toSketch(ix.prefix.(*table), ix.budget/8)
 }
 
@@ -127,12 +144,12 @@ func (ix *Index) Bytes() int64 {
 }
 
 // TableBytes returns the memory held by each count table, by name: "keys" (exact
-// paragraph keys), "raw" (Known), "source_keys", "bands", "chars", "prefixes",
+// paragraph keys), "raw" (Known), "source_keys", "bands", "prefixes",
 // "titles", and "frequent_raw" (Frequent, held during counting only).
 func (ix *Index) TableBytes() map[string]int64 {
 	return map[string]int64{
 		"keys": ix.keys.bytes(), "raw": ix.raw.bytes(), "source_keys": ix.srcKeys.bytes(),
-		"bands": ix.bands.bytes(), "chars": ix.chars.bytes(), "prefixes": ix.prefix.bytes(),
+		"bands": ix.bands.bytes(), "prefixes": ix.prefix.bytes(),
 		"titles": ix.titles.bytes(), "frequent_raw": max(ix.known.bytes(), ix.knownBytes),
 	}
 }
@@ -142,7 +159,7 @@ func (ix *Index) TableBytes() map[string]int64 {
 func (ix *Index) TableEntries() map[string]int64 {
 	return map[string]int64{
 		"keys": int64(ix.keys.len()), "raw": int64(ix.raw.len()), "source_keys": int64(ix.srcKeys.len()),
-		"bands": int64(ix.bands.len()), "chars": int64(ix.chars.len()), "prefixes": int64(ix.prefix.len()),
+		"bands": int64(ix.bands.len()), "prefixes": int64(ix.prefix.len()),
 		"titles": int64(ix.titles.len()), "frequent_raw": int64(max(ix.known.n, ix.knownN)),
 	}
 }
@@ -157,11 +174,11 @@ func inc(m map[uint64]uint32, k uint64) {
 	}
 }
 
-// Add counts one document of source with fingerprint d (see Index for echoes). It
-// reports whether the document echoed an earlier one.
+// Add counts one document of source with fingerprint d, and spools what it counted
+// for Seal (see Index).
 //
 // Every paragraph's exact key is counted. Its near-duplicate evidence (shape key, band
-// keys, character shingles, prefix) is counted only while the key is in fewer than
+// keys, prefix) is counted only while the key is in fewer than
 // MinDocs documents (for an Index made by NewIndexFor): past that, each of those
 // hashes is in MinDocs documents or more already, so counting them again changes no
 // decision of Judge; it would only cost the lookups, one per band, that make up most of
@@ -169,34 +186,30 @@ func inc(m map[uint64]uint32, k uint64) {
 // for near_boilerplate and template are then the documents that held the evidence
 // before its paragraph became exact boilerplate: at least MinDocs, never more than the
 // documents holding it.
-func (ix *Index) Add(source string, d *Doc) bool {
+func (ix *Index) Add(source string, d *Doc) {
 	src := sourceHash(source)
 	so, ok := ix.sources[src]
 	if !ok {
 		so = uint32(len(ix.sources))
 		ix.sources[src] = so
+		ix.srcHash = append(ix.srcHash, src)
 	}
 	doc := uint32(len(ix.docSrc) + 1)
 	ix.docSrc = append(ix.docSrc, so)
+	ix.docHash = append(ix.docHash, d.Hash)
 	inc(ix.srcDocs, src)
 	ix.prefetchKeys(d)
-	echoed := ix.echo(so, d)
-	if echoed != 0 {
-		ix.echoes++
-	}
-	keys, bands, chars, prefix := ix.collect(d, echoed)
-	ix.prefetchEvidence(bands, chars, prefix)
+	keys, bands, prefix := ix.collect(d)
+	ix.prefetchEvidence(bands, prefix)
+	bySource := ix.countsSource(src)
 	for _, k := range keys {
 		ix.keys.add(k, doc)
-		if !ix.noSrc {
+		if bySource {
 			ix.srcKeys.add(srcKey(src, k), doc)
 		}
 	}
 	for _, b := range bands {
 		ix.bands.add(b, doc)
-	}
-	for _, h := range chars {
-		ix.chars.add(h, doc)
 	}
 	for _, h := range prefix {
 		ix.prefix.add(h, doc)
@@ -219,9 +232,37 @@ func (ix *Index) Add(source string, d *Doc) bool {
 	if d.TitleKey != 0 {
 		ix.titles.add(d.TitleKey, doc)
 	}
+	// the story of the document: its long paragraphs, and the node they anchor on
+	long, words := ix.clong[:0], uint32(0)
+	ix.lset.reset(len(d.Paras))
+	for i := range d.Paras {
+		p := &d.Paras[i]
+		if p.Words < CopyWords || !ix.lset.add(p.Key) {
+			continue
+		}
+		a, fresh := ix.anchors.ref(p.Key)
+		if fresh || d.Hash < *a {
+			*a = d.Hash
+		}
+		long = append(long, longPara{p.Key, uint32(p.Words)})
+		words += uint32(p.Words)
+	}
+	ix.clong = long
+	if nd, fresh := ix.nodes.ref(d.Hash); fresh {
+		nd.words, nd.first = words, doc-1
+	}
+	if ix.spoolErr == nil {
+		ix.spoolErr = ix.writeRecord(&record{node: d.Hash, src: so, long: long,
+			keys: keys, bands: bands, prefx: prefix})
+	}
 	ix.checkBudget()
-	return echoed != 0
 }
+
+// countsSource reports whether the documents of the source with hash src are counted
+// per source: all but those without a source.
+func (ix *Index) countsSource(src uint64) bool { return src != noSource }
+
+var noSource = sourceHash("")
 
 // Frequent sets in p, for the raw-bytes hash of a paragraph, the fingerprint fields Add
 // needs of it (Key, Words, Numbers, Short; Known set) and reports true, when a paragraph
@@ -276,7 +317,7 @@ func (ix *Index) prefetchKeys(d *Doc) {
 		}
 		v += ix.raw.touch(p.Raw)
 		if p.Hi > p.Lo && p.Bands != ([Bands]uint64{}) {
-			// echo looks bands up, and collect keeps them unless p is saturated
+			// collect keeps them unless p is saturated
 			// (under Config.LazyBands they are computed later, and touched then)
 			for _, b := range p.Bands {
 				v += ix.bands.touch(b)
@@ -301,13 +342,10 @@ func (ix *Index) prefetchJudge(d *Doc) uint64 {
 	return v
 }
 
-func (ix *Index) prefetchEvidence(bands, chars, prefix []uint64) {
+func (ix *Index) prefetchEvidence(bands, prefix []uint64) {
 	var v uint64
 	for _, h := range bands {
 		v += ix.bands.touch(h)
-	}
-	for _, h := range chars {
-		v += ix.chars.touch(h)
 	}
 	for _, h := range prefix {
 		v += ix.prefix.touch(h)
@@ -316,13 +354,11 @@ func (ix *Index) prefetchEvidence(bands, chars, prefix []uint64) {
 }
 
 // collect returns the distinct hashes that d adds to each count table: the keys of its
-// paragraphs, and the evidence (shape keys, band keys, character shingles, prefixes) of
-// the paragraphs whose key is in fewer than satDocs documents. An echo (echoed != 0)
-// adds neither the keys nor the shape and band keys of the paragraphs it shares with
-// the document it echoes. The slices are the Index's scratch, valid until the next
-// call.
-func (ix *Index) collect(d *Doc, echoed uint32) (keys, bands, chars, prefix []uint64) {
-	keys, bands, chars, prefix = ix.ckeys[:0], ix.cbands[:0], ix.cchars[:0], ix.cprefix[:0]
+// paragraphs, and the evidence (shape keys, band keys, prefixes) of
+// the paragraphs whose key is in fewer than satDocs documents. The slices are the
+// Index's scratch, valid until the next call.
+func (ix *Index) collect(d *Doc) (keys, bands, prefix []uint64) {
+	keys, bands, prefix = ix.ckeys[:0], ix.cbands[:0], ix.cprefix[:0]
 	for i := range d.Paras {
 		p := &d.Paras[i]
 		saturated := p.Known || ix.keys.get(p.Key).docs >= ix.satDocs
@@ -332,12 +368,6 @@ func (ix *Index) collect(d *Doc, echoed uint32) (keys, bands, chars, prefix []ui
 					prefix = append(prefix, h)
 				}
 			}
-			if p.Short {
-				chars = append(chars, d.ParaShingles(i)...)
-			}
-		}
-		if echoed != 0 && ix.uncommon(p) && ix.origin(d, p) == echoed {
-			continue
 		}
 		keys = append(keys, p.Key)
 		if saturated {
@@ -351,83 +381,60 @@ func (ix *Index) collect(d *Doc, echoed uint32) (keys, bands, chars, prefix []ui
 		}
 	}
 	ix.ckeys, ix.cbands = ix.set.distinct(keys), ix.set.distinct(bands)
-	ix.cchars, ix.cprefix = ix.set.distinct(chars), ix.set.distinct(prefix)
-	return ix.ckeys, ix.cbands, ix.cchars, ix.cprefix
+	ix.cprefix = ix.set.distinct(prefix)
+	return ix.ckeys, ix.cbands, ix.cprefix
 }
 
-// origin returns the first document holding paragraph p (its exact key, or failing
-// that the earliest of its band keys), or 0.
-func (ix *Index) origin(d *Doc, p *Para) uint32 {
-	first := ix.keys.get(p.Key).first
-	if first == 0 {
-		for _, b := range d.bands(p) {
-			if f := ix.bands.get(b).first; f != 0 && (first == 0 || f < first) {
-				first = f
-			}
-		}
-	}
-	return first
-}
-
-// uncommon reports whether p takes part in echo detection: a long paragraph not yet
-// in two documents.
-func (ix *Index) uncommon(p *Para) bool {
-	return !p.Short && p.Hi > p.Lo && ix.keys.get(p.Key).docs < 2
-}
-
-// echo returns the earlier document of another source that half or more of d's
-// uncommon long paragraphs (at least two) come from, or 0.
-func (ix *Index) echo(so uint32, d *Doc) uint32 {
-	clear(ix.cand)
-	n := int32(0)
-	for i := range d.Paras {
-		p := &d.Paras[i]
-		if !ix.uncommon(p) {
-			continue
-		}
-		n++
-		if first := ix.origin(d, p); first != 0 && ix.docSrc[first-1] != so {
-			ix.cand[first]++
-		}
-	}
-	if n < 2 {
-		return 0
-	}
-	best := uint32(0)
-	for doc, c := range ix.cand {
-		if 2*c >= n && (best == 0 || c > ix.cand[best] || c == ix.cand[best] && doc < best) {
-			best = doc
-		}
-	}
-	return best
-}
-
-// Docs returns the number of documents added, echoes included.
+// Docs returns the number of documents added.
 func (ix *Index) Docs() int64 { return int64(len(ix.docSrc)) }
 
-// Echoes returns the number of documents not counted as echoes of earlier ones.
-func (ix *Index) Echoes() int64 { return ix.echoes }
+// SpoolBytes returns the size of the records Add spooled.
+func (ix *Index) SpoolBytes() int64 { return ix.spoolOff }
+
+// Copies returns the number of documents in copy groups of two or more, and the number
+// of such groups (known once sealed).
+func (ix *Index) Copies() (docs, groups int64) { return ix.copies, ix.groups }
+
+// Group returns the group of document ord (0, 1, … in the order of Add): the ordinal of
+// the group's first document, ord itself for a document that has no copy. Valid once
+// the Index is sealed.
+func (ix *Index) Group(ord int) int { return int(ix.groupOf[ord]) }
+
+// GroupSize returns the number of documents in the group of document ord (1 for a
+// document that has no copy). Valid once the Index is sealed.
+func (ix *Index) GroupSize(ord int) int { return int(ix.groupSize[ix.groupOf[ord]]) }
 
 // KeyDocs returns the number of documents holding paragraph key k.
 func (ix *Index) KeyDocs(k uint64) int { return int(ix.keys.get(k).docs) }
 
-// SourceDocs returns the number of documents of source, and how many of them hold key k.
+// SourceDocs returns the number of copy groups of source, and how many of them hold
+// key k; zero for documents without a source.
 func (ix *Index) SourceDocs(source string, k uint64) (withKey, all int) {
 	src := sourceHash(source)
+	if !ix.countsSource(src) {
+		return 0, 0
+	}
 	return int(ix.srcKeys.get(srcKey(src, k)).docs), int(ix.srcDocs[src])
 }
 
 // BandDocs returns the number of documents holding a paragraph with band key b.
 func (ix *Index) BandDocs(b uint64) int { return int(ix.bands.get(b).docs) }
 
-// CharDocs returns the number of documents whose short paragraphs hold character
-// shingle h.
-func (ix *Index) CharDocs(h uint64) int { return int(ix.chars.get(h).docs) }
-
-// Seal ends counting: Add must not be called again. It copies the document count of
-// every key that Known can return into Known's own table, so that Known finds
-// everything in one lookup instead of two.
-func (ix *Index) Seal() {
+// Seal ends counting: Add must not be called again. It decides the copy groups and
+// takes back what copies of one story counted twice (see Copy groups), then copies
+// the count of every key that Known can return into Known's own table, so that Known
+// finds everything in one lookup instead of two. Its only errors are those of the
+// spool. Sealing twice does nothing.
+func (ix *Index) Seal() error {
+	if ix.sealed {
+		return nil
+	}
+	if ix.spoolErr != nil {
+		return fmt.Errorf("writing the pass 1 spool: %w", ix.spoolErr)
+	}
+	if err := ix.group(); err != nil {
+		return err
+	}
 	ix.knownBytes, ix.knownN = ix.known.bytes(), ix.known.n
 	ix.known = newKnownTable() // Frequent is for pass 1 only
 	for i := range ix.raw.slots {
@@ -437,6 +444,7 @@ func (ix *Index) Seal() {
 		}
 	}
 	ix.sealed = true
+	return nil
 }
 
 // Known sets in p, for the raw-bytes hash of a paragraph, the fingerprint fields Judge

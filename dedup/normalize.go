@@ -88,6 +88,9 @@ func canon(r rune) rune {
 
 // ownToken reports whether r is a word by itself: scripts written without spaces.
 func ownToken(r rune) bool {
+	if r < 0x0e00 {
+		return false // below Thai: Latin, Greek, Cyrillic, Arabic, Indic, …
+	}
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai,
 		unicode.Lao, unicode.Khmer, unicode.Myanmar)
 }
@@ -107,14 +110,171 @@ func (n *normalizer) run(s string) {
 				n.symbols(t)
 			}
 		}
+	} else if t, ok := n.latinForm(s); ok {
+		n.scan(t)
+		if len(n.exact) == 0 {
+			n.reset()
+			n.slow(s)
+		}
 	} else {
 		n.slow(s)
 	}
-	if n.measures > 0 || n.plain > 1 {
-		// number-bearing content (a table row, a score, a price): digits stay
+	if n.numbers > 0 && n.measures == 0 {
+		n.numberShape()
+	} else if n.measures > 0 {
+		// number-bearing content (a table row, a price): digits stay
 		n.shaping = false
 	}
 }
+
+// ShapeWords is the longest paragraph, in words, whose numbers the shape folds:
+// notices that change a number from page to page (a dateline, a copyright line,
+// "Updated 5 hours ago") are short, while a number changed in a long sentence is a new
+// fact, and a longer paragraph has shingles enough (ten or more) for the band rule to
+// judge its near copies.
+const ShapeWords = 14
+
+// numberShape decides whether the shape of a paragraph with numbers (none with a
+// decimal or thousands separator) folds them, and writes it when the words say they
+// vary from page to page. The words around a number decide what it is:
+//
+//   - a year (1900–2099), a clock time (14:05), a day next to a month name ("March 5",
+//     "5 March") or a count of time units ("5 hours ago") is part of a date or a time;
+//   - a number before a unit ("195 mln", "800 stg", "12 cts", "50 pct") is a quantity,
+//     content like 5.93: the shape keeps the digits;
+//   - any other number is plain.
+//
+// The shape folds the numbers when the paragraph has at most ShapeWords words, no
+// quantity, and either one plain number at most (a copyright year, "You have 5 free
+// articles left"), unless it is a bare day with fewer than three words ("Pay April 15",
+// a row of a dividend table, against "Published 27 October 2021", which has its year),
+// or, with more numbers, they are a date and a time and three words or more go with
+// them ("Published March 5, 2021 at 3:45 p.m. | Updated 5 hours ago"); month and
+// weekday names then fold too. Two dates without a time ("payable April 10 to holders
+// of record March 30") are content, as are the numbers of a table row.
+func (n *normalizer) numberShape() {
+	toks := n.tokens
+	word := func(i int) []byte {
+		if i < 0 || i >= len(toks) {
+			return nil
+		}
+		return n.exact[toks[i].start:toks[i].end]
+	}
+	n.shaping = false
+	if len(toks) > ShapeWords {
+		return
+	}
+	times, years, days, plain, words := 0, 0, 0, 0, 0
+	for i := range toks {
+		w := word(i)
+		if w[0] < '0' || w[0] > '9' {
+			if !isMonth(w) && !isWeekday(w) {
+				words++
+			}
+			continue
+		}
+		switch k := numberKind(w); {
+		case isUnit(word(i + 1)):
+			return // a quantity
+		case k == numClock || isTimeUnit(word(i+1)):
+			times++
+		case k == numYear:
+			years++
+		case isMonth(word(i-1)) || isMonth(word(i+1)):
+			days++
+		default:
+			plain++
+		}
+	}
+	switch {
+	case days+plain <= 1:
+		if days == 1 && years == 0 && times == 0 && words < 3 {
+			return
+		}
+		n.shaping = true // the digit-folded shape the scan wrote
+		return
+	case plain > 0 || times == 0 || words < 3:
+		return
+	}
+	n.shape = n.shape[:0]
+	for i := range toks {
+		if i > 0 {
+			n.shape = append(n.shape, ' ')
+		}
+		w := word(i)
+		switch {
+		case w[0] >= '0' && w[0] <= '9', isMonth(w), isWeekday(w):
+			n.shape = append(n.shape, '0')
+		default:
+			n.shape = append(n.shape, w...)
+		}
+	}
+	n.shaping = true
+}
+
+const (
+	numPlain = iota
+	numYear
+	numClock
+	numMeasure
+)
+
+// numberKind classifies a number token of the normalized text: a year (1900–2099), a
+// clock time (14:05), a number with a decimal or thousands separator (numMeasure), or
+// plain. A token that runs on into letters ("5th") is plain.
+func numberKind(w []byte) int {
+	digits, colons, seps := 0, 0, 0
+	for _, c := range w {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == ':':
+			colons++
+		case c == '.' || c == ',':
+			seps++
+		default:
+			return numPlain
+		}
+	}
+	switch {
+	case seps == 0 && colons == 0 && digits == 4 && isYear(w):
+		return numYear
+	case seps == 0 && colons > 0 && colons <= 2:
+		return numClock
+	case seps > 0 || colons > 0:
+		return numMeasure
+	}
+	return numPlain
+}
+
+var months = wordSet("january february march april may june july august september october november december " +
+	"jan feb mar apr jun jul aug sep sept oct nov dec")
+
+var weekdays = wordSet("monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun")
+
+var timeUnits = wordSet("second seconds sec secs minute minutes min mins hour hours hr hrs day days week weeks " +
+	"month months year years yr yrs ago")
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+func isMonth(w []byte) bool    { return len(w) >= 3 && len(w) <= 9 && months[string(w)] }
+func isWeekday(w []byte) bool  { return len(w) >= 3 && len(w) <= 9 && weekdays[string(w)] }
+func isTimeUnit(w []byte) bool { return len(w) >= 2 && len(w) <= 7 && timeUnits[string(w)] }
+
+// units are the words after a number that make it a quantity: magnitudes, currencies,
+// shares of a whole, weights and measures.
+var units = wordSet("mln mn million millions bln bn billion billions trillion thousand pct percent per " +
+	"dlrs dlr dollars dollar usd cents cts cent stg sterling pounds yen yuan euros euro francs marks lire " +
+	"rupees pesos tonnes tonne tons ton kilos kg kilograms lbs ounces oz barrels bpd bags bushels bales " +
+	"shares shrs basis points pts acres hectares miles km kilometres kilometers metres meters feet")
+
+func isUnit(w []byte) bool { return len(w) >= 2 && len(w) <= 11 && units[string(w)] }
 
 // shapeForm returns the digit-folded form of the last paragraph run normalized.
 func (n *normalizer) shapeForm() []byte {
@@ -201,6 +361,72 @@ func loadString64(s string, i int) uint64 {
 	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
 		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 }
+
+// latinForm returns s with every non-ASCII character replaced by its normalized form
+// (its NFKC, case folded, NFKC image: latinImages) or by its ASCII stand-in, when s
+// holds no other: the accented letters of the Latin scripts (é, ñ, ü, ß, Ø, ł, ş, ạ),
+// and Greek, Cyrillic, Arabic or Chinese text, then cost a table lookup instead of
+// three passes of NFKC and case folding over the paragraph. s must have no mark (a combining accent composes with its neighbour) and
+// no invalid byte; scan then gives what the slow path gives (TestLatinImages,
+// FuzzNormalizeLatin).
+func (n *normalizer) latinForm(s string) (string, bool) {
+	if n.noASCII || n.noStandIn {
+		return "", false
+	}
+	table, latin := standIns(), latinImages()
+	n.sub = n.sub[:0]
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			n.sub = append(n.sub, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if img, ok := latin[r]; ok {
+			n.sub = append(n.sub, img...)
+		} else if in, ok := table[r]; ok && r != utf8.RuneError {
+			n.sub = append(n.sub, in.text...) // "#" for a plain separator, as for scanASCII
+		} else {
+			return "", false
+		}
+		i += size
+	}
+	return unsafe.String(unsafe.SliceData(n.sub), len(n.sub)), true
+}
+
+// latinImages maps each letter of the alphabets news is written in (the Latin blocks
+// beyond ASCII, Greek, Cyrillic, Armenian, Hebrew, Arabic) and of the Han, Hiragana
+// and Katakana blocks to its normalized form, when that is made of letters (and marks
+// after them, as "İ" folds to "i" and a dot above) only. (The name is from the first
+// blocks it held.)
+var latinImages = sync.OnceValue(func() map[rune]string {
+	m := map[rune]string{}
+	folder := cases.Fold()
+	add := func(lo, hi rune) {
+		for r := lo; r <= hi; r++ {
+			if !unicode.IsLetter(r) {
+				continue
+			}
+			img := norm.NFKC.String(folder.String(norm.NFKC.String(string(r))))
+			ok := img != ""
+			for k, q := range img {
+				mark := unicode.Is(unicode.M, q)
+				ok = ok && (unicode.IsLetter(q) || mark && k > 0) && !dropped(q)
+			}
+			if ok {
+				m[r] = img
+			}
+		}
+	}
+	add(0x00a0, 0x02af) // Latin-1 Supplement, Latin Extended-A and -B, IPA
+	add(0x0370, 0x058f) // Greek, Cyrillic, Armenian
+	add(0x05d0, 0x05f2) // Hebrew letters
+	add(0x0620, 0x06ff) // Arabic
+	add(0x1e00, 0x1fff) // Latin Extended Additional, Greek Extended
+	add(0x3041, 0x30ff) // Hiragana, Katakana
+	add(0x4e00, 0x9fff) // CJK Unified Ideographs
+	return m
+})
 
 // standIn is the ASCII text a non-ASCII character can be replaced with before
 // normalization (see standIns).
@@ -349,6 +575,24 @@ func (n *normalizer) scanASCII(s string) {
 func (n *normalizer) scan(s string) {
 	sep := false
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf && (c < '0' || c > '9') {
+			// ASCII, the most of any Latin text: a letter or a separator
+			if l := asciiLetter[c]; l != 0 {
+				if sep {
+					n.space()
+					sep = false
+				}
+				n.openToken()
+				n.exact = append(n.exact, l)
+				if n.shaping {
+					n.shape = append(n.shape, l)
+				}
+			} else {
+				sep = len(n.exact) > 0
+			}
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r < utf8.RuneSelf && r >= '0' && r <= '9', unicode.IsDigit(r):

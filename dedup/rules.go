@@ -53,8 +53,12 @@ type Judge struct {
 	sink  uint64 // keeps the loads of prefetching
 }
 
-// NewJudge returns a Judge of rules over ix.
+// NewJudge returns a Judge of rules over ix. It seals ix if that was not done: call
+// Index.Seal first to have a spool error returned rather than panicking.
 func NewJudge(rules Rules, ix *Index) *Judge {
+	if err := ix.Seal(); err != nil {
+		panic(err)
+	}
 	return &Judge{rules: rules, ix: ix}
 }
 
@@ -65,9 +69,10 @@ func NewJudge(rules Rules, ix *Index) *Judge {
 //     at most TableRowWords words in a Tabular document);
 //  2. boilerplate: the exact key is in MinDocs documents or more, or in MinSourceShare of
 //     the documents of source (and in at least 3 of them);
-//  3. near_boilerplate: the digit-folded shape key is in MinDocs documents or more; or,
-//     for a short paragraph, Near of its character shingles are; or BandQuorum of its
-//     MinHash band keys are;
+//  3. near_boilerplate: the digit-folded shape key is in MinDocs groups or more; or
+//     BandQuorum of its MinHash band keys are (ShortBandQuorum for a short paragraph,
+//     whose bands are of character shingles; none for a short paragraph whose numbers
+//     are content);
 //  4. template: a prefix that starts paragraphs in MinDocs documents, followed by the
 //     title of another document.
 func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
@@ -96,9 +101,9 @@ func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
 		case p.ShapeKey != p.Key && j.ix.KeyDocs(p.ShapeKey) >= r.MinDocs:
 			dec.Reason = schema.ReasonNearBoilerplate
 			dec.DocCount = int32(j.ix.KeyDocs(p.ShapeKey))
-		case p.Short && len(sh) > 0 && j.share(sh, j.frequentChar) >= r.Near:
-			dec.Reason = schema.ReasonNearBoilerplate
-		case len(sh) > 0 && j.bandDocs(&p, sh) >= r.MinDocs:
+		case len(sh) > 0 && !(p.Short && p.Numbers > 0 && p.ShapeKey == p.Key) && j.bandDocs(&p, sh) >= r.MinDocs:
+			// (a short paragraph whose numbers are content, "Pay April 15", is not near
+			// "Pay April 16" for all its shared characters: see ShortBandQuorum)
 			dec.Reason = schema.ReasonNearBoilerplate
 			dec.DocCount = int32(j.bandDocs(&p, sh))
 		default:
@@ -154,8 +159,6 @@ func (j *Judge) inDoc(h uint64) bool {
 	return j.seen.has(h)
 }
 
-func (j *Judge) frequentChar(h uint64) bool { return j.ix.CharDocs(h) >= j.rules.MinDocs }
-
 // bandDocs estimates how many documents hold a near-duplicate of the paragraph: the
 // BandQuorum-th largest document count of its band keys.
 func (j *Judge) bandDocs(p *Para, sh []uint64) int {
@@ -167,21 +170,40 @@ func (j *Judge) bandDocs(p *Para, sh []uint64) int {
 		c[i] = j.ix.BandDocs(b)
 	}
 	slices.Sort(c[:])
+	if p.Short {
+		return c[Bands-ShortBandQuorum]
+	}
 	return c[Bands-BandQuorum]
 }
+
+// ShortBandQuorum is BandQuorum for a short paragraph, whose bands are of its
+// character shingles: two texts of three words that share two words share half their
+// character shingles, and across a million documents some band of such a text meets
+// two others by chance, so two of its bands must be frequent. Nor is a short paragraph
+// whose numbers the shape keeps (a row of a table, "Pay April 15") judged by its
+// bands: its characters are mostly those of the other rows, and its number is what it
+// says.
+const ShortBandQuorum = 2
 
 // TableRowWords is the longest paragraph, in words, that duplicate_in_doc treats as a
 // row of a table in a Tabular document, where rows and labels legitimately repeat.
 const TableRowWords = 10
 
-// BandQuorum is how many of a paragraph's bands must be frequent for near_boilerplate.
-// One band alone lets formulaic sentences that share four or five words with many others
-// through; two sharpen the S-curve (see the package doc).
-const BandQuorum = 2
+// BandQuorum is how many of a paragraph's bands must be frequent for near_boilerplate:
+// one band of Rows = 8 minimums, shared by MinDocs groups that are each near the
+// paragraph (see the package doc).
+const BandQuorum = 1
+
+// MinSourceDocs is the least number of stories of one source that an exact paragraph
+// must be in to be that source's boilerplate by MinSourceShare: a site with two pages
+// in a crawl repeats its header and footer on both, and two different stories of one
+// site do not share a paragraph otherwise (copies of one story are one group, see
+// Copy groups).
+const MinSourceDocs = 2
 
 func (j *Judge) sourceFrequent(source string, k uint64) bool {
 	with, all := j.ix.SourceDocs(source, k)
-	return with >= 3 && float64(with) >= j.rules.MinSourceShare*float64(all)
+	return with >= MinSourceDocs && float64(with) >= j.rules.MinSourceShare*float64(all)
 }
 
 // share returns the fraction of sh for which pred holds.

@@ -40,7 +40,10 @@ func saturationCorpus(tb testing.TB) (sources, titles, texts []string) {
 
 // An Index made for the rules (NewIndexFor) stops counting the evidence of paragraphs
 // that are exact boilerplate already, and pass 1 skips fingerprinting what Frequent
-// recognises; neither may change a decision of Judge. The counts reported for
+// recognises. Neither may remove a paragraph the full count keeps, or change a reason.
+// With copy groups, a key in MinDocs documents can be in fewer groups, and the evidence
+// of a later story holding it is then not counted: a near copy may stay that the full
+// count removes (rarely: at most 1 % of the near_boilerplate). The counts reported for
 // near_boilerplate and template may only be lower, and stay at MinDocs or more.
 func TestSaturationKeepsDecisions(t *testing.T) {
 	sources, titles, texts := saturationCorpus(t)
@@ -77,7 +80,7 @@ func TestSaturationKeepsDecisions(t *testing.T) {
 
 	je, js := NewJudge(rules, exact), NewJudge(rules, sat)
 	reasons := map[string]int{}
-	lower := 0
+	lower, missed := 0, 0
 	for i := range texts {
 		var d Doc
 		plain.Doc(titles[i], texts[i], &d)
@@ -86,6 +89,10 @@ func TestSaturationKeepsDecisions(t *testing.T) {
 		for k := range want {
 			w, g := want[k], got[k]
 			reasons[w.Reason]++
+			if g.Reason == "" && (w.Reason == "near_boilerplate" || w.Reason == "template") {
+				missed++
+				continue
+			}
 			if w.Reason != g.Reason {
 				t.Fatalf("doc %d paragraph %d: %q with saturation, %q without", i, k, g.Reason, w.Reason)
 			}
@@ -104,7 +111,10 @@ func TestSaturationKeepsDecisions(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("reasons %v; %d near_boilerplate/template counts lower", reasons, lower)
+	t.Logf("reasons %v; %d near_boilerplate/template counts lower, %d kept", reasons, lower, missed)
+	if missed*100 > reasons["near_boilerplate"]+reasons["template"] {
+		t.Errorf("saturation kept %d of %d near_boilerplate and template paragraphs", missed, reasons["near_boilerplate"]+reasons["template"])
+	}
 	for _, r := range []string{"", "boilerplate", "near_boilerplate", "duplicate_in_doc", "template"} {
 		if reasons[r] == 0 {
 			t.Errorf("no paragraph with reason %q: the corpus does not exercise every rule", r)
@@ -169,7 +179,16 @@ func TestSaturationCountsUntilMinDocs(t *testing.T) {
 	p := "Sign up for our morning newsletter to get the top stories of the day delivered to your inbox before breakfast, " +
 		"with analysis from our correspondents around the world and the markets data you need to start the day, free of charge"
 	near := strings.Replace(p, "free of charge", "at no charge", 1)
-	texts := []string{bodies[0] + "\n\n" + p, bodies[1] + "\n\n" + p, bodies[2] + "\n\n" + near, bodies[3] + "\n\n" + p}
+	// each document's own story is longer than the shared paragraph: pages made mostly
+	// of one shared paragraph would be copies of one another (see Copy groups)
+	own := func(i int) string {
+		var b strings.Builder
+		for k := range 3 {
+			fmt.Fprintf(&b, "Story %d, part %d: %s\n\n", i, k, bodies[(i+k)%len(bodies)])
+		}
+		return b.String()
+	}
+	texts := []string{own(0) + p, own(1) + p, own(2) + near, own(3) + p}
 	for _, ix := range []*Index{NewIndex(), NewIndexFor(DefaultRules(), 0)} {
 		cfg := DefaultConfig()
 		cfg.Known = ix.Frequent
@@ -183,8 +202,8 @@ func TestSaturationCountsUntilMinDocs(t *testing.T) {
 		j := NewJudge(DefaultRules(), ix)
 		var d Doc
 		NewFingerprinter(DefaultConfig()).Doc("", texts[2], &d)
-		if got := j.Judge(nil, "s", &d); got[1].Reason != "near_boilerplate" {
-			t.Errorf("satDocs %d: near copy judged %+v, want near_boilerplate", ix.satDocs, got[1])
+		if got := j.Judge(nil, "s", &d); got[3].Reason != "near_boilerplate" {
+			t.Errorf("satDocs %d: near copy judged %+v, want near_boilerplate", ix.satDocs, got[3])
 		}
 	}
 }

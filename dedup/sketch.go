@@ -5,6 +5,8 @@ import "math/bits"
 // counter counts documents per 64-bit key: exactly (table) or approximately (sketch).
 type counter interface {
 	add(k uint64, doc uint32)
+	// sub takes back one count of k (a copy counted twice, see Copy groups)
+	sub(k uint64)
 	get(k uint64) slot
 	// touch loads the memory k's count lives in and returns a value of it (see
 	// Index.prefetchKeys)
@@ -74,6 +76,25 @@ func (s *sketch) add(k uint64, _ uint32) {
 	for _, c := range cells {
 		if *c == least {
 			*c++
+		}
+	}
+}
+
+// sub takes back one count of k from the counters that hold its estimate, the mirror of
+// add's conservative update. Under a sketch it is approximate, as the counts are.
+func (s *sketch) sub(k uint64) {
+	var cells [sketchRows]*uint8
+	least := uint8(255)
+	for r := range cells {
+		cells[r] = s.cell(k, r)
+		least = min(least, *cells[r])
+	}
+	if least == 0 || least == 255 {
+		return
+	}
+	for _, c := range cells {
+		if *c == least {
+			*c--
 		}
 	}
 }

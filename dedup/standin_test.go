@@ -76,6 +76,72 @@ func TestStandIns(t *testing.T) {
 	}
 }
 
+// latinRunes returns the letters with a table image (latinImages), in order.
+func latinRunes() []rune {
+	var rs []rune
+	for r := range latinImages() {
+		rs = append(rs, r)
+	}
+	slices.Sort(rs)
+	return rs
+}
+
+// Every accented Latin letter normalizes through its table image as it does through
+// NFKC and case folding, in every place a character can change a fingerprint, next to
+// stand-ins and other letters; marks and letters without an image take the slow path.
+func TestLatinImages(t *testing.T) {
+	rs := latinRunes()
+	if len(rs) < 20000 {
+		t.Fatalf("only %d letters have an image", len(rs))
+	}
+	for _, r := range []rune{'é', 'ñ', 'ü', 'ß', 'Ø', 'ł', 'ş', 'ạ', 'İ', 'ĳ', 'Æ', 'µ'} {
+		if _, ok := latinImages()[r]; !ok {
+			t.Errorf("%q (%U) has no image", r, r)
+		}
+	}
+	contexts := []string{"%c", "a%cb", "A%cB", "1%c2", "%c%c", "x %c y", "Jos%c Mart%cnez", "%c’s", "“%c”",
+		"%c 1987 %c", "12%c,500", "Saint-%ctienne", "Read more%c Storm", "%cA%c"}
+	for i, r := range rs {
+		if r >= 0x4e00 && i%50 != 0 {
+			continue // one ideograph in fifty: they are alike to the scan
+		}
+		for _, c := range contexts {
+			normalizeBoth(t, strings.ReplaceAll(c, "%c", string(r)))
+		}
+	}
+	for _, s := range []string{
+		"José Núñez of Saint-Étienne said Zoë and Björn Øster were in Kraków.",
+		"Straße, STRASSE, İstanbul, ĲSSELMEER, ǅemal, ǈubljana",
+		"Ménage à trois — “naïve” café, £5",
+		"e\u0301 is not é", // a combining accent: the slow path
+		"Центральный банк повысил ставку, — заявил Ёжиков. Ελληνική ΣΟΦΙΑ ς. שלום עולם. مرحبا بالعالم.",
+		"中央银行周二上调利率。ひらがな カタカナ ｶﾞ ガ 2026年",
+	} {
+		normalizeBoth(t, s)
+	}
+}
+
+// FuzzNormalizeLatin builds text from ASCII bytes, stand-ins and accented Latin
+// letters (a byte of 0x80 or more picks one of them) and checks that the Latin path
+// changes nothing.
+func FuzzNormalizeLatin(f *testing.F) {
+	for _, s := range []string{"a\x80b", "1\xc1,2", "\x90\xf1 x", "Jos\xe9 \x85 12.5", "\xff\xfe"} {
+		f.Add([]byte(s))
+	}
+	rs := append(standInRunes(), latinRunes()...)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var sb strings.Builder
+		for i, c := range b {
+			if c < 0x80 {
+				sb.WriteByte(c)
+				continue
+			}
+			sb.WriteRune(rs[(int(c)*131+i*7)%len(rs)])
+		}
+		normalizeBoth(t, sb.String())
+	})
+}
+
 func isASCIIOnly(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {

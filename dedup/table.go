@@ -132,6 +132,16 @@ func (t *table) add(k uint64, doc uint32) {
 	}
 }
 
+// sub takes back one document of k (a copy counted twice, see Copy groups).
+func (t *table) sub(k uint64) {
+	c, _ := t.find(k)
+	if c.docs == 0 || c.docs == math.MaxUint32 {
+		return
+	}
+	p, _ := t.ref(k)
+	p.docs--
+}
+
 // rawTable maps the hash of a paragraph's raw bytes to its exact key and the few facts
 // Judge needs without normalizing it again (see Index.Known): 24 bytes a slot.
 type rawTable struct{ openTable[rawInfo] }

@@ -1,7 +1,7 @@
 // Package export writes winnow's outputs: the cleaned corpus and the removed-paragraph
-// ledger as Parquet (one file or a folder of shards) or JSONL, the run statistics as
-// JSON, and the HTML audit report (Audit: a bounded tally of what was removed, by source,
-// rendered as one self-contained page). Inspect summarizes a Parquet file.
+// ledger as Parquet (one file or a folder of shards) or JSONL, and the run statistics as
+// JSON; CreateAtomic gives the other outputs (such as the HTML report of package audit) a
+// file that appears whole or not at all. Inspect summarizes a Parquet file.
 //
 // Every writer is atomic: it writes into a hidden temporary file beside its destination
 // (".NAME.tmp-XXXX") and renames it onto the destination only when Close (or Commit)

@@ -1,15 +1,20 @@
 // winnow's HTML audit report renders in a real browser: headless Chromium loads it from
 // file://, runs its inline script, lays out its tables and inline SVG charts, takes a
-// screenshot, and the page makes no network request.
+// screenshot, and the page makes no network request. The layout is measured by a probe
+// script in a copy of the page: at 1400 px the page does not scroll sideways and the
+// sources table fits its box, at 800 px the table scrolls in its box, and bidi controls
+// in the input do not reverse the page's own text.
 //
 // Run with `node --test` in this folder (or `node --test interop/` from the repository),
 // with the report to check in:
-//   WINNOW_REPORT      path of a report written by winnow (required, else the test skips)
+//   WINNOW_REPORT      path of a report written by winnow, or several separated by ':'
+//                      (required, else the test skips)
 //   WINNOW_SCREENSHOT  where to keep the screenshot (optional; default: a temporary file)
 //   WINNOW_CHROMIUM    the browser (default /usr/bin/chromium, Debian package chromium;
 //                      the test skips, saying so, when it is missing)
-// A sample report, without the CLI:
-//   WINNOW_REPORT_OUT=/tmp/report.html go test -run TestWriteReportSample ./export/
+// A sample report, without the CLI (it holds ids and sources with U+202E and long
+// source names without a place to break, which the layout tests measure):
+//   WINNOW_REPORT_OUT=/tmp/report.html go test -run TestWriteReportSample ./audit/
 //   WINNOW_REPORT=/tmp/report.html node --test interop/
 //
 // How "no request leaves the page" is proven. Chromium writes every request of its network
@@ -31,16 +36,18 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, delimiter, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const chromium = process.env.WINNOW_CHROMIUM || '/usr/bin/chromium';
+// WINNOW_REPORT may name several reports, separated as in PATH (':').
 const reportEnv = process.env.WINNOW_REPORT;
+const reportPaths = (reportEnv ?? '').split(delimiter).filter((p) => p !== '');
 
 const skip = !existsSync(chromium)
   ? `${chromium} is missing: install the Debian package chromium (apt-get install chromium) or set WINNOW_CHROMIUM`
-  : !reportEnv
-    ? 'WINNOW_REPORT is not set: point it at a report (WINNOW_REPORT_OUT=/tmp/report.html go test -run TestWriteReportSample ./export/)'
+  : reportPaths.length === 0
+    ? 'WINNOW_REPORT is not set: point it at a report (WINNOW_REPORT_OUT=/tmp/report.html go test -run TestWriteReportSample ./audit/)'
     : false;
 
 /** Runs headless Chromium on url with extra flags, in a fresh profile; returns stdout. */
@@ -129,21 +136,70 @@ function element(html, id) {
   }
 }
 
+/**
+ * Measures the layout of the report in a viewport width px wide: a copy of the page with
+ * a probe script (inline, as the report's CSP allows) that writes what it measured into
+ * the DOM, loaded with --dump-dom. Returns the measures:
+ *   page       the document's scrollWidth and clientWidth
+ *   table      the width of #sources-table and the client width of its scroll container
+ *   metaLines  for each text node of the page's own words that follows input text (a
+ *              sample's "· 3 of 5 paragraphs removed" after its source and id, a
+ *              source's "40 documents · top paragraph on …" after its name), whether
+ *              its letters are laid out left to right, with the text
+ */
+function measureLayout(work, report, width) {
+  const probe = `<script>
+window.addEventListener("load", function () {
+  var de = document.documentElement, out = { page: { scrollWidth: de.scrollWidth, clientWidth: de.clientWidth } };
+  var t = document.getElementById("sources-table");
+  if (t) out.table = { width: t.getBoundingClientRect().width, container: t.parentNode.clientWidth };
+  out.metaLines = [];
+  var range = document.createRange();
+  document.querySelectorAll("article.sample .meta, details.src > summary .meta").forEach(function (meta) {
+    meta.childNodes.forEach(function (n) {
+      if (n.nodeType !== 3 || !/[a-z]/.test(n.data)) return;
+      // each letter right of the one before it, unless it starts a new line
+      var ltr = true, prev = null;
+      for (var i = 0; i < n.data.length; i++) {
+        if (!/[a-z0-9]/.test(n.data[i])) continue;
+        range.setStart(n, i); range.setEnd(n, i + 1);
+        var r = range.getBoundingClientRect();
+        if (prev && Math.abs(r.top - prev.top) < 2 && r.left <= prev.left) ltr = false;
+        prev = r;
+      }
+      out.metaLines.push({ text: n.data, ltr: ltr });
+    });
+  });
+  var pre = document.createElement("pre");
+  pre.id = "winnow-probe";
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+});
+</script>`;
+  const page = join(work, `layout-${width}.html`);
+  writeFileSync(page, readFileSync(report, 'utf8').replace('</body>', `${probe}</body>`));
+  const dom = runChromium(work, `layout-${width}`, pathToFileURL(page).href,
+    ['--hide-scrollbars', `--window-size=${width},1000`, '--dump-dom']);
+  const m = /<pre id="winnow-probe">([^<]*)<\/pre>/.exec(dom);
+  assert.ok(m, `the layout probe wrote nothing at ${width} px`);
+  return JSON.parse(m[1].replace(/&nbsp;/g, '\u00a0').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+}
+
 /** The text of an HTML fragment, tags dropped. */
 const textOf = (html) => html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
 
 /** The widths of the <rect> elements of an SVG fragment. */
 const rectWidths = (svg) => [...svg.matchAll(/<rect\b[^>]*\bwidth="([\d.]+)"/g)].map((m) => Number(m[1]));
 
-describe('HTML audit report in headless Chromium', { skip }, () => {
+for (const reportPath of skip ? [''] : reportPaths) describe(`HTML audit report ${basename(reportPath)} in headless Chromium`, { skip }, () => {
   let work;
   let report;
   let dom;
   let domRequests;
 
   before(() => {
-    report = resolve(reportEnv);
-    assert.ok(existsSync(report), `WINNOW_REPORT=${reportEnv} does not exist`);
+    report = resolve(reportPath);
+    assert.ok(existsSync(report), `${reportPath} (in WINNOW_REPORT) does not exist`);
     work = mkdtempSync(join(tmpdir(), 'winnow-report-test-'));
     [dom, domRequests] = loadWithNetLog(work, 'dom', pathToFileURL(report).href, ['--dump-dom']);
   });
@@ -187,7 +243,7 @@ describe('HTML audit report in headless Chromium', { skip }, () => {
     const samples = element(dom, 'samples');
     assert.ok(samples, 'no #samples');
     assert.ok(/<article\b/.test(samples) || /No document had anything removed/.test(samples), '#samples is empty');
-    if (/<article\b/.test(samples)) assert.match(samples, /<del>/, 'no struck-through paragraph in #samples');
+    if (/<article\b/.test(samples)) assert.match(samples, /<del\b/, 'no struck-through paragraph in #samples');
   });
 
   test('the DOM has no element or attribute that reaches the network', () => {
@@ -197,6 +253,27 @@ describe('HTML audit report in headless Chromium', { skip }, () => {
 
   test('loading the report makes no network request', () => {
     assert.deepEqual(domRequests, [], 'requests made for the report page');
+  });
+
+  test('at 1400 px the page does not scroll sideways and the sources table fits its box', () => {
+    const { page, table } = measureLayout(work, report, 1400);
+    assert.ok(page.scrollWidth <= 1400 && page.scrollWidth <= page.clientWidth,
+      `the page is ${page.scrollWidth} px wide in a ${page.clientWidth} px viewport`);
+    assert.ok(table, 'no #sources-table');
+    assert.ok(table.width <= table.container + 0.5,
+      `#sources-table is ${table.width} px wide in a ${table.container} px box: it scrolls sideways`);
+  });
+
+  test('at 800 px the sources table scrolls in its box, not the page', () => {
+    const { page } = measureLayout(work, report, 800);
+    assert.ok(page.scrollWidth <= page.clientWidth, `the page is ${page.scrollWidth} px wide in a ${page.clientWidth} px viewport`);
+  });
+
+  test('bidi controls in ids and sources do not reverse the page\'s own text', () => {
+    const { metaLines } = measureLayout(work, report, 1400);
+    const reversed = metaLines.filter((l) => !l.ltr).map((l) => JSON.stringify(l.text));
+    assert.ok(metaLines.length > 0, 'no meta line of a sample or a source was measured');
+    assert.deepEqual(reversed, [], 'the page\'s own words laid out right to left');
   });
 
   test('the screenshot is a full, non-blank page', () => {

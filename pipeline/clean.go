@@ -2,12 +2,15 @@ package pipeline
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 
 	"github.com/cespare/xxhash/v2"
+	"github.com/winnowdata/winnow/audit"
 	"github.com/winnowdata/winnow/dedup"
 	"github.com/winnowdata/winnow/export"
 	"github.com/winnowdata/winnow/ingest"
@@ -85,16 +88,22 @@ type run struct {
 	rejects export.RowWriter[ingest.Reject]
 	undo    []func()
 
-	// document-level deduplication (nil with NoDocDedup)
-	docs     *dedup.DocIndex
-	ids      []string         // ordinal -> id of the documents given to docs
-	srcOf    []string         // ordinal -> source, while the document is kept
-	sizeOf   []int64          // ordinal -> bytes of kept text
-	dupCount map[int32]int32  // ordinal of a kept document -> copies dropped
-	replaced map[int32]string // ordinal of a document replaced by a fuller copy -> its id
-	spool    *spool
+	// document-level deduplication (nil with NoDocDedup); see place
+	docs    *dedup.DocIndex
+	docOrd  int             // ordinal of the next document of pass 2 (Index.Group)
+	ids     []string        // kept ordinal -> id, for every document with kept text
+	srcOf   []string        // kept ordinal -> source
+	sizeOf  []int64         // kept ordinal -> bytes of kept text
+	parasOf []int32         // kept ordinal -> kept paragraphs
+	dupOf   map[int32]int32 // kept ordinal of a dropped duplicate -> the copy it gave way to
+	copies  map[int32]int32 // kept ordinal -> copies dropped in its favour so far
+	placed  []int32         // DocIndex ordinal -> kept ordinal
+	members []member        // documents of copy groups, placed when pass 2 ends
+	// dupCounts: kept ordinal of a document that stays -> copies dropped for it
+	dupCounts map[int32]int32
+	spool     *spool
 
-	audit *export.Audit // nil without a report
+	audit *audit.Audit // nil without a report
 
 	// the stats and the report are created up front and committed last
 	statsFile, reportFile *export.AtomicFile
@@ -186,7 +195,7 @@ func (r *run) openOutputs() error {
 		r.undo = append(r.undo, w.Abort)
 	}
 	if r.opts.Report != "" {
-		r.audit = export.NewAudit(export.AuditOptions{})
+		r.audit = audit.New(audit.Options{})
 		f, err := export.CreateAtomic(r.opts.Report)
 		if err != nil {
 			return err
@@ -320,12 +329,19 @@ func (r *run) read(ctx context.Context, pass int, emit func(*batch) error) error
 // input order.
 func (r *run) pass1(ctx context.Context) error {
 	r.ix = dedup.NewIndexFor(r.opts.Rules, r.opts.Memory)
+	// what each document counted waits on disk for the copy groups (Index.Seal)
+	f, err := os.CreateTemp("", "winnow-counts-*")
+	if err != nil {
+		return fmt.Errorf("create the pass 1 spool: %w", err)
+	}
+	r.undo = append(r.undo, func() { f.Close(); os.Remove(f.Name()) })
+	r.ix.UseSpool(f)
 	fps := make([]*dedup.Fingerprinter, r.opts.Workers)
 	cfg := r.opts.Dedup
 	cfg.Known = r.ix.Frequent // paragraphs already exact boilerplate are not fingerprinted
 	cfg.Prefetch = r.ix.PrefetchFrequent
 	cfg.WantRest = func(uint64) bool { return false } // Index.Add reads no Rest
-	cfg.LazyBands = true                              // nor the bands of an echo's shared paragraphs
+	cfg.LazyBands = true                              // nor the bands of saturated paragraphs
 	for i := range fps {
 		fps[i] = dedup.NewFingerprinter(cfg)
 	}
@@ -368,6 +384,9 @@ func (r *run) pass2(ctx context.Context) error {
 	lazy.LazyTitle = true
 	lazy.Known = func(raw uint64, p *dedup.Para) bool { return r.ix.Known(raw, r.opts.Rules.MinDocs, p) }
 	lazy.Prefetch = r.ix.PrefetchKnown
+	if err := r.ix.Seal(); err != nil {
+		return err
+	}
 	for i := range fps {
 		fps[i] = dedup.NewFingerprinter(lazy)
 		judges[i] = dedup.NewJudge(r.opts.Rules, r.ix)
@@ -375,8 +394,8 @@ func (r *run) pass2(ctx context.Context) error {
 	}
 	if !r.opts.NoDocDedup {
 		r.docs = dedup.NewDocIndex(dc)
-		r.dupCount = map[int32]int32{}
-		r.replaced = map[int32]string{}
+		r.dupOf = map[int32]int32{}
+		r.copies = map[int32]int32{}
 	}
 	// kept rows wait in the spool for their dup_count, and for the ledger row they
 	// become if a fuller copy replaces them
@@ -390,17 +409,17 @@ func (r *run) pass2(ctx context.Context) error {
 	}
 	var recs []schema.Record
 	var rems []schema.Removal
-	r.ix.Seal()
 	r.stats.DistinctKeys = int64(r.ix.DistinctKeys())
 	r.stats.DistinctBands = int64(r.ix.DistinctBands())
-	r.stats.Echoes = r.ix.Echoes()
+	r.stats.CopyDocuments, r.stats.CopyGroups = r.ix.Copies()
+	r.stats.SpoolBytes = r.ix.SpoolBytes()
 	r.stats.IndexBytes = r.ix.Bytes()
 	r.stats.IndexTables = r.ix.TableBytes()
 	r.stats.IndexEntries = r.ix.TableEntries()
 	r.stats.Sketched = r.ix.Sketched()
 	docs := make([]dedup.Doc, r.opts.Workers) // each worker's fingerprint, reused
 	hint := make([]int, r.opts.Workers)       // paragraphs of each worker's last batch
-	return ordered(ctx, r.opts.Workers,
+	err := ordered(ctx, r.opts.Workers,
 		func(ctx context.Context, emit func(*batch) error) error { return r.read(ctx, 2, emit) },
 		func(w int, b *batch) error {
 			fp := &docs[w]
@@ -458,12 +477,12 @@ func (r *run) pass2(ctx context.Context) error {
 					rems = append(rems, schema.Removal{DocID: d.ID, Source: d.Source, Index: int32(k),
 						Reason: dec.Reason, Text: d.Text[p.start:p.end], Key: int64(p.key), DocCount: dec.DocCount})
 				}
-				docReason, dupOf, err := r.place(d, res, &recs, &rems)
+				docReason, err := r.place(d, res, &recs, &rems)
 				if err != nil {
 					return err
 				}
 				if r.audit != nil {
-					r.observe(d, paras, res, docReason, dupOf)
+					r.observe(d, paras, res, docReason, "")
 				}
 			}
 			for _, w := range r.corpus {
@@ -476,6 +495,11 @@ func (r *run) pass2(ctx context.Context) error {
 			}
 			return nil
 		})
+	if err != nil {
+		return err
+	}
+	r.placeCopies()
+	return nil
 }
 
 // docScratch holds the buffers of docSketch for one worker.
@@ -511,54 +535,148 @@ func (r *run) docSketch(s *dedup.DocSketcher, text string, fp *dedup.Doc, decs [
 	return s.SketchHashes(sc.hashes)
 }
 
-// place decides what becomes of a judged document: dropped as empty, dropped as a
-// near-duplicate of an earlier one, or kept (into recs, or the spool when document
-// deduplication needs to count its copies first). It returns the document-level reason
-// ("" when kept) and the id of the document it duplicates.
-func (r *run) place(d *schema.Document, res *result, recs *[]schema.Record, rems *[]schema.Removal) (string, string, error) {
+// member is a document of a copy group with kept text, waiting for pass 2 to end.
+type member struct {
+	kord   int32 // kept ordinal
+	group  int   // Index.Group
+	sketch dedup.DocSketch
+}
+
+// place decides what becomes of a judged document: dropped as empty, or kept for now
+// (into recs, or the spool when document deduplication may still drop it). It returns
+// the document-level reason: "empty", or "" for a document kept for now.
+//
+// Document deduplication: a document of a copy group (Index.Group) waits until pass 2
+// has judged every document (placeCopies). Any other document is placed at once in
+// the DocIndex, which drops it when its kept text is a near-duplicate of an earlier
+// kept document's, or has it replace that document when it holds more.
+func (r *run) place(d *schema.Document, res *result, recs *[]schema.Record, rems *[]schema.Removal) (string, error) {
+	ord := r.docOrd
+	r.docOrd++
 	if res.nKept == 0 {
 		*rems = append(*rems, schema.Removal{DocID: d.ID, Source: d.Source, Index: -1,
 			Reason: schema.ReasonEmpty})
 		r.stats.DocsRemoved[schema.ReasonEmpty]++
-		return schema.ReasonEmpty, "", nil
+		return schema.ReasonEmpty, nil
 	}
 	rec := schema.Record{ID: d.ID, Source: d.Source, URL: d.URL, Title: d.Title,
 		Text: res.kept, NParagraphs: int32(res.nKept), NRemoved: int32(res.nRemoved),
 		DocHash: int64(xxhash.Sum64String(res.kept)), Meta: d.Meta}
-	switch {
-	case r.docs != nil:
-		ord := int32(len(r.ids))
-		r.ids = append(r.ids, d.ID)
-		r.srcOf = append(r.srcOf, d.Source)
-		r.sizeOf = append(r.sizeOf, int64(len(res.kept)))
-		// a kept document gives way to a fuller copy unless copies were dropped for it
-		m := r.docs.Place(res.sketch, func(o int) bool { return r.dupCount[int32(o)] == 0 })
-		switch {
-		case m.Replaced:
-			r.drop(int32(m.Of), d.ID)
-			r.dupCount[ord] = 1
-		case m.Of >= 0:
-			dup := m.Of
-			r.ids[ord], r.srcOf[ord] = "", "" // a duplicate is never the kept copy of another
-			*rems = append(*rems, duplicateRow(&rec, r.ids[dup]))
-			r.dupCount[int32(dup)]++
-			r.stats.DocsRemoved[schema.ReasonDuplicateDoc]++
-			return schema.ReasonDuplicateDoc, r.ids[dup], nil
-		}
-		if r.spool != nil {
-			if err := r.spool.put(ord, &rec); err != nil {
-				return "", "", err
-			}
-		}
-	default:
-		*recs = append(*recs, rec)
-	}
 	r.stats.DocumentsOut++
 	r.stats.BytesOut += int64(len(res.kept))
 	ss := r.stats.Source(d.Source)
 	ss.DocumentsOut++
 	ss.BytesOut += int64(len(res.kept))
-	return "", "", nil
+	if r.docs == nil {
+		*recs = append(*recs, rec)
+		return "", nil
+	}
+	kord := int32(len(r.ids))
+	r.ids = append(r.ids, d.ID)
+	r.srcOf = append(r.srcOf, d.Source)
+	r.sizeOf = append(r.sizeOf, int64(len(res.kept)))
+	r.parasOf = append(r.parasOf, int32(res.nKept))
+	if r.spool != nil {
+		if err := r.spool.put(kord, &rec); err != nil {
+			return "", err
+		}
+	}
+	if r.ix.GroupSize(ord) > 1 {
+		g := r.ix.Group(ord)
+		r.members = append(r.members, member{kord: kord, group: g, sketch: res.sketch})
+		return "", nil
+	}
+	r.placeDoc(kord, res.sketch)
+	return "", nil
+}
+
+// placeDoc places kept document kord in the DocIndex: it stays, gives way to an
+// earlier kept document it nearly duplicates, or replaces that document when it holds
+// more text (and no copy was dropped in favour of that one yet).
+func (r *run) placeDoc(kord int32, sk dedup.DocSketch) {
+	r.placed = append(r.placed, kord)
+	m := r.docs.Place(sk, func(o int) bool { return r.copies[r.placed[o]] == 0 })
+	switch {
+	case m.Replaced:
+		r.drop(r.placed[m.Of], kord)
+	case m.Of >= 0:
+		r.drop(kord, r.placed[m.Of])
+	}
+}
+
+// placeCopies places the documents of copy groups once pass 2 has judged them all.
+// In each group the copy with the most kept text (distinct shingles) stays, of equal
+// ones the first: a
+// member whose kept text it holds to --doc-near is dropped as its duplicate. Which
+// copies are dropped depends on the input order only among copies of equal kept text. The copy that
+// stays, and members holding text of their own, go to the DocIndex like any other
+// document.
+func (r *run) placeCopies() {
+	if r.docs == nil {
+		return
+	}
+	ms := r.members
+	sort.SliceStable(ms, func(a, b int) bool { return ms[a].group < ms[b].group })
+	for start := 0; start < len(ms); {
+		end := start
+		best := start
+		for end < len(ms) && ms[end].group == ms[start].group {
+			if ms[end].sketch.Shingles() > ms[best].sketch.Shingles() {
+				best = end
+			}
+			end++
+		}
+		rep := &ms[best]
+		r.placeDoc(rep.kord, rep.sketch)
+		for i := start; i < end; i++ {
+			m := &ms[i]
+			if i == best {
+				continue
+			}
+			if m.sketch.Containment(rep.sketch) >= r.opts.DocNear {
+				r.drop(m.kord, rep.kord)
+				continue
+			}
+			r.placeDoc(m.kord, m.sketch)
+		}
+		start = end
+	}
+	r.members = nil
+}
+
+// drop removes kept document x in favour of kept document by: it leaves the counts of
+// kept documents, and its spooled row becomes a ledger row (flushSpool).
+func (r *run) drop(x, by int32) {
+	r.dupOf[x] = by
+	r.copies[by]++
+	src, n, k := r.srcOf[x], r.sizeOf[x], int64(r.parasOf[x])
+	st := r.stats
+	st.DocsRemoved[schema.ReasonDuplicateDoc]++
+	st.DocumentsOut--
+	st.BytesOut -= n
+	st.ParagraphsOut -= k
+	st.Removed[schema.ReasonDuplicateDoc] += k
+	st.RemovedBytes[schema.ReasonDuplicateDoc] += n
+	ss := st.Source(src)
+	ss.DocumentsOut--
+	ss.BytesOut -= n
+	ss.ParagraphsOut -= k
+	ss.Removed[schema.ReasonDuplicateDoc] += k
+	if r.audit != nil {
+		r.audit.Drop(src, schema.ReasonDuplicateDoc)
+	}
+}
+
+// keptCopy follows the copies a dropped document gave way to, to the one that stayed.
+func (r *run) keptCopy(x int32) int32 {
+	for range len(r.ids) {
+		by, ok := r.dupOf[x]
+		if !ok {
+			break
+		}
+		x = by
+	}
+	return x
 }
 
 // duplicateRow is the ledger row of a document dropped as a near-duplicate of the kept
@@ -568,29 +686,12 @@ func duplicateRow(rec *schema.Record, of string) schema.Removal {
 		Text: rec.Text, Key: rec.DocHash, DupOf: of}
 }
 
-// drop removes kept document x in favour of a later, fuller copy with id by: it leaves
-// the counts of kept documents, and its spooled row becomes a ledger row (flushSpool).
-func (r *run) drop(x int32, by string) {
-	r.replaced[x] = by
-	src, n := r.srcOf[x], r.sizeOf[x]
-	r.ids[x], r.srcOf[x] = "", ""
-	r.stats.DocsRemoved[schema.ReasonDuplicateDoc]++
-	r.stats.DocumentsOut--
-	r.stats.BytesOut -= n
-	ss := r.stats.Source(src)
-	ss.DocumentsOut--
-	ss.BytesOut -= n
-	if r.audit != nil {
-		r.audit.Drop(src, schema.ReasonDuplicateDoc)
-	}
-}
-
 // observe shows one judged document to the audit report.
 func (r *run) observe(d *schema.Document, paras []para, res *result, reason, dupOf string) {
-	ad := export.AuditDoc{ID: d.ID, Source: d.Source, Title: d.Title, Reason: reason, DupOf: dupOf,
-		Paras: make([]export.AuditPara, len(paras))}
+	ad := audit.Doc{ID: d.ID, Source: d.Source, Title: d.Title, Reason: reason, DupOf: dupOf,
+		Paras: make([]audit.Para, len(paras))}
 	for k, p := range paras {
-		ad.Paras[k] = export.AuditPara{Text: d.Text[p.start:p.end], Reason: res.decs[k].Reason,
+		ad.Paras[k] = audit.Para{Text: d.Text[p.start:p.end], Reason: res.decs[k].Reason,
 			DocCount: res.decs[k].DocCount, Key: p.key}
 	}
 	r.audit.Observe(&ad)
@@ -602,6 +703,12 @@ func (r *run) flushSpool(ctx context.Context) error {
 	if r.spool == nil {
 		return nil
 	}
+	// dup_count: the copies dropped in favour of each kept document, through the
+	// documents that gave way to another after copies were dropped for them
+	r.dupCounts = map[int32]int32{}
+	for x := range r.dupOf {
+		r.dupCounts[r.keptCopy(x)]++
+	}
 	var rems []schema.Removal
 	return r.spool.replay(batchDocs, func(ords []int32, rows []schema.Record) error {
 		if err := ctx.Err(); err != nil {
@@ -610,11 +717,11 @@ func (r *run) flushSpool(ctx context.Context) error {
 		kept := rows[:0]
 		rems = rems[:0]
 		for i, row := range rows {
-			if by, ok := r.replaced[ords[i]]; ok {
-				rems = append(rems, duplicateRow(&row, by))
+			if _, ok := r.dupOf[ords[i]]; ok {
+				rems = append(rems, duplicateRow(&row, r.ids[r.keptCopy(ords[i])]))
 				continue
 			}
-			row.DupCount = r.dupCount[ords[i]]
+			row.DupCount = r.dupCounts[ords[i]]
 			kept = append(kept, row)
 		}
 		for _, w := range r.corpus {

@@ -7,7 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
+	"strings"
 
 	"github.com/winnowdata/winnow/dedup"
 	"github.com/winnowdata/winnow/ingest"
@@ -122,6 +125,9 @@ func (o *Options) Validate() error {
 	if stdin > 1 {
 		return errors.New("stdin (-) given more than once")
 	}
+	if err := distinctInputs(o.Inputs); err != nil {
+		return err
+	}
 	switch o.Ingest.Format {
 	case "auto", "txt", "jsonl", "parquet", "wet":
 	default:
@@ -164,4 +170,49 @@ func (o *Options) Validate() error {
 		}
 	}
 	return nil
+}
+
+// distinctInputs reports an input given twice, under any name (a.jsonl and
+// data/../a.jsonl, a link to it), or inside a folder that is an input too: read twice,
+// every document would be its own copy.
+func distinctInputs(inputs []string) error {
+	type in struct {
+		name string
+		abs  string
+		fi   os.FileInfo
+	}
+	var seen []in
+	for _, name := range inputs {
+		if name == "-" || strings.ContainsAny(name, "*?[") {
+			continue // stdin, or a glob (matched later)
+		}
+		fi, err := os.Stat(name)
+		if err != nil {
+			continue // a missing input is reported when it is opened
+		}
+		abs, err := filepath.Abs(name)
+		if err == nil {
+			if real, err := filepath.EvalSymlinks(abs); err == nil {
+				abs = real
+			}
+		}
+		for _, s := range seen {
+			switch {
+			case os.SameFile(s.fi, fi):
+				return fmt.Errorf("input %s is given twice (also as %s)", name, s.name)
+			case s.fi.IsDir() && within(abs, s.abs):
+				return fmt.Errorf("input %s is inside input folder %s: it would be read twice", name, s.name)
+			case fi.IsDir() && within(s.abs, abs):
+				return fmt.Errorf("input %s is inside input folder %s: it would be read twice", s.name, name)
+			}
+		}
+		seen = append(seen, in{name, abs, fi})
+	}
+	return nil
+}
+
+// within reports whether path lies below folder dir (both absolute and clean).
+func within(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }

@@ -93,16 +93,21 @@ type Stats struct {
 	Sources       map[string]*SourceStats `json:"sources"`
 	DistinctKeys  int64                   `json:"distinct_paragraph_keys"`
 	DistinctBands int64                   `json:"distinct_band_keys"`
-	// Echoes counts documents that repeat most of an earlier one of another source:
-	// their shared paragraphs were counted once (see dedup.Index).
-	Echoes int64 `json:"echo_documents"`
+	// CopyDocuments counts the documents that are in a copy group of two or more (a
+	// story and its copies, see dedup's Copy groups), CopyGroups those groups: what a
+	// group's members share was counted once.
+	CopyDocuments int64 `json:"copy_documents"`
+	CopyGroups    int64 `json:"copy_groups"`
+	// SpoolBytes is the size of the temporary file in which pass 1 kept what each
+	// document counted, until the copy groups were known.
+	SpoolBytes int64 `json:"counts_spool_bytes"`
 	// IndexBytes is the memory of the fingerprint count tables after pass 1; Sketched
 	// says whether the --memory budget turned the near-duplicate tables into sketches.
 	IndexBytes int64 `json:"index_bytes"`
 	Sketched   bool  `json:"sketched"`
 	// IndexTables splits IndexBytes by table: the exact paragraph keys ("keys"), the
 	// raw-bytes shortcut of pass 2 ("raw"), per-source keys ("source_keys"), the
-	// near-duplicate evidence ("bands", "chars", "prefixes", "titles") and the raw-bytes
+	// near-duplicate evidence ("bands", "prefixes", "titles") and the raw-bytes
 	// shortcut of pass 1 ("frequent_raw", freed when pass 1 ends).
 	IndexTables map[string]int64 `json:"index_bytes_by_table,omitempty"`
 	// IndexEntries is the number of hashes each of those tables holds.

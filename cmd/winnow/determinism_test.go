@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -157,4 +158,31 @@ func TestDeterminism(t *testing.T) {
 			}
 		}
 	}
+}
+
+// write writes data to name below dir, making its folders, and returns its path.
+func write(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	path := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// readStats reads the stats.json of a run's folder.
+func readStats(t *testing.T, dir string) schema.Stats {
+	t.Helper()
+	var st schema.Stats
+	b, err := os.ReadFile(filepath.Join(dir, "stats.json"))
+	if err == nil {
+		err = json.Unmarshal(b, &st)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/winnowdata/winnow/schema"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden and the cmp: sections of testdata/script")
 
 // winnow runs the command line and returns its exit status, stdout and stderr.
 func winnow(t *testing.T, args ...string) (int, string, string) {

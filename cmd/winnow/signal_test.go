@@ -25,11 +25,19 @@ var (
 	binErr  error
 	// baseTemp is TMPDIR as the test process started.
 	baseTemp string
+	// pkgDir is this package's folder, where the binary is built from: script cases
+	// change the working directory.
+	pkgDir string
 )
 
 func TestMain(m *testing.M) {
 	// Cases set TMPDIR to folders of their own; the binary is built outside them.
 	baseTemp = os.TempDir()
+	var err error
+	if pkgDir, err = os.Getwd(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	code := m.Run()
 	if binDir != "" {
 		os.RemoveAll(binDir)
@@ -47,7 +55,9 @@ func buildWinnow(t testing.TB) string {
 		// Readable by everyone: the unreadable-file case runs it as nobody.
 		os.Chmod(binDir, 0o755)
 		binPath = filepath.Join(binDir, "winnow")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		cmd := exec.Command("go", "build", "-o", binPath, ".")
+		cmd.Dir = pkgDir
+		out, err := cmd.CombinedOutput()
 		if err != nil {
 			binErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}

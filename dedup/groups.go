@@ -1,0 +1,412 @@
+package dedup
+
+import (
+	"bufio"
+	"bytes"
+	"cmp"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+)
+
+// Copy groups
+//
+// A story scraped twice, re-published without its site's header, or syndicated to ten
+// sites must not make its own paragraphs boilerplate. So pass 1 counts copies of one
+// story once: every count the rules read (paragraph keys, shape keys, band keys,
+// prefixes, per-source keys and documents) is a count of copy groups, not of
+// documents.
+//
+// A group is decided from the documents' own long paragraphs (CopyWords words or
+// more), and from nothing that depends on the input order:
+//
+//  1. a document's node is the hash of its text: exact copies are one node;
+//  2. the anchor of a long paragraph is the smallest node holding it, and a node's
+//     story is its long paragraphs but those in more than twice as many documents as
+//     its median word (its site's template: see story);
+//  3. a node is compared with each anchor its long paragraphs anchor on for a fifth of
+//     their words or more; it links to the one with which it shares the most words of
+//     story paragraphs (ties: the smaller), when those shared words are at least half
+//     of the story words of both (CopyShare) and at least CopyWords;
+//  4. a node's group is the node its links lead to (a link always goes to a smaller
+//     node, so they end).
+//
+// Two pages of one site share its header and footer, but those are in all its pages,
+// not in the few documents of one story, and are no part of either's story; where a
+// site has two pages only, its template lines are short, and half of both pages is
+// asked for: they do not link. A copy without the
+// header and footer, or with another site's, or with a word edited, shares most of its
+// words with the original, which shares most of its own with the copy. Because the
+// anchor is the minimum over all holders, and the link is a function of the anchors,
+// the groups are the same whatever the order of the documents or the number of
+// workers, and a GROUP BY over (paragraph, node) rows computes them as well.
+//
+// Counting: Add counts every document as it comes and writes what it counted (the
+// distinct hashes it added to each table) to a spool, one record a document. Seal
+// decides the groups, then reads back the records of the documents in groups of two or
+// more and takes back, for each hash, every count after a group's first: a hash held by
+// k members of a group is counted once. Only the members of groups are read again.
+
+// CopyWords is the least number of words of a paragraph that defines a story for copy
+// groups, and the least number of words two copies must share. Story paragraphs are
+// longer than most lines of a site's template (menus, teaser headlines): with 8,
+// pages of two-page sites whose template outweighs their story became copies of each
+// other, and their template was counted once (zyte recall 0.695 against 0.708).
+const CopyWords = 12
+
+// CopyShare is the share of the long words of each of two documents that their shared
+// long paragraphs must make up for one to be a copy of the other.
+const CopyShare = 0.5
+
+// maxHops bounds how many links a document's group is followed through.
+const maxHops = 8
+
+// Spool holds the records of pass 1 until Seal reads them back. A file is one
+// (pipeline uses a temporary file); NewIndexFor keeps them in memory when given nil.
+type Spool interface {
+	io.Writer
+	io.ReaderAt
+}
+
+// memSpool is a Spool in memory.
+type memSpool struct{ b []byte }
+
+func (m *memSpool) Write(p []byte) (int, error) { m.b = append(m.b, p...); return len(p), nil }
+
+func (m *memSpool) ReadAt(p []byte, off int64) (int, error) {
+	if off >= int64(len(m.b)) {
+		return 0, io.EOF
+	}
+	n := copy(p, m.b[off:])
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// node is what the Index keeps of a distinct document text (see Copy groups).
+type node struct {
+	link  uint64 // the node this one is a copy of, 0 for none
+	words uint32 // words of long paragraphs
+	first uint32 // ordinal of the first document with this text
+	done  bool   // its link was decided
+}
+
+// longPara is a long paragraph of a record: its key and words.
+type longPara struct {
+	key   uint64
+	words uint32
+}
+
+// record is one document's spool record, decoded.
+type record struct {
+	node               uint64
+	src                uint32
+	long               []longPara
+	keys, bands, prefx []uint64
+}
+
+// writeRecord appends the spool record of one document to the spool.
+func (ix *Index) writeRecord(rec *record) error {
+	b := ix.rbuf[:0]
+	b = binary.LittleEndian.AppendUint64(b, rec.node)
+	b = binary.AppendUvarint(b, uint64(rec.src))
+	b = binary.AppendUvarint(b, uint64(len(rec.long)))
+	for _, l := range rec.long {
+		b = binary.LittleEndian.AppendUint64(b, l.key)
+		b = binary.AppendUvarint(b, uint64(l.words))
+	}
+	for _, hs := range [][]uint64{rec.keys, rec.bands, rec.prefx} {
+		b = binary.AppendUvarint(b, uint64(len(hs)))
+		for _, h := range hs {
+			b = binary.LittleEndian.AppendUint64(b, h)
+		}
+	}
+	ix.rbuf = b
+	var head [binary.MaxVarintLen64]byte
+	n := binary.PutUvarint(head[:], uint64(len(b)))
+	ix.offsets = append(ix.offsets, ix.spoolOff)
+	if _, err := ix.spw.Write(head[:n]); err != nil {
+		return err
+	}
+	if _, err := ix.spw.Write(b); err != nil {
+		return err
+	}
+	ix.spoolOff += int64(n + len(b))
+	return nil
+}
+
+var errRecord = errors.New("dedup: corrupt spool record")
+
+// readRecord reads the record of document ord into rec, whose slices it reuses.
+func (ix *Index) readRecord(ord int, rec *record, full bool) error {
+	off := ix.offsets[ord]
+	end := ix.spoolOff
+	if ord+1 < len(ix.offsets) {
+		end = ix.offsets[ord+1]
+	}
+	if cap(ix.rbuf) < int(end-off) {
+		ix.rbuf = make([]byte, end-off)
+	}
+	b := ix.rbuf[:end-off]
+	if _, err := ix.spool.ReadAt(b, off); err != nil && !(errors.Is(err, io.EOF) && len(b) > 0) {
+		return fmt.Errorf("reading the pass 1 spool: %w", err)
+	}
+	n, k := binary.Uvarint(b)
+	if k <= 0 || int(n) != len(b)-k {
+		return errRecord
+	}
+	r := bytes.NewReader(b[k:])
+	var u8 [8]byte
+	u64 := func() uint64 {
+		if _, err := io.ReadFull(r, u8[:]); err != nil {
+			return 0
+		}
+		return binary.LittleEndian.Uint64(u8[:])
+	}
+	uv := func() uint64 {
+		v, err := binary.ReadUvarint(r)
+		if err != nil {
+			return 0
+		}
+		return v
+	}
+	rec.node = u64()
+	rec.src = uint32(uv())
+	nl := int(uv())
+	if nl > r.Len()/8 {
+		return errRecord
+	}
+	rec.long = rec.long[:0]
+	for range nl {
+		key := u64()
+		rec.long = append(rec.long, longPara{key, uint32(uv())})
+	}
+	if !full {
+		return nil
+	}
+	for _, hs := range []*[]uint64{&rec.keys, &rec.bands, &rec.prefx} {
+		m := int(uv())
+		if m > r.Len()/8 {
+			return errRecord
+		}
+		*hs = (*hs)[:0]
+		for range m {
+			*hs = append(*hs, u64())
+		}
+	}
+	if r.Len() != 0 {
+		return errRecord
+	}
+	return nil
+}
+
+// copyCandidate is the share of a document's long words that must be anchored on
+// another document for the two to be compared.
+const copyCandidate = 0.2
+
+// sharedWords returns the words of rec's story paragraphs that document ord holds
+// among its own, and the words of those, reading ord's record into cand.
+func (ix *Index) sharedWords(rec *record, ord int, cand *record) (shared, theirs uint32, err error) {
+	if err := ix.readRecord(ord, cand, false); err != nil {
+		return 0, 0, err
+	}
+	theirs = ix.story(cand)
+	ix.lset.reset(len(cand.long))
+	for _, l := range cand.long {
+		ix.lset.add(l.key)
+	}
+	for _, l := range rec.long {
+		if ix.lset.has(l.key) {
+			shared += l.words
+		}
+	}
+	return shared, theirs, nil
+}
+
+// story keeps, of rec's long paragraphs, those that tell its story, and returns their
+// words: a paragraph in more than twice as many documents as the median word of the
+// document (its site's header and footer, a notice on every page) is the site's, not
+// the story's. A story and its copies are in the same few documents; the lines of a
+// site's template are in all its pages. (Counts are of documents, as Add left them.)
+func (ix *Index) story(rec *record) uint32 {
+	ix.dfs = ix.dfs[:0]
+	total := uint32(0)
+	for _, l := range rec.long {
+		ix.dfs = append(ix.dfs, dfWords{ix.keys.get(l.key).docs, l.words})
+		total += l.words
+	}
+	sorted := append(ix.dfsSorted[:0], ix.dfs...)
+	ix.dfsSorted = sorted
+	slices.SortFunc(sorted, func(a, b dfWords) int { return cmp.Compare(a.df, b.df) })
+	median, run := uint32(0), uint32(0)
+	for _, x := range sorted {
+		run += x.words
+		if 2*run >= total {
+			median = x.df
+			break
+		}
+	}
+	kept, words := rec.long[:0], uint32(0)
+	for i, l := range rec.long {
+		if ix.dfs[i].df <= 2*median {
+			kept = append(kept, l)
+			words += l.words
+		}
+	}
+	rec.long = kept
+	return words
+}
+
+// dfWords is a long paragraph's document count and words (story).
+type dfWords struct{ df, words uint32 }
+
+// group decides the copy groups (see Copy groups) and takes back the counts of the
+// members of each group after its first.
+func (ix *Index) group() error {
+	if err := ix.spw.Flush(); err != nil {
+		return fmt.Errorf("writing the pass 1 spool: %w", err)
+	}
+	n := len(ix.docHash)
+	var rec, cand record
+	shared := map[uint64]uint32{}
+	for i := range n {
+		nd, _ := ix.nodes.ref(ix.docHash[i])
+		if nd.done {
+			continue
+		}
+		nd.done = true
+		if nd.words < CopyWords {
+			continue
+		}
+		if err := ix.readRecord(i, &rec, false); err != nil {
+			return err
+		}
+		own := ix.story(&rec)
+		if own < CopyWords {
+			continue
+		}
+		clear(shared)
+		for _, l := range rec.long {
+			if a, _ := ix.anchors.find(l.key); a != rec.node {
+				shared[a] += l.words
+			}
+		}
+		best, most := uint64(0), uint32(0)
+		for a, w := range shared {
+			// a candidate: the paragraphs anchored on a are a fair part of the
+			// document; what it really shares with a is counted on a's record
+			if w < CopyWords || float64(w) < copyCandidate*float64(own) {
+				continue
+			}
+			other, ok := ix.nodes.find(a)
+			if !ok {
+				continue
+			}
+			w, theirs, err := ix.sharedWords(&rec, int(other.first), &cand)
+			if err != nil {
+				return err
+			}
+			if w < CopyWords || float64(w) < CopyShare*float64(own) || float64(w) < CopyShare*float64(theirs) {
+				continue
+			}
+			if w > most || w == most && a < best {
+				best, most = a, w
+			}
+		}
+		// nd may have moved if the table grew: it did not (find does not insert)
+		nd.link = best
+	}
+	ix.groupOf = make([]uint32, n)
+	size := make([]uint32, n)
+	for i := range n {
+		h := ix.docHash[i]
+		for range maxHops {
+			nd, _ := ix.nodes.find(h)
+			if nd.link == 0 {
+				break
+			}
+			h = nd.link
+		}
+		root, _ := ix.nodes.find(h)
+		ix.groupOf[i] = root.first
+		size[root.first]++
+	}
+	ix.groupSize = size
+	var members []uint32
+	for i := range n {
+		if size[ix.groupOf[i]] > 1 {
+			members = append(members, uint32(i))
+		}
+	}
+	ix.copies = int64(len(members))
+	slices.SortFunc(members, func(a, b uint32) int {
+		if ga, gb := ix.groupOf[a], ix.groupOf[b]; ga != gb {
+			return int(ga) - int(gb)
+		}
+		return int(a) - int(b)
+	})
+	var seen [4]map[uint64]struct{}
+	for k := range seen {
+		seen[k] = map[uint64]struct{}{}
+	}
+	srcSeen := map[uint32]bool{}
+	// insert adds h to set k and reports whether it was new there
+	insert := func(k int, h uint64) bool {
+		if _, ok := seen[k][h]; ok {
+			return false
+		}
+		seen[k][h] = struct{}{}
+		return true
+	}
+	for start := 0; start < len(members); {
+		g := ix.groupOf[members[start]]
+		end := start
+		for end < len(members) && ix.groupOf[members[end]] == g {
+			end++
+		}
+		ix.groups++
+		for k := range seen {
+			clear(seen[k])
+		}
+		clear(srcSeen)
+		for _, m := range members[start:end] {
+			if err := ix.readRecord(int(m), &rec, true); err != nil {
+				return err
+			}
+			src := ix.srcHash[rec.src]
+			if srcSeen[rec.src] {
+				ix.srcDocs[src]--
+			}
+			srcSeen[rec.src] = true
+			for k, hs := range [][]uint64{rec.keys, rec.bands, rec.prefx} {
+				for _, h := range hs {
+					if !insert(k, h) {
+						switch k {
+						case 0:
+							ix.keys.sub(h)
+						case 1:
+							ix.bands.sub(h)
+						case 2:
+							ix.prefix.sub(h)
+						}
+					}
+				}
+				if k == 0 && ix.countsSource(src) {
+					for _, h := range hs {
+						if sk := srcKey(src, h); !insert(3, sk) {
+							ix.srcKeys.sub(sk)
+						}
+					}
+				}
+			}
+		}
+		start = end
+	}
+	return nil
+}
+
+// newSpoolWriter buffers writes to a spool.
+func newSpoolWriter(s Spool) *bufio.Writer { return bufio.NewWriterSize(s, 1<<16) }
