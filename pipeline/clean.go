@@ -330,7 +330,7 @@ func (r *run) read(ctx context.Context, pass int, emit func(*batch) error) error
 func (r *run) pass1(ctx context.Context) error {
 	r.ix = dedup.NewIndexFor(r.opts.Rules, r.opts.Memory)
 	// what each document counted waits on disk for the copy groups (Index.Seal)
-	f, err := os.CreateTemp("", "winnow-counts-*")
+	f, err := tempfile.Create("", "winnow-counts-")
 	if err != nil {
 		return fmt.Errorf("create the pass 1 spool: %w", err)
 	}
