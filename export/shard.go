@@ -3,6 +3,7 @@ package export
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -50,8 +51,9 @@ var shardTemp = regexp.MustCompile(`^\.part-\d{5,}\.parquet\.tmp-`)
 // moment leaves the old folder or the new one, plus at most the hidden sibling, which
 // the next run that writes beside it removes. What the old folder holds besides shards
 // (a README, another tool's _SUCCESS, subfolders) is carried into the new one as hard
-// links; its shards and the temporary files of earlier versions are not. Abort removes
-// the sibling and leaves the folder as it was.
+// links (copies where there can be none); its shards and the temporary files of earlier
+// versions are not. Abort removes the sibling and leaves the folder as it was. The
+// folder's parent must be writable, for the sibling.
 //
 // Where the file system cannot swap two names (NFS, Windows), Close renames the old
 // folder to ".NAME.old-PID-RANDOM", the new one into place, and then removes the old:
@@ -358,8 +360,8 @@ func carryOver(from, to string) error {
 	return nil
 }
 
-// linkTree recreates the entry e at src as dst: a hard link to a file, a folder of
-// hard links, or a copy of a symbolic link.
+// linkTree recreates the entry e at src as dst: a hard link to a file (a copy where
+// there can be none), a folder of them, or a copy of a symbolic link.
 func linkTree(src, dst string, e fs.DirEntry) error {
 	switch {
 	case e.Type()&fs.ModeSymlink != 0:
@@ -387,7 +389,34 @@ func linkTree(src, dst string, e fs.DirEntry) error {
 		}
 		return os.Chmod(dst, info.Mode().Perm())
 	}
-	return os.Link(src, dst)
+	if os.Link(src, dst) == nil {
+		return nil
+	}
+	// no hard links here (another user's file under protected_hardlinks, a file system
+	// without them): a copy
+	return copyFile(src, dst)
+}
+
+// copyFile copies the regular file src to the new file dst, with its permissions.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fi.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // Abort removes what this run wrote and leaves the folder as it was. Abort after Close
