@@ -398,3 +398,22 @@ func TestShardHelperProcess(t *testing.T) {
 	}
 	os.Exit(0)
 }
+
+// TestCopyFile: the fallback of carrying a file over where it cannot be hard-linked.
+func TestCopyFile(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := join(dir, "a"), join(dir, "b")
+	os.WriteFile(src, []byte("kept"), 0o640)
+	if err := copyFile(src, dst); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(dst); string(b) != "kept" {
+		t.Errorf("copy holds %q", b)
+	}
+	if fi, _ := os.Stat(dst); fi.Mode().Perm() != 0o640 {
+		t.Errorf("copy mode %v", fi.Mode().Perm())
+	}
+	if err := copyFile(src, dst); err == nil {
+		t.Error("copy onto an existing file: no error")
+	}
+}
