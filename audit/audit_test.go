@@ -946,6 +946,7 @@ func TestFormat(t *testing.T) {
 	tests := []struct{ got, want string }{
 		{formatNum(0), "0"}, {formatNum(999), "999"}, {formatNum(1000), "1,000"},
 		{formatNum(-1234567), "-1,234,567"},
+		{counted(1, "source"), "1 source"}, {counted(0, "source"), "0 sources"}, {counted(1234, "document"), "1,234 documents"},
 		{formatPct(1, 3), "33.3%"}, {formatPct(0, 0), "–"}, {formatPct(1, 100000), "<0.1%"},
 		{formatBytes(999), "999 B"}, {formatBytes(1500), "1.5 kB"}, {formatBytes(1_000_000_000), "1.0 GB"},
 	}

@@ -193,6 +193,15 @@ func ratio(a, b int64) string {
 	return fmt.Sprintf("%.6f", float64(a)/float64(b))
 }
 
+// counted renders n with formatNum and a noun, plural unless n is 1: "1 source",
+// "1,234 documents".
+func counted(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return formatNum(n) + " " + noun + "s"
+}
+
 // formatNum writes n with thousands separators.
 func formatNum(n int64) string {
 	s := fmt.Sprint(n)

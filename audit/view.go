@@ -211,8 +211,8 @@ func (a *Audit) view(st *schema.Stats, title string) *reportView {
 		out = [3]int64{tot.docs - tot.removedDocs(), tot.paras - tot.removedParas(),
 			tot.bytes - tot.removedBytes()}
 	}
-	v.Subtitle = fmt.Sprintf("%s documents from %s sources · schema %s", formatNum(tot.docs),
-		formatNum(int64(len(a.sources))), v.SchemaVersion)
+	v.Subtitle = fmt.Sprintf("%s from %s · schema %s", counted(tot.docs, "document"),
+		counted(int64(len(a.sources)), "source"), v.SchemaVersion)
 	if v.Version != "" {
 		v.Subtitle = "winnow " + v.Version + " · " + v.Subtitle
 	}

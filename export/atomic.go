@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/winnowdata/winnow/internal/tempfile"
 )
 
 // Stdout is the output name that selects standard output.
@@ -26,22 +28,24 @@ type tempFile interface {
 	Name() string
 }
 
-// createTemp creates the temporary file of an AtomicFile; a variable so tests can inject
-// failing files.
-var createTemp = func(dir, pattern string) (tempFile, error) {
-	return os.CreateTemp(dir, pattern)
+// createTemp creates the temporary file of an AtomicFile with tempfile.Create; a
+// variable so tests can inject failing files.
+var createTemp = func(dir, prefix string) (tempFile, error) {
+	return tempfile.Create(dir, prefix)
 }
 
 // stdout is where the output name "-" writes; a variable so tests can capture it.
 var stdout io.Writer = os.Stdout
 
-// filePerm is the permission of committed files (before the umask of the temporary file
-// creation, which os.CreateTemp fixes at 0600).
+// filePerm is the permission of committed files (the temporary file is created with
+// 0600).
 const filePerm fs.FileMode = 0o644
 
 // AtomicFile is an output file that appears at its destination whole or not at all. It
-// writes into a temporary file in the destination's folder; Commit syncs it and renames
-// it onto the destination, Abort removes it. After either, the other does nothing, so
+// writes into a temporary file in the destination's folder, ".NAME.tmp-PID-RANDOM" (made
+// by tempfile.Create: if the process is killed, the next run that writes into that
+// folder removes it); Commit syncs it and renames it onto the destination, Abort
+// removes it. After either, the other does nothing, so
 //
 //	f, err := export.CreateAtomic(path)
 //	...
@@ -99,7 +103,7 @@ func CreateAtomic(path string) (*AtomicFile, error) {
 			return &AtomicFile{path: path, dev: dev, w: dev}, nil
 		}
 	}
-	tmp, err := createTemp(dir, "."+base+".tmp-*")
+	tmp, err := createTemp(dir, "."+base+".tmp-")
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}

@@ -3,6 +3,7 @@ package export
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 )
@@ -25,7 +26,8 @@ var (
 
 // Create opens a writer for path, choosing the format by its extension, in any case:
 // .parquet writes Parquet with opts; .jsonl, .ndjson and .json write JSON Lines; "-"
-// writes JSON Lines to standard output. Any other name is an error.
+// writes JSON Lines to standard output, and so does a device or named pipe of another
+// name (/dev/null, /dev/stdout). Any other name is an error.
 func Create[T any](path string, opts ParquetOptions) (RowWriter[T], error) {
 	if path == Stdout {
 		return NewJSONLWriter[T](path)
@@ -36,6 +38,9 @@ func Create[T any](path string, opts ParquetOptions) (RowWriter[T], error) {
 	case ".jsonl", ".ndjson", ".json":
 		return NewJSONLWriter[T](path)
 	default:
+		if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+			return NewJSONLWriter[T](path)
+		}
 		return nil, fmt.Errorf("create %s: unknown output extension %q (want .parquet, .jsonl, .ndjson or .json)", path, ext)
 	}
 }

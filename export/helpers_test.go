@@ -15,6 +15,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/winnowdata/winnow/internal/tempfile"
 	"github.com/winnowdata/winnow/schema"
 )
 
@@ -175,8 +176,8 @@ func (f *fullDisk) Write(p []byte) (int, error) {
 func withFullDisk(t *testing.T, skip, limit int) {
 	t.Helper()
 	orig := createTemp
-	createTemp = func(dir, pattern string) (tempFile, error) {
-		f, err := os.CreateTemp(dir, pattern)
+	createTemp = func(dir, prefix string) (tempFile, error) {
+		f, err := tempfile.Create(dir, prefix)
 		if err != nil {
 			return nil, err
 		}

@@ -3,11 +3,14 @@ package export
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
+	"strings"
+
+	"github.com/winnowdata/winnow/internal/tempfile"
 )
 
 // ShardOptions configure a ShardedParquetWriter.
@@ -30,32 +33,51 @@ func ShardName(i int) string {
 // shardPattern matches the names ShardName gives.
 var shardPattern = regexp.MustCompile(`^part-(\d{5,})\.parquet$`)
 
+// shardTemp matches the temporary files of shards that earlier versions wrote into
+// the folder itself.
+var shardTemp = regexp.MustCompile(`^\.part-\d{5,}\.parquet\.tmp-`)
+
 // ShardedParquetWriter writes rows of type T to a folder of Parquet shards named by
 // ShardName, cutting a new shard when the current one reaches ShardOptions.MaxRows or
 // MaxBytes. Rows are never split across shards out of order: shard i holds the rows
-// written before those of shard i+1.
+// written before those of shard i+1. An empty run writes one shard with no rows, so the
+// folder always carries the schema.
 //
-// Each shard is written atomically. Close commits the last shard and removes the shards
-// that an earlier run left in the folder beyond the last one of this run, so the folder
-// then holds exactly this run's output. Abort removes every shard this run wrote (and
-// the folder, if this run created it), but cannot restore the shards of an earlier run
-// that this run replaced. An empty run writes one shard with no rows, so the folder
-// always carries the schema.
+// The folder is committed as a whole. The shards are written into a hidden sibling
+// folder, ".NAME.tmp-PID-RANDOM" (made by tempfile.Mkdir); Close swaps it with the
+// folder in one step (rename(2) with RENAME_EXCHANGE on Linux, RENAME_SWAP on macOS)
+// and removes the old one, now at the sibling's name. A reader of the folder sees the
+// shards of the earlier run or those of this one, never a mix; a run killed at any
+// moment leaves the old folder or the new one, plus at most the hidden sibling, which
+// the next run that writes beside it removes. What the old folder holds besides shards
+// (a README, another tool's _SUCCESS, subfolders) is carried into the new one as hard
+// links (copies where there can be none); its shards and the temporary files of earlier
+// versions are not. Abort removes the sibling and leaves the folder as it was. The
+// folder's parent must be writable, for the sibling.
+//
+// Where the file system cannot swap two names (NFS, Windows), Close renames the old
+// folder to ".NAME.old-PID-RANDOM", the new one into place, and then removes the old:
+// between the two renames the folder is missing for a moment, and after a kill there,
+// until the next run puts the old folder back. It never holds a mix.
+//
+// A symbolic link to a folder is followed: the folder it leads to is replaced, beside
+// it, and the link stays.
 type ShardedParquetWriter[T any] struct {
-	dir        string
-	opts       ShardOptions
-	createdDir bool
+	dir  string        // the folder as named
+	dest string        // the folder replaced: absolute, symbolic links resolved
+	tmp  *tempfile.Dir // the sibling the shards are written into
+	opts ShardOptions
 
 	cur     *ParquetWriter[T]
-	shards  []string // paths of the committed shards of this run
+	shards  []string // names of the committed shards of this run
 	rows    int64
 	err     error
 	closed  bool
 	aborted bool
 }
 
-// NewShardedParquetWriter starts writing shards into the folder dir. The folder is
-// created if it does not exist; its parent must exist.
+// NewShardedParquetWriter starts writing shards for the folder dir. The folder need not
+// exist; its parent must.
 func NewShardedParquetWriter[T any](dir string, opts ShardOptions) (*ShardedParquetWriter[T], error) {
 	switch {
 	case dir == "" || dir == Stdout:
@@ -68,23 +90,93 @@ func NewShardedParquetWriter[T any](dir string, opts ShardOptions) (*ShardedParq
 	if _, err := opts.ParquetOptions.withDefaults(); err != nil {
 		return nil, fmt.Errorf("create %s: %w", dir, err)
 	}
-	w := &ShardedParquetWriter[T]{dir: dir, opts: opts}
-	fi, err := os.Stat(dir)
+	dest, err := shardDest(dir)
+	if err != nil {
+		return nil, err
+	}
+	restoreAside(dest)
+	tempfile.Sweep(filepath.Dir(dest)) // the temporary folders of dead runs
+	tmp, err := tempfile.Mkdir(filepath.Dir(dest), "."+filepath.Base(dest)+".tmp-")
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	return &ShardedParquetWriter[T]{dir: dir, dest: dest, tmp: tmp, opts: opts}, nil
+}
+
+// shardDest returns the folder that dir names, absolute and with symbolic links
+// resolved, after checking that it is a folder, or can be made one, and can be
+// replaced.
+func shardDest(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("create %s: %w", dir, err)
+	}
+	var dest string
+	fi, err := os.Stat(abs)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if err := checkDir(dir, filepath.Dir(filepath.Clean(dir))); err != nil {
-			return nil, err
+			return "", err
 		}
-		if err := os.Mkdir(dir, 0o755); err != nil {
-			return nil, fmt.Errorf("create %s: %w", dir, err)
+		parent, err := filepath.EvalSymlinks(filepath.Dir(abs))
+		if err != nil {
+			return "", fmt.Errorf("create %s: %w", dir, err)
 		}
-		w.createdDir = true
+		dest = filepath.Join(parent, filepath.Base(abs))
 	case err != nil:
-		return nil, fmt.Errorf("create %s: %w", dir, err)
+		return "", fmt.Errorf("create %s: %w", dir, err)
 	case !fi.IsDir():
-		return nil, fmt.Errorf("create %s: not a directory", dir)
+		return "", fmt.Errorf("create %s: not a directory", dir)
+	default:
+		if dest, err = filepath.EvalSymlinks(abs); err != nil {
+			return "", fmt.Errorf("create %s: %w", dir, err)
+		}
 	}
-	return w, nil
+	if filepath.Dir(dest) == dest {
+		return "", fmt.Errorf("create %s: a folder of shards is replaced as a whole; it cannot be the root", dir)
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if wd, err = filepath.EvalSymlinks(wd); err == nil && within(wd, dest) {
+			return "", fmt.Errorf("create %s: a folder of shards is replaced as a whole; it cannot hold the current folder (name one inside it, e.g. shards/)", dir)
+		}
+	}
+	return dest, nil
+}
+
+// within reports whether path is dir or inside it.
+func within(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// asideTail matches what follows ".NAME.old-" in the name of a folder put aside by the
+// fallback of swap.
+var asideTail = regexp.MustCompile(`^[1-9][0-9]*-[0-9a-z]{8}$`)
+
+// restoreAside undoes what a run killed in the middle of the fallback of swap left:
+// a folder put aside by a dead run goes back in place when the folder is missing, and
+// is removed otherwise.
+func restoreAside(dest string) {
+	parent, prefix := filepath.Dir(dest), "."+filepath.Base(dest)+".old-"
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		tail, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok || !e.IsDir() || !asideTail.MatchString(tail) {
+			continue
+		}
+		path := filepath.Join(parent, e.Name())
+		if !tempfile.Stale(path) {
+			continue
+		}
+		if _, err := os.Lstat(dest); errors.Is(err, fs.ErrNotExist) {
+			os.Rename(path, dest)
+		} else {
+			os.RemoveAll(path)
+		}
+	}
 }
 
 // Write appends rows, starting new shards as the limits are reached.
@@ -140,7 +232,7 @@ func (w *ShardedParquetWriter[T]) full() bool {
 }
 
 func (w *ShardedParquetWriter[T]) open() error {
-	path := filepath.Join(w.dir, ShardName(len(w.shards)))
+	path := filepath.Join(w.tmp.Path, ShardName(len(w.shards)))
 	cur, err := NewParquetWriter[T](path, w.opts.ParquetOptions)
 	if err != nil {
 		return w.fail(err)
@@ -150,22 +242,21 @@ func (w *ShardedParquetWriter[T]) open() error {
 }
 
 func (w *ShardedParquetWriter[T]) commit() error {
-	path := w.cur.file.Name()
+	name := filepath.Base(w.cur.file.Name())
 	err := w.cur.Close()
 	w.cur = nil
 	if err != nil {
 		return w.fail(err)
 	}
-	w.shards = append(w.shards, path)
+	w.shards = append(w.shards, name)
 	return nil
 }
 
-// Close commits the last shard and removes stale shards of an earlier run.
+// Close commits the last shard and puts the folder in place of the old one.
 func (w *ShardedParquetWriter[T]) Close() error {
 	if w.closed || w.err != nil {
 		return w.err
 	}
-	w.closed = true
 	if w.cur == nil && len(w.shards) == 0 {
 		if err := w.open(); err != nil {
 			return err
@@ -176,33 +267,160 @@ func (w *ShardedParquetWriter[T]) Close() error {
 			return err
 		}
 	}
-	return w.removeStale()
+	if err := w.swap(); err != nil {
+		return w.fail(fmt.Errorf("commit %s: %w", w.dir, err))
+	}
+	w.closed = true
+	return nil
 }
 
-// removeStale removes the shards numbered past the last one of this run.
-func (w *ShardedParquetWriter[T]) removeStale() error {
-	entries, err := os.ReadDir(w.dir)
+// exchange swaps the names of two folders in one step, or returns errNoExchange when
+// the file system cannot; a variable so tests can take the fallback.
+var exchange = exchangeNames
+
+// errNoExchange is exchange's error where two names cannot be swapped in one step.
+var errNoExchange = errors.New("cannot exchange names")
+
+// swap puts the written folder in place of dest.
+func (w *ShardedParquetWriter[T]) swap() error {
+	parent := filepath.Dir(w.dest)
+	old, err := os.Stat(w.dest)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := os.Chmod(w.tmp.Path, 0o755); err != nil {
+			return err
+		}
+		syncDir(w.tmp.Path)
+		if err := os.Rename(w.tmp.Path, w.dest); err != nil {
+			return err
+		}
+		w.tmp.Release()
+		syncDir(parent)
+		return nil
+	}
 	if err != nil {
-		return fmt.Errorf("clean %s: %w", w.dir, err)
+		return err
+	}
+	if err := carryOver(w.dest, w.tmp.Path); err != nil {
+		return err
+	}
+	if err := os.Chmod(w.tmp.Path, old.Mode().Perm()); err != nil {
+		return err
+	}
+	syncDir(w.tmp.Path)
+	switch err := exchange(w.tmp.Path, w.dest); {
+	case err == nil:
+		// the sibling's name now holds the old folder
+		w.tmp.Remove()
+		syncDir(parent)
+		return nil
+	case !errors.Is(err, errNoExchange):
+		return err
+	}
+	// Two renames. The old folder is locked while it is aside, so that no other run
+	// takes it for a dead run's; if this one dies before the second rename, the next
+	// puts the old folder back (restoreAside).
+	aside := filepath.Join(parent, tempfile.Name("."+filepath.Base(w.dest)+".old-"))
+	f, err := os.Open(w.dest)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := tempfile.Lock(f); err != nil {
+		return err
+	}
+	if err := os.Rename(w.dest, aside); err != nil {
+		return err
+	}
+	if err := os.Rename(w.tmp.Path, w.dest); err != nil {
+		os.Rename(aside, w.dest)
+		return err
+	}
+	w.tmp.Release()
+	os.RemoveAll(aside)
+	syncDir(parent)
+	return nil
+}
+
+// carryOver hard-links into the folder to what the folder from holds besides shards and
+// the temporary files of shards, recreating subfolders and symbolic links.
+func carryOver(from, to string) error {
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		return err
 	}
 	for _, e := range entries {
-		m := shardPattern.FindStringSubmatch(e.Name())
-		if m == nil || e.IsDir() {
+		name := e.Name()
+		if e.Type().IsRegular() && shardPattern.MatchString(name) || shardTemp.MatchString(name) {
 			continue
 		}
-		if i, err := strconv.Atoi(m[1]); err == nil && i < len(w.shards) {
-			continue
-		}
-		if err := os.Remove(filepath.Join(w.dir, e.Name())); err != nil {
-			w.err = fmt.Errorf("remove stale shard: %w", err)
-			return w.err
+		if err := linkTree(filepath.Join(from, name), filepath.Join(to, name), e); err != nil {
+			return fmt.Errorf("keep %s in the new folder: %w", filepath.Join(from, name), err)
 		}
 	}
 	return nil
 }
 
-// Abort removes the shards written by this run. Abort after Close or Abort does
-// nothing.
+// linkTree recreates the entry e at src as dst: a hard link to a file (a copy where
+// there can be none), a folder of them, or a copy of a symbolic link.
+func linkTree(src, dst string, e fs.DirEntry) error {
+	switch {
+	case e.Type()&fs.ModeSymlink != 0:
+		target, err := os.Readlink(src)
+		if err != nil {
+			return err
+		}
+		return os.Symlink(target, dst)
+	case e.IsDir():
+		info, err := e.Info()
+		if err != nil {
+			return err
+		}
+		if err := os.Mkdir(dst, info.Mode().Perm()|0o700); err != nil {
+			return err
+		}
+		entries, err := os.ReadDir(src)
+		if err != nil {
+			return err
+		}
+		for _, c := range entries {
+			if err := linkTree(filepath.Join(src, c.Name()), filepath.Join(dst, c.Name()), c); err != nil {
+				return err
+			}
+		}
+		return os.Chmod(dst, info.Mode().Perm())
+	}
+	if os.Link(src, dst) == nil {
+		return nil
+	}
+	// no hard links here (another user's file under protected_hardlinks, a file system
+	// without them): a copy
+	return copyFile(src, dst)
+}
+
+// copyFile copies the regular file src to the new file dst, with its permissions.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	fi, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fi.Mode().Perm())
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// Abort removes what this run wrote and leaves the folder as it was. Abort after Close
+// or Abort does nothing.
 func (w *ShardedParquetWriter[T]) Abort() {
 	if w.closed {
 		return
@@ -223,18 +441,18 @@ func (w *ShardedParquetWriter[T]) abort(err error) {
 		w.cur.Abort()
 		w.cur = nil
 	}
-	for _, p := range w.shards {
-		os.Remove(p)
-	}
+	w.tmp.Remove()
 	w.shards = nil
-	if w.createdDir {
-		os.Remove(w.dir) // only succeeds if empty, as it should
-	}
 }
 
-// Shards returns the paths of the shards committed so far.
+// Shards returns the paths the shards committed so far have in the folder. They are
+// there once Close has put the folder in place.
 func (w *ShardedParquetWriter[T]) Shards() []string {
-	return append([]string(nil), w.shards...)
+	paths := make([]string, len(w.shards))
+	for i, name := range w.shards {
+		paths[i] = filepath.Join(w.dir, name)
+	}
+	return paths
 }
 
 // Rows returns the number of rows written so far.

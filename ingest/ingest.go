@@ -20,6 +20,9 @@
 //   - A glob (filepath.Match syntax, no "**") is expanded when no file of that exact
 //     name exists. Its matches are sorted and picked by the same rules as the files of
 //     a folder; a matched folder is walked.
+//   - Options.Exclude (the outputs of the run) is passed over in folders and glob
+//     matches. So are hidden names (winnow's temporary files among them) and names
+//     without an article extension (its spools, "winnow-spool-...").
 //   - "-" reads stdin once. A caller that needs two passes spools stdin to a file with
 //     Spool and sets Options.Stdin to that path; "-" then reads the spool, and the
 //     documents are named exactly as if read from stdin.
@@ -118,6 +121,14 @@ type Options struct {
 	// record is passed to OnReject; none is dropped silently.
 	SkipErrors bool
 	OnReject   func(Reject)
+	// Exclude lists files and folders that folder walks and glob matches pass over,
+	// a folder with everything in it: the outputs of the run, so that a rerun does not
+	// read what the first run wrote. They need not exist. An input named explicitly is
+	// read even when excluded (the caller rejects that case with a clearer error).
+	// OnExclude, when set, is called with the path of every file or folder passed over
+	// this way; each time the walk meets it.
+	Exclude   []string
+	OnExclude func(path string)
 	// Stdin, when not empty, is the path of a file read in place of os.Stdin for the
 	// input "-", normally the spool made by Spool. Documents read from it are named as
 	// if read from stdin, so both passes of a run see the same names.

@@ -89,6 +89,8 @@ type jsonlReader struct {
 	p    lineParser
 	src  *countReader // the file under the stream, to tell I/O errors apart
 	done bool
+	// the records without the text field, while no record of the file had it
+	tally fieldTally
 }
 
 func newJSONLReader(r io.Reader, name, base string, names fieldNames, src *countReader) *jsonlReader {
@@ -107,6 +109,12 @@ func (r *jsonlReader) next() (*schema.Document, error) {
 		switch {
 		case err == io.EOF:
 			r.done = true
+			if t := &r.tally; t.missing > 0 && !t.hasText {
+				// every record lacked the text field (read to here under SkipErrors)
+				have, guess := t.fields()
+				return nil, &ParseError{File: r.name, Err: &FieldError{Field: r.p.names[roleText], Have: have,
+					Guess: guess, Whole: true, msg: fmt.Sprintf("none of its %d records has the text field %q", t.missing, r.p.names[roleText])}}
+			}
 			return nil, io.EOF
 		case errors.Is(err, errLineTooLong{}):
 			return nil, &ParseError{File: r.name, Line: r.lr.line, Err: err}
@@ -158,9 +166,12 @@ func (r *jsonlReader) decode(line []byte) (*schema.Document, error) {
 	doc := &schema.Document{File: r.name, Line: r.lr.line}
 
 	v := p.vals[roleText]
+	if v.set {
+		r.tally.hasText = true
+	}
 	switch {
 	case !v.set:
-		return nil, fmt.Errorf("missing text field %q", p.names[roleText])
+		return nil, r.missingText()
 	case v.kind != '"':
 		return nil, fmt.Errorf("text field %q is %s, not a string", p.names[roleText], kindName(v.kind))
 	}
@@ -196,6 +207,32 @@ func (r *jsonlReader) decode(line []byte) (*schema.Document, error) {
 	}
 	doc.Meta = p.buildMeta()
 	return doc, nil
+}
+
+// missingText is the error of a record without the text field. While no record of the
+// file has had it, the error names the fields the records have: the field name is
+// likely wrong, not the record.
+func (r *jsonlReader) missingText() error {
+	p, t := &r.p, &r.tally
+	msg := fmt.Sprintf("missing text field %q", p.names[roleText])
+	t.missing++
+	if t.hasText {
+		return errors.New(msg)
+	}
+	for role, v := range p.vals {
+		if v.set {
+			t.add(p.names[role], -1, true)
+		}
+	}
+	for _, f := range p.unknown {
+		n := int64(-1)
+		if len(f.val) > 0 && f.val[0] == '"' {
+			n = int64(len(f.val) - 2)
+		}
+		t.add(f.key, n, false)
+	}
+	have, guess := t.fields()
+	return &FieldError{Field: p.names[roleText], Have: have, Guess: guess, msg: msg}
 }
 
 var roleLabel = [nRoles]string{"text", "id", "title", "url", "source"}

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/winnowdata/winnow/internal/tempfile"
 )
 
 // stdinName names stdin in Document.File, in ids and in errors.
@@ -33,6 +35,7 @@ func Open(ctx context.Context, inputs []string, opts Options) (Reader, error) {
 		return nil, errors.New("no input given")
 	}
 	m := &multi{ctx: ctx, opts: opts, names: namesOf(opts)}
+	x := newExclusion(opts)
 	stdin := 0
 	for _, spec := range inputs {
 		if spec == "-" {
@@ -45,7 +48,7 @@ func Open(ctx context.Context, inputs []string, opts Options) (Reader, error) {
 				}
 			}
 		}
-		in, err := resolve(spec)
+		in, err := resolve(spec, x)
 		if err != nil {
 			return nil, err
 		}
@@ -91,8 +94,8 @@ type input struct {
 }
 
 // resolve finds the first file of one input.
-func resolve(spec string) (*input, error) {
-	it, err := iterate(spec)
+func resolve(spec string, x *exclusion) (*input, error) {
+	it, err := iterate(spec, x)
 	if err != nil {
 		return nil, err
 	}
@@ -106,19 +109,20 @@ func resolve(spec string) (*input, error) {
 	return &input{first: &first, iter: it}, nil
 }
 
-// iterate returns the files of one input.
-func iterate(spec string) (fileIter, error) {
+// iterate returns the files of one input, passing over what x excludes in folders and
+// glob matches (x may be nil).
+func iterate(spec string, x *exclusion) (fileIter, error) {
 	if spec == "-" {
 		return &list{refs: []fileRef{{path: "-", name: stdinName, id: stdinName, stdin: true}}}, nil
 	}
 	fi, err := os.Stat(spec)
 	switch {
 	case err == nil && fi.IsDir():
-		return newWalker(spec, "")
+		return newWalker(spec, "", x)
 	case err == nil:
 		return &list{refs: []fileRef{singleFile(spec)}}, nil
 	case errors.Is(err, fs.ErrNotExist) && hasGlobMeta(spec):
-		return newGlob(spec)
+		return newGlob(spec, x)
 	default:
 		return nil, openError(err)
 	}
@@ -178,6 +182,7 @@ func hidden(name string) bool { return strings.HasPrefix(name, ".") }
 // the folders on the current path only.
 type walker struct {
 	stack []*frame
+	x     *exclusion
 }
 
 // frame is one folder being walked.
@@ -190,13 +195,14 @@ type frame struct {
 	i       int
 }
 
-// newWalker walks folder dir, whose files get ids prefixed by id.
-func newWalker(dir, id string) (*walker, error) {
+// newWalker walks folder dir, whose files get ids prefixed by id, passing over what x
+// excludes.
+func newWalker(dir, id string, x *exclusion) (*walker, error) {
 	info, err := os.Stat(dir)
 	if err != nil {
 		return nil, openError(err)
 	}
-	w := &walker{}
+	w := &walker{x: x}
 	if err := w.push(dir, id, folderName(dir), info); err != nil {
 		return nil, err
 	}
@@ -243,6 +249,9 @@ func (w *walker) next() (fileRef, error) {
 			}
 			typ = info.Mode().Type()
 		}
+		if (typ.IsDir() || typ.IsRegular()) && w.x.skip(path, name, info) {
+			continue
+		}
 		switch {
 		case typ.IsDir():
 			if info == nil {
@@ -269,9 +278,10 @@ type glob struct {
 	root    string
 	matches []string
 	sub     *walker
+	x       *exclusion
 }
 
-func newGlob(pattern string) (*glob, error) {
+func newGlob(pattern string, x *exclusion) (*glob, error) {
 	matches, err := filepath.Glob(pattern)
 	if err != nil {
 		return nil, fmt.Errorf("bad pattern %q: %w", pattern, err)
@@ -281,7 +291,7 @@ func newGlob(pattern string) (*glob, error) {
 	for hasGlobMeta(root) {
 		root = filepath.Dir(root)
 	}
-	return &glob{root: root, matches: matches}, nil
+	return &glob{root: root, matches: matches, x: x}, nil
 }
 
 func (g *glob) next() (fileRef, error) {
@@ -310,8 +320,11 @@ func (g *glob) next() (fileRef, error) {
 		if err != nil {
 			return fileRef{}, openError(err)
 		}
+		if (fi.IsDir() || fi.Mode().IsRegular()) && g.x.skip(m, filepath.Base(m), fi) {
+			continue
+		}
 		if fi.IsDir() {
-			if g.sub, err = newWalker(m, id+"/"); err != nil {
+			if g.sub, err = newWalker(m, id+"/", g.x); err != nil {
 				return fileRef{}, err
 			}
 			continue
@@ -322,6 +335,70 @@ func (g *glob) next() (fileRef, error) {
 	}
 }
 
+// exclusion is what folder walks and glob matches pass over: Options.Exclude.
+type exclusion struct {
+	abs   map[string]bool // the excluded paths, absolute
+	names map[string]bool // their base names
+	infos []fs.FileInfo   // of those that exist
+	on    func(string)
+}
+
+func newExclusion(o Options) *exclusion {
+	if len(o.Exclude) == 0 {
+		return nil
+	}
+	x := &exclusion{abs: map[string]bool{}, names: map[string]bool{}, on: o.OnExclude}
+	for _, p := range o.Exclude {
+		if p == "" || p == "-" {
+			continue
+		}
+		if abs, err := filepath.Abs(p); err == nil {
+			x.abs[abs] = true
+		}
+		x.names[filepath.Base(p)] = true
+		if fi, err := os.Stat(p); err == nil {
+			x.infos = append(x.infos, fi)
+		}
+	}
+	return x
+}
+
+// skip reports whether the file or folder at path, named name, is excluded or inside an
+// excluded folder, and tells OnExclude if it is. info is what os.Stat says of path when the caller has it (a
+// symbolic link, a glob match), or nil: then only an entry with the name of an
+// excluded path is looked at further, so that a walk costs no extra system call a
+// file.
+func (x *exclusion) skip(path, name string, info fs.FileInfo) bool {
+	if x == nil || info == nil && !x.names[name] {
+		return false
+	}
+	hit := false
+	if abs, err := filepath.Abs(path); err == nil {
+		// the path or a folder it is in
+		for d := abs; !hit; d = filepath.Dir(d) {
+			hit = x.abs[d]
+			if filepath.Dir(d) == d {
+				break
+			}
+		}
+	}
+	if !hit && len(x.infos) > 0 {
+		if info == nil {
+			info, _ = os.Stat(path)
+		}
+		for _, xi := range x.infos {
+			if info != nil && os.SameFile(info, xi) {
+				hit = true
+				break
+			}
+		}
+	}
+	if hit && x.on != nil {
+		x.on(path)
+	}
+	return hit
+}
+
 // TotalSize returns the summed size of the files of inputs, for a progress bar. It is
 // best effort: inputs it cannot resolve count 0, and so does stdin.
 func TotalSize(inputs []string) int64 {
@@ -330,7 +407,7 @@ func TotalSize(inputs []string) int64 {
 		if spec == "-" {
 			continue
 		}
-		it, err := iterate(spec)
+		it, err := iterate(spec, nil)
 		if err != nil {
 			continue
 		}
@@ -349,16 +426,17 @@ func TotalSize(inputs []string) int64 {
 
 // Spool copies r (normally os.Stdin) to a new temporary file under dir (os.TempDir()
 // when dir is ""), so that it can be read twice, and returns its path and a cleanup
-// func that removes it. The file is named "stdin" in a folder of its own, so that its
-// documents get the same default ids as documents read from stdin directly; set
-// Options.Stdin to the path to read it as "-".
+// func that removes it. The file is named "stdin" in a folder of its own,
+// "winnow-stdin-PID-RANDOM" (made by tempfile.Mkdir, so that a later run removes it if
+// this process is killed), so that its documents get the same default ids as documents
+// read from stdin directly; set Options.Stdin to the path to read it as "-".
 func Spool(ctx context.Context, r io.Reader, dir string) (path string, cleanup func(), err error) {
-	tmp, err := os.MkdirTemp(dir, "winnow-stdin-")
+	tmp, err := tempfile.Mkdir(dir, "winnow-stdin-")
 	if err != nil {
 		return "", func() {}, fmt.Errorf("spool stdin: %w", err)
 	}
-	cleanup = func() { os.RemoveAll(tmp) }
-	path = filepath.Join(tmp, stdinName)
+	cleanup = func() { tmp.Remove() }
+	path = filepath.Join(tmp.Path, stdinName)
 	f, err := os.Create(path)
 	if err != nil {
 		cleanup()

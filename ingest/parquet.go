@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 
@@ -66,7 +67,7 @@ func newParquetReader(f *os.File, size int64, ref fileRef, names fieldNames, src
 		col, ok := s.Lookup(name)
 		if !ok || len(col.Path) != 1 {
 			if role(r) == roleText {
-				return nil, &ParseError{File: ref.name, Err: fmt.Errorf("no string column %q", name)}
+				return nil, &ParseError{File: ref.name, Err: columnsError(file, names, fmt.Sprintf("no string column %q", name))}
 			}
 			continue
 		}
@@ -77,7 +78,7 @@ func newParquetReader(f *os.File, size int64, ref fileRef, names fieldNames, src
 		case kind == parquet.ByteArray:
 		case role(r) == roleID && (kind == parquet.Int32 || kind == parquet.Int64):
 		case role(r) == roleText:
-			return nil, &ParseError{File: ref.name, Err: fmt.Errorf("no string column %q (it is %s)", name, kind)}
+			return nil, &ParseError{File: ref.name, Err: columnsError(file, names, fmt.Sprintf("no string column %q (it is %s)", name, kind))}
 		default:
 			return nil, &ParseError{File: ref.name, Err: fmt.Errorf("%s column %q is %s, not a string", roleLabel[r], name, kind)}
 		}
@@ -89,6 +90,32 @@ func newParquetReader(f *os.File, size int64, ref fileRef, names fieldNames, src
 		}
 	}
 	return pr, nil
+}
+
+// columnsError is the error of a Parquet file without a string text column: it names
+// the top-level columns, and guesses the text column as the string column, not mapped
+// to another Document field, that holds the most bytes.
+func columnsError(file *parquet.File, names fieldNames, msg string) *FieldError {
+	e := &FieldError{Field: names[roleText], Columns: true, Whole: true, msg: msg}
+	size := map[int]int64{}
+	for _, rg := range file.Metadata().RowGroups {
+		for i, c := range rg.Columns {
+			size[i] += c.MetaData.TotalUncompressedSize
+		}
+	}
+	var most int64 = -1
+	for _, f := range file.Schema().Fields() {
+		e.Have = append(e.Have, f.Name())
+		col, ok := file.Schema().Lookup(f.Name())
+		if !ok || len(col.Path) != 1 || col.Node.Type().Kind() != parquet.ByteArray || slices.Contains(names[1:], f.Name()) {
+			continue
+		}
+		if n := size[col.ColumnIndex]; n > most {
+			most, e.Guess = n, f.Name()
+		}
+	}
+	slices.Sort(e.Have)
+	return e
 }
 
 // baseName is the prefix of default ids: the file's base name, or "stdin".

@@ -101,6 +101,9 @@ func (m *multi) skip(err error) bool {
 	if !m.opts.SkipErrors || !errors.As(err, &pe) {
 		return false
 	}
+	if fe := (*FieldError)(nil); errors.As(err, &fe) && fe.Whole {
+		return false // no record of the file has the text field: not a bad record
+	}
 	if m.opts.OnReject != nil {
 		m.opts.OnReject(Reject{File: pe.File, Line: pe.Line, Error: pe.Err.Error()})
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/winnowdata/winnow/dedup"
 	"github.com/winnowdata/winnow/export"
 	"github.com/winnowdata/winnow/ingest"
+	"github.com/winnowdata/winnow/internal/tempfile"
 	"github.com/winnowdata/winnow/schema"
 )
 
@@ -145,8 +146,12 @@ func (r *run) parquetOptions() export.ParquetOptions {
 }
 
 // openOutputs creates every output writer up front, so a bad output path fails before
-// the long passes. Each writer writes to a temporary file until commit.
+// the long passes. Each writer writes to a temporary file until commit. It first
+// removes the spools that killed runs left in the temporary folder (the output folders
+// are swept as their temporary files are made; see internal/tempfile).
 func (r *run) openOutputs() error {
+	tempfile.Sweep(os.TempDir())
+	r.excludeOutputs()
 	po := r.parquetOptions()
 	open := func(path string) error {
 		var w export.RowWriter[schema.Record]
@@ -325,7 +330,7 @@ func (r *run) read(ctx context.Context, pass int, emit func(*batch) error) error
 func (r *run) pass1(ctx context.Context) error {
 	r.ix = dedup.NewIndexFor(r.opts.Rules, r.opts.Memory)
 	// what each document counted waits on disk for the copy groups (Index.Seal)
-	f, err := os.CreateTemp("", "winnow-counts-*")
+	f, err := tempfile.Create("", "winnow-counts-")
 	if err != nil {
 		return fmt.Errorf("create the pass 1 spool: %w", err)
 	}

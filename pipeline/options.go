@@ -63,6 +63,11 @@ type Options struct {
 	// Progress, when set, is called after each batch read with the pass (1 or 2) and
 	// the input bytes read so far and in all (0 when unknown, as for stdin).
 	Progress func(pass int, read, total int64)
+	// Warn, when set, receives notes about the run that are not errors, one line each,
+	// without a prefix: an output of the run that a folder walk or a glob of the inputs
+	// met, and passed over. It may be called from another goroutine than Clean's, but
+	// not from two at once.
+	Warn func(msg string)
 }
 
 // Defaults returns the options of DESIGN.md.
@@ -131,10 +136,15 @@ func (o *Options) Validate() error {
 	if o.Rejects != "" && o.OnError != "skip" {
 		return errors.New("--rejects lists skipped records: it needs --on-error skip")
 	}
+	if err := checkCorpusName(o.Output); err != nil {
+		return err
+	}
+	if err := checkLedgerName(o.Removed); err != nil {
+		return err
+	}
 	outs := map[string]string{}
 	stdout := "" // the flag writing to stdout
-	for _, f := range [][2]string{{"output", o.Output}, {"jsonl", o.JSONL},
-		{"removed", o.Removed}, {"stats", o.Stats}, {"rejects", o.Rejects}, {"report", o.Report}} {
+	for _, f := range o.outputs() {
 		flag, p := f[0], f[1]
 		if p == "-" {
 			if stdout != "" {
@@ -153,6 +163,9 @@ func (o *Options) Validate() error {
 		for _, in := range o.Inputs {
 			if sameFile(in, p) {
 				return fmt.Errorf("--%s %s is also an input", flag, p)
+			}
+			if flag == "output" && isFolderOutput(p) && in != "-" && inside(in, p) {
+				return fmt.Errorf("input %s is inside the --output folder %s, which is replaced as a whole", in, p)
 			}
 		}
 	}

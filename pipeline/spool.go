@@ -9,6 +9,7 @@ import (
 	"os"
 	"unsafe"
 
+	"github.com/winnowdata/winnow/internal/tempfile"
 	"github.com/winnowdata/winnow/schema"
 )
 
@@ -22,8 +23,11 @@ type spool struct {
 	n   int
 }
 
+// newSpool creates the spool file "winnow-spool-PID-RANDOM" in dir (the system's
+// temporary folder when dir is ""), with tempfile.Create: a killed run's spool is
+// removed by the next run.
 func newSpool(dir string) (*spool, error) {
-	f, err := os.CreateTemp(dir, "winnow-spool-*")
+	f, err := tempfile.Create(dir, "winnow-spool-")
 	if err != nil {
 		return nil, fmt.Errorf("create spool file: %w", err)
 	}

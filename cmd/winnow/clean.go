@@ -136,10 +136,19 @@ func runClean(c *cli.Context, opts pipeline.Options) error {
 		return usageError{err}
 	}
 	quiet := c.Bool("quiet")
+	stderr := c.App.ErrWriter
 	var bar *progress
-	if !quiet && isTerminal(c.App.ErrWriter) {
-		bar = &progress{w: c.App.ErrWriter}
+	if !quiet && isTerminal(stderr) {
+		bar = newProgress(stderr)
 		opts.Progress = bar.update
+	}
+	// notes (an output met among the inputs) are printed even with --quiet
+	opts.Warn = func(msg string) {
+		if bar != nil {
+			bar.warn("winnow: " + msg)
+			return
+		}
+		fmt.Fprintln(stderr, "winnow: "+msg)
 	}
 	start := time.Now()
 	st, err := pipeline.Clean(c.Context, opts)
@@ -150,7 +159,7 @@ func runClean(c *cli.Context, opts pipeline.Options) error {
 		return err
 	}
 	if !quiet {
-		fmt.Fprintln(c.App.ErrWriter, summary(st, time.Since(start)))
+		fmt.Fprintln(stderr, summary(st, time.Since(start)))
 	}
 	return nil
 }
