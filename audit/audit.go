@@ -196,8 +196,9 @@ func (a *Audit) Observe(d *Doc) {
 
 // Drop counts a document that Observe saw kept as removed after all, for a
 // document-level reason: a later, fuller copy of it replaced it (dedup.DocIndex.Place).
-// Its paragraphs and sample stay as Observe recorded them.
-func (a *Audit) Drop(source, reason string) {
+// paras and bytes are its kept paragraphs and their bytes, which become removed ones;
+// its sample stays as Observe recorded it.
+func (a *Audit) Drop(source, reason string, paras, bytes int64) {
 	src := a.sources[source]
 	if src == nil {
 		return
@@ -205,4 +206,9 @@ func (a *Audit) Drop(source, reason string) {
 	r := docReason(reason)
 	src.docsRemoved[r]++
 	a.total.docsRemoved[r]++
+	// its kept paragraphs are removed now, as the stats count them
+	src.parasRemoved[r] += paras
+	src.bytesRemoved[r] += bytes
+	a.total.parasRemoved[r] += paras
+	a.total.bytesRemoved[r] += bytes
 }

@@ -659,6 +659,31 @@ func TestReportStats(t *testing.T) {
 	}
 }
 
+// The removed shares of the totals are the sums of the reasons' rows: the bytes of
+// kept text join paragraphs with blank lines, and the bytes read hold the white space
+// between them, so "in - out" is not what was removed.
+func TestReportOneAccounting(t *testing.T) {
+	st := schema.NewStats()
+	st.DocumentsIn, st.DocumentsOut = 10, 8
+	st.ParagraphsIn, st.ParagraphsOut = 100, 60
+	st.BytesIn, st.BytesOut = 10_000, 6_500
+	st.Removed[schema.ReasonBoilerplate] = 30
+	st.Removed[schema.ReasonDuplicateDoc] = 10
+	st.RemovedBytes[schema.ReasonBoilerplate] = 2_000
+	st.RemovedBytes[schema.ReasonDuplicateDoc] = 1_000
+	st.DocsRemoved[schema.ReasonDuplicateDoc] = 2
+	html := writeReport(t, New(Options{}), st, "Stats")
+	totals := section(t, html, "totals")
+	for _, w := range []string{"60 kept · 40.0% removed", "6.5 kB kept · 30.0% removed"} {
+		if !strings.Contains(totals, w) {
+			t.Errorf("totals lack %q", w)
+		}
+	}
+	if n := strings.Count(section(t, html, "by-reason"), "<td>document</td>"); n != 2 {
+		t.Errorf("%d rows of document reasons, want duplicate_doc and empty", n)
+	}
+}
+
 func TestReportDeterministic(t *testing.T) {
 	tests := []struct {
 		name string

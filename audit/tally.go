@@ -39,7 +39,9 @@ var reasonNames = [nReasons]string{
 
 // paraReasons and docReasons are the reasons of each level, in display order.
 var (
-	paraReasons = []int{rBoilerplate, rNearBoilerplate, rTemplate, rDuplicateInDoc, rOther}
+	// (the paragraphs of a document dropped as a duplicate are removed paragraphs too,
+	// as the stats count them)
+	paraReasons = []int{rBoilerplate, rNearBoilerplate, rTemplate, rDuplicateInDoc, rDuplicateDoc, rOther}
 	docReasons  = []int{rDuplicateDoc, rEmpty, rOtherDoc}
 )
 
@@ -54,6 +56,8 @@ func paraReason(s string) int {
 		return rTemplate
 	case schema.ReasonDuplicateInDoc:
 		return rDuplicateInDoc
+	case schema.ReasonDuplicateDoc:
+		return rDuplicateDoc
 	}
 	return rOther
 }

@@ -218,10 +218,11 @@ func (a *Audit) view(st *schema.Stats, title string) *reportView {
 	}
 	v.Cards = []card{
 		{"Documents", formatNum(tot.docs), docsSub(tot, out[0], skipped)},
+		// removed: the sum of the reasons' rows below, one accounting for both
 		{"Paragraphs", formatNum(tot.paras), fmt.Sprintf("%s kept · %s removed", formatNum(out[1]),
-			formatPct(tot.paras-out[1], tot.paras))},
+			formatPct(tot.removedParas(), tot.paras))},
 		{"Text", formatBytes(tot.bytes), fmt.Sprintf("%s kept · %s removed", formatBytes(out[2]),
-			formatPct(tot.bytes-out[2], tot.bytes))},
+			formatPct(tot.removedBytes(), tot.bytes))},
 		{"Sources", formatNum(int64(len(a.sources))), a.sourcesSub()},
 	}
 
@@ -237,6 +238,13 @@ func (a *Audit) view(st *schema.Stats, title string) *reportView {
 		} else {
 			row.Level = "document"
 			row.Paras, row.ParasPct, row.Bytes, row.BytesPct = "–", "–", "–", "–"
+			if tot.parasRemoved[r] > 0 {
+				// a dropped duplicate's kept paragraphs, removed with it
+				row.Paras = formatNum(tot.parasRemoved[r])
+				row.ParasPct = formatPct(tot.parasRemoved[r], tot.paras)
+				row.Bytes = formatBytes(tot.bytesRemoved[r])
+				row.BytesPct = formatPct(tot.bytesRemoved[r], tot.bytes)
+			}
 			row.Docs = formatNum(tot.docsRemoved[r]) + " (" + formatPct(tot.docsRemoved[r], tot.docs) + ")"
 		}
 		v.Reasons = append(v.Reasons, row)
@@ -285,6 +293,9 @@ func (a *Audit) sourcesSub() string {
 func reasonOrder(c *counts) []int {
 	var rs []int
 	for _, r := range paraReasons {
+		if r == rDuplicateDoc {
+			continue // a document reason, with a row of its own below
+		}
 		if r != rOther || c.parasRemoved[r] > 0 {
 			rs = append(rs, r)
 		}

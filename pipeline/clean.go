@@ -665,7 +665,7 @@ func (r *run) drop(x, by int32) {
 	ss.ParagraphsOut -= k
 	ss.Removed[schema.ReasonDuplicateDoc] += k
 	if r.audit != nil {
-		r.audit.Drop(src, schema.ReasonDuplicateDoc)
+		r.audit.Drop(src, schema.ReasonDuplicateDoc, k, n)
 	}
 }
 
