@@ -2,7 +2,6 @@ package dedup
 
 import (
 	"bufio"
-	"bytes"
 	"cmp"
 	"encoding/binary"
 	"errors"
@@ -159,49 +158,61 @@ func (ix *Index) readRecord(ord int, rec *record, full bool) error {
 	if k <= 0 || int(n) != len(b)-k {
 		return errRecord
 	}
-	r := bytes.NewReader(b[k:])
-	var u8 [8]byte
-	u64 := func() uint64 {
-		if _, err := io.ReadFull(r, u8[:]); err != nil {
-			return 0
-		}
-		return binary.LittleEndian.Uint64(u8[:])
-	}
-	uv := func() uint64 {
-		v, err := binary.ReadUvarint(r)
-		if err != nil {
-			return 0
-		}
-		return v
-	}
-	rec.node = u64()
-	rec.src = uint32(uv())
-	nl := int(uv())
-	if nl > r.Len()/8 {
+	d := decoder{b: b[k:]}
+	rec.node = d.u64()
+	rec.src = uint32(d.uv())
+	nl := int(d.uv())
+	if nl > len(d.b)/9 {
 		return errRecord
 	}
 	rec.long = rec.long[:0]
 	for range nl {
-		key := u64()
-		rec.long = append(rec.long, longPara{key, uint32(uv())})
+		key := d.u64()
+		rec.long = append(rec.long, longPara{key, uint32(d.uv())})
 	}
 	if !full {
 		return nil
 	}
 	for _, hs := range []*[]uint64{&rec.keys, &rec.bands, &rec.prefx} {
-		m := int(uv())
-		if m > r.Len()/8 {
+		m := int(d.uv())
+		if m > len(d.b)/8 {
 			return errRecord
 		}
 		*hs = (*hs)[:0]
 		for range m {
-			*hs = append(*hs, u64())
+			*hs = append(*hs, d.u64())
 		}
 	}
-	if r.Len() != 0 {
+	if d.bad || len(d.b) != 0 {
 		return errRecord
 	}
 	return nil
+}
+
+// decoder reads the fields of a spool record; bad is set when the record ends early.
+type decoder struct {
+	b   []byte
+	bad bool
+}
+
+func (d *decoder) u64() uint64 {
+	if len(d.b) < 8 {
+		d.bad = true
+		return 0
+	}
+	v := binary.LittleEndian.Uint64(d.b)
+	d.b = d.b[8:]
+	return v
+}
+
+func (d *decoder) uv() uint64 {
+	v, k := binary.Uvarint(d.b)
+	if k <= 0 {
+		d.bad = true
+		return 0
+	}
+	d.b = d.b[k:]
+	return v
 }
 
 // copyCandidate is the share of a document's long words that must be anchored on
