@@ -142,11 +142,7 @@ var errRecord = errors.New("dedup: corrupt spool record")
 
 // readRecord reads the record of document ord into rec, whose slices it reuses.
 func (ix *Index) readRecord(ord int, rec *record, full bool) error {
-	off := ix.offsets[ord]
-	end := ix.spoolOff
-	if ord+1 < len(ix.offsets) {
-		end = ix.offsets[ord+1]
-	}
+	off, end := ix.recordSpan(ord)
 	if cap(ix.rbuf) < int(end-off) {
 		ix.rbuf = make([]byte, end-off)
 	}
@@ -154,6 +150,21 @@ func (ix *Index) readRecord(ord int, rec *record, full bool) error {
 	if _, err := ix.spool.ReadAt(b, off); err != nil && !(errors.Is(err, io.EOF) && len(b) > 0) {
 		return fmt.Errorf("reading the pass 1 spool: %w", err)
 	}
+	return decodeRecord(b, rec, full)
+}
+
+// recordSpan returns where the record of document ord starts and ends in the spool.
+func (ix *Index) recordSpan(ord int) (off, end int64) {
+	off, end = ix.offsets[ord], ix.spoolOff
+	if ord+1 < len(ix.offsets) {
+		end = ix.offsets[ord+1]
+	}
+	return off, end
+}
+
+// decodeRecord decodes the spool record b into rec, whose slices it reuses; the keys,
+// bands and prefixes only when full.
+func decodeRecord(b []byte, rec *record, full bool) error {
 	n, k := binary.Uvarint(b)
 	if k <= 0 || int(n) != len(b)-k {
 		return errRecord
@@ -300,16 +311,30 @@ func (ix *Index) group() error {
 	n := len(ix.docHash)
 	var rec, cand record
 	shared := map[uint64]uint32{}
+	// the records are read in order, through a buffer (a read call each, or a map of
+	// the file, cost more: one in every page of a spool a quarter the size of the input
+	// counts in the resident memory); the candidates of a link at random
+	seq := bufio.NewReaderSize(io.NewSectionReader(ix.spool, 0, ix.spoolOff), 1<<20)
+	var sbuf []byte
 	for i := range n {
+		off, end := ix.recordSpan(i)
 		nd, _ := ix.nodes.ref(ix.docHash[i])
-		if nd.done {
+		if nd.done || nd.words < CopyWords {
+			nd.done = true
+			if _, err := seq.Discard(int(end - off)); err != nil {
+				return fmt.Errorf("reading the pass 1 spool: %w", err)
+			}
 			continue
 		}
 		nd.done = true
-		if nd.words < CopyWords {
-			continue
+		if cap(sbuf) < int(end-off) {
+			sbuf = make([]byte, end-off)
 		}
-		if err := ix.readRecord(i, &rec, false); err != nil {
+		b := sbuf[:end-off]
+		if _, err := io.ReadFull(seq, b); err != nil {
+			return fmt.Errorf("reading the pass 1 spool: %w", err)
+		}
+		if err := decodeRecord(b, &rec, false); err != nil {
 			return err
 		}
 		own := ix.story(&rec)

@@ -335,9 +335,7 @@ func (r *run) pass1(ctx context.Context) error {
 		return fmt.Errorf("create the pass 1 spool: %w", err)
 	}
 	r.undo = append(r.undo, func() { f.Close(); os.Remove(f.Name()) })
-	cs := &countsSpool{f: f}
-	r.undo = append(r.undo, cs.close)
-	r.ix.UseSpool(cs)
+	r.ix.UseSpool(f)
 	fps := make([]*dedup.Fingerprinter, r.opts.Workers)
 	cfg := r.opts.Dedup
 	cfg.Known = r.ix.Frequent // paragraphs already exact boilerplate are not fingerprinted

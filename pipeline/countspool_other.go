@@ -1,9 +1,0 @@
-//go:build !unix
-
-package pipeline
-
-import "os"
-
-func mapFile(*os.File) []byte { return nil }
-
-func unmapFile([]byte) {}
