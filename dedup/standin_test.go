@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"encoding/binary"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -31,14 +32,7 @@ func normalizeBoth(t *testing.T, s string) {
 }
 
 // standInRunes returns the characters with a stand-in, in order.
-func standInRunes() []rune {
-	var rs []rune
-	for r := range standIns() {
-		rs = append(rs, r)
-	}
-	slices.Sort(rs)
-	return rs
-}
+func standInRunes() []rune { return slices.Sorted(maps.Keys(standIns())) }
 
 func TestStandIns(t *testing.T) {
 	rs := standInRunes()
@@ -77,14 +71,7 @@ func TestStandIns(t *testing.T) {
 }
 
 // latinRunes returns the letters with a table image (latinImages), in order.
-func latinRunes() []rune {
-	var rs []rune
-	for r := range latinImages() {
-		rs = append(rs, r)
-	}
-	slices.Sort(rs)
-	return rs
-}
+func latinRunes() []rune { return slices.Sorted(maps.Keys(latinImages())) }
 
 // Every accented Latin letter normalizes through its table image as it does through
 // NFKC and case folding, in every place a character can change a fingerprint, next to
@@ -128,18 +115,7 @@ func FuzzNormalizeLatin(f *testing.F) {
 	for _, s := range []string{"a\x80b", "1\xc1,2", "\x90\xf1 x", "Jos\xe9 \x85 12.5", "\xff\xfe"} {
 		f.Add([]byte(s))
 	}
-	rs := append(standInRunes(), latinRunes()...)
-	f.Fuzz(func(t *testing.T, b []byte) {
-		var sb strings.Builder
-		for i, c := range b {
-			if c < 0x80 {
-				sb.WriteByte(c)
-				continue
-			}
-			sb.WriteRune(rs[(int(c)*131+i*7)%len(rs)])
-		}
-		normalizeBoth(t, sb.String())
-	})
+	f.Fuzz(fuzzText(append(standInRunes(), latinRunes()...)))
 }
 
 func isASCIIOnly(s string) bool {
@@ -158,8 +134,13 @@ func FuzzNormalizeStandIns(f *testing.F) {
 		"Internationalization ABCDEFGHIJKLMNOPQ the\tEND", "x7abcdefgh@[`{ Zz"} {
 		f.Add([]byte(s))
 	}
-	rs := standInRunes()
-	f.Fuzz(func(t *testing.T, b []byte) {
+	f.Fuzz(fuzzText(standInRunes()))
+}
+
+// fuzzText returns a fuzz function that builds text from ASCII bytes and, for a byte
+// of 0x80 or more, one of rs, and checks that every path normalizes it alike.
+func fuzzText(rs []rune) func(*testing.T, []byte) {
+	return func(t *testing.T, b []byte) {
 		var sb strings.Builder
 		for i, c := range b {
 			if c < 0x80 {
@@ -169,7 +150,7 @@ func FuzzNormalizeStandIns(f *testing.F) {
 			sb.WriteRune(rs[(int(c)*131+i*7)%len(rs)])
 		}
 		normalizeBoth(t, sb.String())
-	})
+	}
 }
 
 // letterRun against the letter table: every ASCII byte at every position, after a run
