@@ -1,0 +1,119 @@
+package dedup
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// groupCorpus returns documents of two sites: stories with a site's header and footer,
+// and copies of some of them (exact, without the template, under the other site's
+// template, with a word edited).
+func groupCorpus() []string {
+	words := randomShort(600, 11)
+	story := func(i int) []string {
+		var ps []string
+		for k := range 4 {
+			ps = append(ps, fmt.Sprintf("Story %d, paragraph %d: the report said %s, and %s.", i, k,
+				strings.Join(words[(i*4+k)*3:(i*4+k)*3+3], " "), strings.Join(words[(i*4+k)*3+1:(i*4+k)*3+4], " ")))
+		}
+		return ps
+	}
+	page := func(site int, body []string) string {
+		header := fmt.Sprintf("Site %d news | Home | World | Business | Sport | Weather and the rest of the menu", site)
+		footer := fmt.Sprintf("Copyright site %d media group. All rights reserved. Sign up for our newsletter to get the news every morning.", site)
+		return strings.Join(append(append([]string{header}, body...), footer), "\n\n")
+	}
+	var docs []string
+	for i := range 30 {
+		docs = append(docs, page(i%2, story(i)))
+	}
+	for i := range 10 {
+		s := story(i)
+		switch i % 4 {
+		case 0:
+			docs = append(docs, page(i%2, s))
+		case 1:
+			docs = append(docs, strings.Join(s, "\n\n"))
+		case 2:
+			docs = append(docs, page(1-i%2, s))
+		case 3:
+			s[1] = strings.Replace(s[1], "report", "statement", 1)
+			docs = append(docs, page(1-i%2, s))
+		}
+	}
+	return docs
+}
+
+// The copy groups, the counts and the verdicts depend on the documents, not on their
+// order.
+func TestGroupsDoNotDependOnOrder(t *testing.T) {
+	docs := groupCorpus()
+	fp := NewFingerprinter(DefaultConfig())
+	var want map[string]string // document -> its group's members, in order
+	var wantCounts []int
+	var wantVerdicts []string
+	r := rand.New(rand.NewPCG(1, 2))
+	for run := range 6 {
+		order := r.Perm(len(docs))
+		ix := NewIndexFor(DefaultRules(), 0)
+		var d Doc
+		for _, i := range order {
+			fp.Doc("", docs[i], &d)
+			ix.Add("", &d)
+		}
+		if err := ix.Seal(); err != nil {
+			t.Fatal(err)
+		}
+		members := map[int][]int{}
+		for ord, i := range order {
+			g := ix.Group(ord)
+			members[g] = append(members[g], i)
+		}
+		got := map[string]string{}
+		for ord, i := range order {
+			m := slices.Sorted(slices.Values(members[ix.Group(ord)]))
+			got[fmt.Sprint(i)] = fmt.Sprint(m)
+		}
+		// counts up to MinDocs (past it every rule says the same; a shape key counted
+		// into an exact key's slot, "Site 0 news" in the shape of every site's header,
+		// stops counting at a point the order decides), and every verdict
+		var counts []int
+		var verdicts []string
+		j := NewJudge(DefaultRules(), ix)
+		for _, text := range docs {
+			fp.Doc("", text, &d)
+			for _, p := range d.Paras {
+				counts = append(counts, min(ix.KeyDocs(p.Key), DefaultRules().MinDocs))
+			}
+			for _, dec := range j.Judge(nil, "", &d) {
+				verdicts = append(verdicts, dec.Reason)
+			}
+		}
+		if run == 0 {
+			want, wantCounts, wantVerdicts = got, counts, verdicts
+			if c, g := ix.Copies(); c != 20 || g != 10 {
+				t.Fatalf("%d documents in %d copy groups, want the 10 stories and their 10 copies", c, g)
+			}
+			continue
+		}
+		for doc, m := range want {
+			if got[doc] != m {
+				t.Errorf("order %d: document %s is in group %s, in the first order %s", run, doc, got[doc], m)
+			}
+		}
+		if !slices.Equal(verdicts, wantVerdicts) {
+			t.Errorf("order %d: verdicts differ from the first order's", run)
+		}
+		if !slices.Equal(counts, wantCounts) {
+			for k := range counts {
+				if counts[k] != wantCounts[k] {
+					t.Logf("order %d: paragraph %d: %d against %d", run, k, counts[k], wantCounts[k])
+				}
+			}
+			t.Errorf("order %d: paragraph counts differ from the first order's", run)
+		}
+	}
+}
