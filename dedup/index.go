@@ -76,7 +76,7 @@ type Index struct {
 func NewIndex() *Index {
 	ix := &Index{
 		keys:    newTable(1 << 16),
-		bands:   newTable(1 << 16),
+		bands:   newPackedTable(1 << 16),
 		prefix:  newTable(1 << 12),
 		titles:  newTable(1 << 12),
 		raw:     newRawTable(1 << 12),
@@ -129,8 +129,8 @@ func (ix *Index) checkBudget() {
 		return
 	}
 	ix.sketched = true
-	ix.bands = toSketch(ix.bands.(*table), ix.budget*7/8)
-	ix.prefix = toSketch(ix.prefix.(*table), ix.budget/8)
+	ix.bands = toSketch(ix.bands, ix.budget*7/8)
+	ix.prefix = toSketch(ix.prefix, ix.budget/8)
 }
 
 // Sketched reports whether the evidence tables became sketches under the budget.

@@ -17,6 +17,7 @@ type counter interface {
 
 var (
 	_ counter = (*table)(nil)
+	_ counter = (*packedTable)(nil)
 	_ counter = (*sketch)(nil)
 )
 
@@ -52,7 +53,8 @@ func newSketch(budget int64) *sketch {
 }
 
 func (s *sketch) cell(k uint64, row int) *uint8 {
-	h := mix(k + uint64(row)*0x9e37_79b9_7f4a_7c15)
+	// the top 48 bits only, all that a packedTable keeps of the keys it hands over
+	h := mix(k>>16 + uint64(row)*0x9e37_79b9_7f4a_7c15)
 	i, _ := bits.Mul64(h, s.width)
 	return &s.cells[uint64(row)*s.width+i]
 }
@@ -118,26 +120,35 @@ func (s *sketch) touch(k uint64) uint64 {
 func (s *sketch) len() int     { return s.n }
 func (s *sketch) bytes() int64 { return int64(len(s.cells)) }
 
-// toSketch moves the counts of t into a new sketch of budget bytes.
-func toSketch(t *table, budget int64) *sketch {
+// toSketch moves the counts of t into a new sketch of budget bytes and frees t.
+func toSketch(t counter, budget int64) *sketch {
 	s := newSketch(budget)
-	for _, sl := range t.slots {
-		if sl.key == 0 {
-			continue
-		}
+	put := func(k uint64, docs uint32) {
 		least := uint32(255)
 		for r := 0; r < sketchRows; r++ {
-			least = min(least, uint32(*s.cell(sl.key, r)))
+			least = min(least, uint32(*s.cell(k, r)))
 		}
-		want := uint8(min(least+sl.val.docs, 255))
+		want := uint8(min(least+docs, 255))
 		for r := 0; r < sketchRows; r++ {
-			if c := s.cell(sl.key, r); *c < want {
-				*c = want // conservative update of sl.docs documents at once
+			if c := s.cell(k, r); *c < want {
+				*c = want // conservative update of docs documents at once
 			}
 		}
 		s.n++
 	}
-	t.slab.free() // the table is replaced by the sketch
-	t.slots, t.slab = nil, nil
+	switch t := t.(type) {
+	case *table:
+		for _, sl := range t.slots {
+			if sl.key != 0 {
+				put(sl.key, sl.val.docs)
+			}
+		}
+		t.slab.free() // the table is replaced by the sketch
+		t.slots, t.slab = nil, nil
+	case *packedTable:
+		t.each(put)
+		t.slab.free()
+		t.slots, t.slab = nil, nil
+	}
 	return s
 }

@@ -40,16 +40,21 @@ func unmap(m []byte) {
 
 // allocSlots returns n zeroed slots, in a slab when they are large enough (nil slab
 // otherwise, or when mapping fails).
-func allocSlots[V any](n int) ([]openSlot[V], *slab) {
-	size := n * int(unsafe.Sizeof(openSlot[V]{}))
+func allocSlots[V any](n int) ([]openSlot[V], *slab) { return allocSlice[openSlot[V]](n) }
+
+// allocSlice returns n zeroed values of a type without Go pointers, in a slab when they
+// are large enough (nil slab otherwise, or when mapping fails).
+func allocSlice[T any](n int) ([]T, *slab) {
+	var zero T
+	size := n * int(unsafe.Sizeof(zero))
 	if size < slabMin {
-		return make([]openSlot[V], n), nil
+		return make([]T, n), nil
 	}
 	// a huge page must start at a 2 MiB boundary: map one more and start at the first
 	mem, err := syscall.Mmap(-1, 0, size+hugePage, syscall.PROT_READ|syscall.PROT_WRITE,
 		syscall.MAP_PRIVATE|syscall.MAP_ANON)
 	if err != nil {
-		return make([]openSlot[V], n), nil
+		return make([]T, n), nil
 	}
 	start := 0
 	if r := uintptr(unsafe.Pointer(&mem[0])) % hugePage; r != 0 {
@@ -59,7 +64,7 @@ func allocSlots[V any](n int) ([]openSlot[V], *slab) {
 	slabsMapped.Add(1)
 	s := &slab{mem: mem}
 	s.cleanup = runtime.AddCleanup(s, unmap, mem)
-	return unsafe.Slice((*openSlot[V])(unsafe.Pointer(&mem[start])), n), s
+	return unsafe.Slice((*T)(unsafe.Pointer(&mem[start])), n), s
 }
 
 // free unmaps the slab now. Its slots must not be used again.

@@ -9,6 +9,8 @@ type slab struct{}
 
 func allocSlots[V any](n int) ([]openSlot[V], *slab) { return make([]openSlot[V], n), nil }
 
+func allocSlice[T any](n int) ([]T, *slab) { return make([]T, n), nil }
+
 func (s *slab) free() {}
 
 var slabsMapped atomic.Int64 // always 0 here

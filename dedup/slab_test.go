@@ -60,3 +60,43 @@ func TestTableGrowsThroughSlabs(t *testing.T) {
 	}
 	t.Errorf("the slab of an unreachable table is still mapped: %d slabs, want %d", slabsMapped.Load(), base)
 }
+
+// A packedTable counts like a map through its growth (past the slab size), takes
+// counts back, and hands them over to a sketch.
+func TestPackedTable(t *testing.T) {
+	tab := newPackedTable(16)
+	r := rand.New(rand.NewPCG(7, 8))
+	want := map[uint64]uint32{}
+	var keys []uint64
+	for i := range 700_000 {
+		k := r.Uint64()
+		if i%5 == 0 && len(keys) > 0 {
+			k = keys[r.IntN(len(keys))] // a key seen before
+		} else {
+			keys = append(keys, k)
+		}
+		tab.add(k, 0)
+		want[k]++
+	}
+	for _, k := range keys[:1000] {
+		tab.sub(k)
+		want[k]--
+	}
+	if tab.len() != len(want) {
+		t.Fatalf("%d keys, want %d", tab.len(), len(want))
+	}
+	for k, n := range want {
+		if got := tab.get(k).docs; got != n {
+			t.Fatalf("key %x: %d, want %d", k, got, n)
+		}
+	}
+	if got := tab.get(r.Uint64()).docs; got != 0 {
+		t.Errorf("a key never added counts %d", got)
+	}
+	sk := toSketch(tab, 16<<20)
+	for _, k := range keys[1000:3000] {
+		if got := sk.get(k).docs; got < min(want[k], 255) {
+			t.Fatalf("key %x: sketch counts %d, want at least %d", k, got, want[k])
+		}
+	}
+}

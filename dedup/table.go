@@ -183,3 +183,94 @@ func (e *rawInfo) fill(p *Para) {
 	p.Key, p.ShapeKey, p.Words, p.Numbers = e.key, e.key, int32(e.words), int32(e.numbers)
 	p.Short = e.flags&rawShort != 0
 }
+
+// packedTable counts documents per key in 8 bytes a slot, half a table's: a slot holds
+// the key's top 48 bits (its fingerprint, never 0) above a 16-bit saturating count, and
+// a key's home is its fingerprint's low bits, so the table grows without the bits it
+// dropped. Two keys of one fingerprint share a count: among the 32 M band keys of a
+// gigabyte of new text, two pairs on average (48 bits), far too few to make anything
+// frequent. The band keys, the table that grows fastest, live here.
+type packedTable struct {
+	slots []uint64
+	n     int
+	mask  uint64
+	slab  *slab
+}
+
+func newPackedTable(capacity int) *packedTable {
+	size := 16
+	for size*3/4 < capacity {
+		size *= 2
+	}
+	t := &packedTable{mask: uint64(size - 1)}
+	t.slots, t.slab = allocSlice[uint64](size)
+	return t
+}
+
+func (t *packedTable) len() int     { return t.n }
+func (t *packedTable) bytes() int64 { return 8 * int64(len(t.slots)) }
+
+const packedCount = 1<<16 - 1
+
+func packedFP(k uint64) uint64 { return max(k>>16, 1) }
+
+// find returns the slot of k's fingerprint, or of the empty slot where it would go.
+func (t *packedTable) find(fp uint64) *uint64 {
+	for i := fp & t.mask; ; i = (i + 1) & t.mask {
+		s := &t.slots[i]
+		if *s == 0 || *s>>16 == fp {
+			return s
+		}
+	}
+}
+
+func (t *packedTable) add(k uint64, _ uint32) {
+	fp := packedFP(k)
+	s := t.find(fp)
+	if *s == 0 {
+		if (t.n+1)*4 > len(t.slots)*3 {
+			t.grow()
+			s = t.find(fp)
+		}
+		*s = fp << 16
+		t.n++
+	}
+	if *s&packedCount != packedCount {
+		*s++
+	}
+}
+
+func (t *packedTable) sub(k uint64) {
+	s := t.find(packedFP(k))
+	if c := *s & packedCount; c != 0 && c != packedCount {
+		*s--
+	}
+}
+
+func (t *packedTable) get(k uint64) slot {
+	return slot{key: k, docs: uint32(*t.find(packedFP(k)) & packedCount)}
+}
+
+func (t *packedTable) touch(k uint64) uint64 { return t.slots[packedFP(k)&t.mask] }
+
+func (t *packedTable) grow() {
+	old, oldSlab := t.slots, t.slab
+	t.slots, t.slab = allocSlice[uint64](2 * len(old))
+	defer oldSlab.free()
+	t.mask = uint64(len(t.slots) - 1)
+	for _, s := range old {
+		if s != 0 {
+			*t.find(s >> 16) = s
+		}
+	}
+}
+
+// each calls fn with every fingerprint's key (its bits as far as they are kept: see
+// sketch) and count.
+func (t *packedTable) each(fn func(k uint64, docs uint32)) {
+	for _, s := range t.slots {
+		if s != 0 {
+			fn(s>>16<<16, uint32(s&packedCount))
+		}
+	}
+}
