@@ -396,10 +396,10 @@ func (ix *Index) group() error {
 	}
 	ix.copies = int64(len(members))
 	slices.SortFunc(members, func(a, b uint32) int {
-		if ga, gb := ix.groupOf[a], ix.groupOf[b]; ga != gb {
-			return int(ga) - int(gb)
+		if c := cmp.Compare(ix.groupOf[a], ix.groupOf[b]); c != 0 {
+			return c
 		}
-		return int(a) - int(b)
+		return cmp.Compare(a, b)
 	})
 	var seen [4]map[uint64]struct{}
 	for k := range seen {

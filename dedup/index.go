@@ -36,7 +36,7 @@ type Index struct {
 	anchors        openTable[uint64] // long paragraph key -> smallest node holding it
 	nodes          openTable[node]   // node (hash of a document's text) -> what Seal needs
 	docHash        []uint64          // document ordinal -> node
-	groupOf        []uint32          // document ordinal -> ordinal of its group's first document (Seal)
+	groupOf        []uint32          // document ordinal -> its group, named by a document's ordinal (Seal)
 	groupSize      []uint32          // group -> documents
 	copies         int64             // documents in groups of two or more
 	groups         int64             // groups of two or more
@@ -397,9 +397,9 @@ func (ix *Index) SpoolBytes() int64 { return ix.spoolOff }
 // of such groups (known once sealed).
 func (ix *Index) Copies() (docs, groups int64) { return ix.copies, ix.groups }
 
-// Group returns the group of document ord (0, 1, … in the order of Add): the ordinal of
-// the group's first document, ord itself for a document that has no copy. Valid once
-// the Index is sealed.
+// Group returns the group of document ord (0, 1, … in the order of Add), named by the
+// ordinal of one of its documents (the first with the text of the group's root); ord
+// itself for a document that has no copy. Valid once the Index is sealed.
 func (ix *Index) Group(ord int) int { return int(ix.groupOf[ord]) }
 
 // GroupSize returns the number of documents in the group of document ord (1 for a
