@@ -105,7 +105,10 @@
 //     (Config.WantRest): only the template rule of pass 2 reads it.
 //
 // Frequent and lazy bands change no decision; TestSaturationKeepsDecisions compares the
-// three with an Index that counts everything.
+// three with an Index that counts everything. Pass 2 computes no MinHash at all: Seal
+// reads the spool once more, once the counts are final, and keeps the keys of the
+// paragraphs whose bands make them near boilerplate (Index.NearDocs); every paragraph's
+// bands are in the records of the first documents that hold it.
 // (A per-worker memo of recent paragraphs by raw bytes helped before Frequent and the
 // prefetching below; with them it cost more than it saved, on 100 MB and on 1 GB, and
 // is gone.)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 )
 
@@ -106,6 +107,7 @@ type record struct {
 	long               []longPara
 	story              []bool // long paragraphs of its story (Index.story)
 	keys, bands, prefx []uint64
+	paras              []paraBands // the paragraphs whose bands were counted
 }
 
 // writeRecord appends the spool record of one document to the spool.
@@ -118,9 +120,21 @@ func (ix *Index) writeRecord(rec *record) error {
 		b = binary.LittleEndian.AppendUint64(b, l.key)
 		b = binary.AppendUvarint(b, uint64(l.words))
 	}
-	for _, hs := range [][]uint64{rec.keys, rec.bands, rec.prefx} {
+	for _, hs := range [][]uint64{rec.keys, rec.prefx} {
 		b = binary.AppendUvarint(b, uint64(len(hs)))
 		for _, h := range hs {
+			b = binary.LittleEndian.AppendUint64(b, h)
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(len(rec.paras)))
+	for _, p := range rec.paras {
+		b = binary.LittleEndian.AppendUint64(b, p.key)
+		flag := byte(0)
+		if p.short {
+			flag = 1
+		}
+		b = append(b, flag)
+		for _, h := range p.bands {
 			b = binary.LittleEndian.AppendUint64(b, h)
 		}
 	}
@@ -184,7 +198,7 @@ func decodeRecord(b []byte, rec *record, full bool) error {
 	if !full {
 		return nil
 	}
-	for _, hs := range []*[]uint64{&rec.keys, &rec.bands, &rec.prefx} {
+	for _, hs := range []*[]uint64{&rec.keys, &rec.prefx} {
 		m := int(d.uv())
 		if m > len(d.b)/8 {
 			return errRecord
@@ -194,10 +208,93 @@ func decodeRecord(b []byte, rec *record, full bool) error {
 			*hs = append(*hs, d.u64())
 		}
 	}
+	m := int(d.uv())
+	if m > len(d.b)/(9+8*Bands) {
+		return errRecord
+	}
+	rec.paras = rec.paras[:0]
+	for range m {
+		p := paraBands{key: d.u64()}
+		if len(d.b) > 0 {
+			p.short = d.b[0] == 1
+			d.b = d.b[1:]
+		}
+		for k := range p.bands {
+			p.bands[k] = d.u64()
+		}
+		rec.paras = append(rec.paras, p)
+	}
 	if d.bad || len(d.b) != 0 {
 		return errRecord
 	}
+	// the distinct bands the document counted
+	rec.bands = rec.bands[:0]
+	for _, p := range rec.paras {
+		rec.bands = append(rec.bands, p.bands[:]...)
+	}
+	slices.Sort(rec.bands)
+	rec.bands = slices.Compact(rec.bands)
 	return nil
+}
+
+// paraBands is a paragraph whose bands a document counted: its key, whether it is
+// short, its band keys.
+type paraBands struct {
+	key   uint64
+	short bool
+	bands [Bands]uint64
+}
+
+// decideNear reads every record once the counts are final and keeps the keys of the
+// paragraphs whose bands make them near boilerplate (Index.NearDocs): Judge then looks
+// a paragraph up instead of computing its MinHash again. Every paragraph's bands are in
+// the records of the first documents holding it (a paragraph's evidence is counted
+// until its key is in MinDocs documents).
+func (ix *Index) decideNear(minDocs int) error {
+	ix.near = map[uint64]int32{}
+	seq := bufio.NewReaderSize(io.NewSectionReader(ix.spool, 0, ix.spoolOff), 1<<20)
+	var rec record
+	var buf []byte
+	for i := range len(ix.offsets) {
+		off, end := ix.recordSpan(i)
+		if cap(buf) < int(end-off) {
+			buf = make([]byte, end-off)
+		}
+		b := buf[:end-off]
+		if _, err := io.ReadFull(seq, b); err != nil {
+			return fmt.Errorf("reading the pass 1 spool: %w", err)
+		}
+		if err := decodeRecord(b, &rec, true); err != nil {
+			return err
+		}
+		var v uint64
+		for _, p := range rec.paras {
+			for _, h := range p.bands {
+				v += ix.bands.touch(h)
+			}
+		}
+		ix.sink += v
+		for _, p := range rec.paras {
+			if n := ix.bandGroups(&p); n >= minDocs {
+				ix.near[p.key] = int32(min(n, math.MaxInt32))
+			}
+		}
+	}
+	return nil
+}
+
+// bandGroups returns the BandQuorum-th largest group count of p's bands
+// (ShortBandQuorum for a short paragraph).
+func (ix *Index) bandGroups(p *paraBands) int {
+	var c [Bands]int
+	for i, b := range p.bands {
+		c[i] = int(ix.bands.get(b).docs)
+	}
+	slices.Sort(c[:])
+	if p.short {
+		return c[Bands-ShortBandQuorum]
+	}
+	return c[Bands-BandQuorum]
 }
 
 // decoder reads the fields of a spool record; bad is set when the record ends early.

@@ -47,8 +47,9 @@ type Index struct {
 	offsets        []int64 // document ordinal -> offset of its record
 	rbuf           []byte
 	clong          []longPara
-	dfs, dfsSorted []dfWords       // scratch of story
-	inCand         map[uint64]bool // scratch of sharedWords
+	dfs, dfsSorted []dfWords        // scratch of story
+	inCand         map[uint64]bool  // scratch of sharedWords
+	near           map[uint64]int32 // key of a near-boilerplate paragraph -> groups (Seal)
 	lset           growSet
 
 	budget   int64 // bytes for bands and prefix before they turn into sketches
@@ -69,6 +70,7 @@ type Index struct {
 
 	// scratch of collect
 	ckeys, cbands, cprefix []uint64
+	cparas                 []paraBands
 	set                    growSet
 }
 
@@ -255,7 +257,7 @@ func (ix *Index) Add(source string, d *Doc) {
 	}
 	if ix.spoolErr == nil {
 		ix.spoolErr = ix.writeRecord(&record{node: d.Hash, src: so, long: long,
-			keys: keys, bands: bands, prefx: prefix})
+			keys: keys, paras: ix.cparas, prefx: prefix})
 	}
 	ix.checkBudget()
 }
@@ -361,6 +363,7 @@ func (ix *Index) prefetchEvidence(bands, prefix []uint64) {
 // Index's scratch, valid until the next call.
 func (ix *Index) collect(d *Doc) (keys, bands, prefix []uint64) {
 	keys, bands, prefix = ix.ckeys[:0], ix.cbands[:0], ix.cprefix[:0]
+	ix.cparas = ix.cparas[:0]
 	for i := range d.Paras {
 		p := &d.Paras[i]
 		saturated := p.Known || ix.keys.get(p.Key).docs >= ix.satDocs
@@ -379,7 +382,9 @@ func (ix *Index) collect(d *Doc) (keys, bands, prefix []uint64) {
 			keys = append(keys, p.ShapeKey)
 		}
 		if p.Hi > p.Lo {
-			bands = append(bands, d.bands(p)[:]...)
+			bs := d.bands(p)
+			bands = append(bands, bs[:]...)
+			ix.cparas = append(ix.cparas, paraBands{key: p.Key, short: p.Short, bands: *bs})
 		}
 	}
 	ix.ckeys, ix.cbands = ix.set.distinct(keys), ix.set.distinct(bands)
@@ -419,6 +424,14 @@ func (ix *Index) SourceDocs(source string, k uint64) (withKey, all int) {
 	return int(ix.srcKeys.get(srcKey(src, k)).docs), int(ix.srcDocs[src])
 }
 
+// NearDocs returns, for the key of a paragraph that Add counted, the number of copy
+// groups holding its near copies when its bands make it near boilerplate, or 0: the
+// BandQuorum-th largest group count of its band keys (ShortBandQuorum for a short
+// paragraph), when it is MinDocs or more (2 or more for an Index not made by
+// NewIndexFor). Valid once sealed; it looks the paragraph up, so Judge computes no
+// MinHash.
+func (ix *Index) NearDocs(key uint64) int { return int(ix.near[key]) }
+
 // BandDocs returns the number of documents holding a paragraph with band key b.
 func (ix *Index) BandDocs(b uint64) int { return int(ix.bands.get(b).docs) }
 
@@ -435,6 +448,15 @@ func (ix *Index) Seal() error {
 		return fmt.Errorf("writing the pass 1 spool: %w", ix.spoolErr)
 	}
 	if err := ix.group(); err != nil {
+		return err
+	}
+	// near copies in MinDocs groups, or in 2 (the least MinDocs of any rules) for an
+	// Index not made for its rules
+	thr := 2
+	if ix.satDocs != math.MaxUint32 {
+		thr = int(ix.satDocs)
+	}
+	if err := ix.decideNear(thr); err != nil {
 		return err
 	}
 	ix.knownBytes, ix.knownN = ix.known.bytes(), ix.known.n

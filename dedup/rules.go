@@ -2,7 +2,6 @@ package dedup
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/winnowdata/winnow/schema"
 )
@@ -101,11 +100,11 @@ func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
 		case p.ShapeKey != p.Key && j.ix.KeyDocs(p.ShapeKey) >= r.MinDocs:
 			dec.Reason = schema.ReasonNearBoilerplate
 			dec.DocCount = int32(j.ix.KeyDocs(p.ShapeKey))
-		case len(sh) > 0 && !(p.Short && p.Numbers > 0 && p.ShapeKey == p.Key) && j.bandDocs(&p, sh) >= r.MinDocs:
+		case len(sh) > 0 && !(p.Short && p.Numbers > 0 && p.ShapeKey == p.Key) && j.ix.NearDocs(p.Key) >= r.MinDocs:
 			// (a short paragraph whose numbers are content, "Pay April 15", is not near
 			// "Pay April 16" for all its shared characters: see ShortBandQuorum)
 			dec.Reason = schema.ReasonNearBoilerplate
-			dec.DocCount = int32(j.bandDocs(&p, sh))
+			dec.DocCount = int32(j.ix.NearDocs(p.Key))
 		default:
 			if n := j.template(d, &p); n > 0 {
 				dec.Reason = schema.ReasonTemplate
@@ -157,23 +156,6 @@ func (j *Judge) titleKey(d *Doc) uint64 {
 
 func (j *Judge) inDoc(h uint64) bool {
 	return j.seen.has(h)
-}
-
-// bandDocs estimates how many documents hold a near-duplicate of the paragraph: the
-// BandQuorum-th largest document count of its band keys.
-func (j *Judge) bandDocs(p *Para, sh []uint64) int {
-	if p.Bands == ([Bands]uint64{}) {
-		p.Bands = bandKeys(sh) // Config.LazyBands
-	}
-	var c [Bands]int
-	for i, b := range p.Bands {
-		c[i] = j.ix.BandDocs(b)
-	}
-	slices.Sort(c[:])
-	if p.Short {
-		return c[Bands-ShortBandQuorum]
-	}
-	return c[Bands-BandQuorum]
 }
 
 // ShortBandQuorum is BandQuorum for a short paragraph, whose bands are of its
