@@ -399,15 +399,17 @@ func (x *exclusion) skip(path, name string, info fs.FileInfo) bool {
 	return hit
 }
 
-// TotalSize returns the summed size of the files of inputs, for a progress bar. It is
-// best effort: inputs it cannot resolve count 0, and so does stdin.
-func TotalSize(inputs []string) int64 {
+// TotalSize returns the summed size of the files of inputs that Open would read with
+// options o (not those o.Exclude passes over), for a progress bar. It is best effort:
+// inputs it cannot resolve count 0, and so does stdin.
+func TotalSize(inputs []string, o Options) int64 {
 	var total int64
+	x := newExclusion(Options{Exclude: o.Exclude}) // (said once, by Open)
 	for _, spec := range inputs {
 		if spec == "-" {
 			continue
 		}
-		it, err := iterate(spec, nil)
+		it, err := iterate(spec, x)
 		if err != nil {
 			continue
 		}

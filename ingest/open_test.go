@@ -243,8 +243,16 @@ func TestSizes(t *testing.T) {
 		want += int64(len(data))
 	}
 	writeFile(t, dir, "skipped.md", []byte("not counted"))
-	if got := TotalSize([]string{dir, "-", filepath.Join(dir, "missing")}); got != want {
+	if got := TotalSize([]string{dir, "-", filepath.Join(dir, "missing")}, Options{}); got != want {
 		t.Errorf("TotalSize %d, want %d", got, want)
+	}
+	// an output of the run in the folder (Options.Exclude) is not read, nor counted
+	out := writeFile(t, dir, "out.jsonl", []byte("{\"text\":\"an earlier run's output\"}\n"))
+	if got := TotalSize([]string{dir}, Options{Exclude: []string{out}}); got != want {
+		t.Errorf("TotalSize with an excluded output %d, want %d", got, want)
+	}
+	if err := os.Remove(out); err != nil {
+		t.Fatal(err)
 	}
 	r, err := Open(context.Background(), []string{dir}, DefaultOptions())
 	if err != nil {

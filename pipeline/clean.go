@@ -279,7 +279,7 @@ func (r *run) read(ctx context.Context, pass int, emit func(*batch) error) error
 	defer rd.Close()
 	var total int64
 	if r.opts.Progress != nil {
-		total = ingest.TotalSize(r.opts.Inputs)
+		total = ingest.TotalSize(r.opts.Inputs, r.opts.Ingest)
 		if r.opts.Ingest.Stdin != "" {
 			total += fileSize(r.opts.Ingest.Stdin)
 		}
