@@ -24,6 +24,15 @@ var (
 	_ RowWriter[struct{}] = (*JSONLWriter[struct{}])(nil)
 )
 
+// Known reports whether Create knows the format of a file named path by its extension.
+func Known(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".parquet", ".jsonl", ".ndjson", ".json":
+		return true
+	}
+	return false
+}
+
 // Create opens a writer for path, choosing the format by its extension, in any case:
 // .parquet writes Parquet with opts; .jsonl, .ndjson and .json write JSON Lines; "-"
 // writes JSON Lines to standard output, and so does a device or named pipe of another

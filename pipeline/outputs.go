@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/winnowdata/winnow/export"
 )
 
 // outputs returns the flag name and path of every output, in a fixed order; a path is
@@ -19,21 +21,28 @@ func (o *Options) outputs() [][2]string {
 const corpusForms = "OUT.parquet, OUT.jsonl (.ndjson, .json), a folder of Parquet shards (shards/, or an existing folder), or - for JSONL on stdout"
 
 // checkCorpusName rejects an --output that names no known form: a new name without
-// an extension is a usage error rather than a file of a guessed format. A name with
-// an unknown extension is left to export.Create, which names it.
+// an extension, or with one of no format winnow writes (out.csv), is a usage error
+// rather than a file of a guessed format.
 func checkCorpusName(p string) error {
-	if p == "" || p == "-" || isFolderOutput(p) || isDevice(p) || filepath.Ext(p) != "" {
+	switch {
+	case p == "" || p == "-" || isFolderOutput(p) || isDevice(p) || export.Known(p):
 		return nil
+	case filepath.Ext(p) == "":
+		return fmt.Errorf("--output %s: no extension and no such folder; want %s", p, corpusForms)
 	}
-	return fmt.Errorf("--output %s: no extension and no such folder; want %s", p, corpusForms)
+	return fmt.Errorf("--output %s: unknown output extension %q; want %s", p, filepath.Ext(p), corpusForms)
 }
 
 // checkLedgerName does the same for --removed.
 func checkLedgerName(p string) error {
-	if p == "" || p == "-" || isDevice(p) || filepath.Ext(p) != "" {
+	const forms = "want REMOVED.parquet, REMOVED.jsonl (.ndjson, .json) or - for stdout"
+	switch {
+	case p == "" || p == "-" || isDevice(p) || export.Known(p):
 		return nil
+	case filepath.Ext(p) == "":
+		return fmt.Errorf("--removed %s: no extension; %s", p, forms)
 	}
-	return fmt.Errorf("--removed %s: no extension; want REMOVED.parquet, REMOVED.jsonl (.ndjson, .json) or - for stdout", p)
+	return fmt.Errorf("--removed %s: unknown output extension %q; %s", p, filepath.Ext(p), forms)
 }
 
 // isFolderOutput reports whether the corpus output p is a folder of shards: a name
