@@ -15,10 +15,10 @@ type Config struct {
 	// CharShingle is the number of characters in a character shingle, used for
 	// paragraphs of fewer than Shingle words (default 5).
 	CharShingle int
-	// LazyBands leaves Para.Bands zero; Judge and Index.Add compute them when they need
-	// them. Both passes of Clean set it: in pass 2 most paragraphs are decided before
-	// the band rule, and in pass 1 the copy of a syndicated story counts none of the
-	// paragraphs it shares with the original (see Index).
+	// LazyBands leaves Para.Bands zero; Index.Add computes those it counts (none of a
+	// paragraph whose key is in MinDocs documents already). Pass 2 of Clean sets it
+	// (Judge needs no bands: Index.NearDocs); pass 1 does not, so that its workers
+	// compute the bands in parallel rather than Add on its one goroutine.
 	LazyBands bool
 	// LazyTitle leaves Doc.TitleKey zero; Judge normalizes the title when the template
 	// rule needs it, which is rarely. Pass 2 sets it; Index.Add needs the key.

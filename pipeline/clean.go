@@ -341,7 +341,10 @@ func (r *run) pass1(ctx context.Context) error {
 	cfg.Known = r.ix.Frequent // paragraphs already exact boilerplate are not fingerprinted
 	cfg.Prefetch = r.ix.PrefetchFrequent
 	cfg.WantRest = func(uint64) bool { return false } // Index.Add reads no Rest
-	cfg.LazyBands = true                              // nor the bands of saturated paragraphs
+	// the workers compute the bands, in parallel: computed lazily, by Add on its one
+	// goroutine, they made it the slowest stage of pass 1 on new text (LazyBands saves
+	// only the bands of paragraphs whose key is in MinDocs documents already)
+	cfg.LazyBands = false
 	for i := range fps {
 		fps[i] = dedup.NewFingerprinter(cfg)
 	}
