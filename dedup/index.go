@@ -97,9 +97,10 @@ func NewIndex() *Index {
 
 // UseSpool makes the Index keep the records of Add (what each document counted, for
 // Seal to take back what copies counted twice) in s instead of memory: a temporary
-// file, say. Call it before the first Add. The records take about 8 bytes for every
-// hash a document counts (a paragraph key, and for a paragraph not yet frequent its
-// shape key and up to eight band keys) and 10 for every long paragraph.
+// file, say. Call it before the first Add. The records take 8 bytes for every key and
+// prefix a document counts, 73 for every paragraph whose bands it counts (its key, a
+// flag and eight band keys: a paragraph not yet in MinDocs documents) and about 10 for
+// every long paragraph: a quarter of the input's size on new text.
 func (ix *Index) UseSpool(s Spool) {
 	ix.spool, ix.spw = s, newSpoolWriter(s)
 }
