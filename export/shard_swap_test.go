@@ -51,11 +51,18 @@ func folderRun(dir string) (run int, rows int64, err error) {
 	}
 	defer root.Close()
 	d, err := root.Open(".")
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, 0, errVanished // the folder opened was swapped out and removed since
+	}
 	if err != nil {
 		return 0, 0, err
 	}
 	entries, err := d.ReadDir(-1)
 	d.Close()
+	if errors.Is(err, fs.ErrNotExist) {
+		// listing a folder removed after it was opened: it was replaced meanwhile
+		return 0, 0, errVanished
+	}
 	if err != nil {
 		return 0, 0, err
 	}
