@@ -22,8 +22,8 @@ import (
 // Add is not safe for concurrent use; the lookups are, once adding is over (Seal), and
 // Frequent is even while another goroutine adds.
 type Index struct {
-	keys    *table            // key -> documents, first document
-	bands   counter           // band key -> documents, first document
+	keys    *table            // key (exact and shape) -> documents
+	bands   counter           // band key -> documents
 	prefix  counter           // paragraph-start prefix -> documents
 	titles  *table            // title key -> documents
 	srcKeys *table            // srcKey(source, key) -> documents of that source
@@ -199,7 +199,7 @@ func (ix *Index) Add(source string, d *Doc) {
 		ix.sources[src] = so
 		ix.srcHash = append(ix.srcHash, src)
 	}
-	doc := uint32(len(ix.docSrc) + 1)
+	ord := uint32(len(ix.docSrc))
 	ix.docSrc = append(ix.docSrc, so)
 	ix.docHash = append(ix.docHash, d.Hash)
 	inc(ix.srcDocs, src)
@@ -208,16 +208,16 @@ func (ix *Index) Add(source string, d *Doc) {
 	ix.prefetchEvidence(bands, prefix)
 	bySource := ix.countsSource(src)
 	for _, k := range keys {
-		ix.keys.add(k, doc)
+		ix.keys.add(k)
 		if bySource {
-			ix.srcKeys.add(srcKey(src, k), doc)
+			ix.srcKeys.add(srcKey(src, k))
 		}
 	}
 	for _, b := range bands {
-		ix.bands.add(b, doc)
+		ix.bands.add(b)
 	}
 	for _, h := range prefix {
-		ix.prefix.add(h, doc)
+		ix.prefix.add(h)
 	}
 	for i := range d.Paras {
 		p := &d.Paras[i]
@@ -235,7 +235,7 @@ func (ix *Index) Add(source string, d *Doc) {
 		}
 	}
 	if d.TitleKey != 0 {
-		ix.titles.add(d.TitleKey, doc)
+		ix.titles.add(d.TitleKey)
 	}
 	// the story of the document: its long paragraphs, and the node they anchor on
 	long, words := ix.clong[:0], uint32(0)
@@ -254,7 +254,7 @@ func (ix *Index) Add(source string, d *Doc) {
 	}
 	ix.clong = long
 	if nd, fresh := ix.nodes.ref(d.Hash); fresh {
-		nd.words, nd.first = words, doc-1
+		nd.words, nd.first = words, ord
 	}
 	if ix.spoolErr == nil {
 		ix.spoolErr = ix.writeRecord(&record{node: d.Hash, src: so, long: long,

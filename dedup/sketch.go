@@ -4,7 +4,7 @@ import "math/bits"
 
 // counter counts documents per 64-bit key: exactly (table) or approximately (sketch).
 type counter interface {
-	add(k uint64, doc uint32)
+	add(k uint64)
 	// sub takes back one count of k (a copy counted twice, see Copy groups)
 	sub(k uint64)
 	get(k uint64) slot
@@ -36,10 +36,9 @@ const sketchRows = 4
 //	overcount   <2e-4   3e-4     4e-3    3.5e-2
 //
 // The near-duplicate tables hold about 8 band keys per distinct paragraph and the sketch
-// of the band keys gets 3/4 of the budget, 4 rows of one byte, so a budget of about 40
+// of the band keys gets 7/8 of the budget, 4 rows of one byte, so a budget of about 40
 // bytes per distinct paragraph keeps the load near 0.25. Counts stop at 255, far above any
-// MinDocs in use. A sketch does not know a key's first document: echo detection (see
-// Index) then looks at exact paragraph keys only.
+// MinDocs in use. Taking back a copy's count (sub) is approximate here, as the counts are.
 type sketch struct {
 	cells []uint8
 	width uint64
@@ -62,7 +61,7 @@ func (s *sketch) cell(k uint64, row int) *uint8 {
 // add counts one more document for k with a conservative update: only the counters that
 // hold the key's current estimate (the least) go up, which keeps the estimate exact for
 // as long as one of its counters is the key's alone and cuts overcounting several-fold.
-func (s *sketch) add(k uint64, _ uint32) {
+func (s *sketch) add(k uint64) {
 	var cells [sketchRows]*uint8
 	least := uint8(255)
 	for r := range cells {

@@ -28,8 +28,8 @@ func TestSketchOvercount(t *testing.T) {
 			for i := 0; i < n; i++ {
 				k := mix(uint64(i) + 1)
 				for d := 0; d <= i%3; d++ {
-					s.add(k, 1)
-					exact.add(k, 1)
+					s.add(k)
+					exact.add(k)
 				}
 			}
 			wrong, rare := 0, 0

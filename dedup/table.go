@@ -100,17 +100,16 @@ func (t *openTable[V]) bytes() int64 {
 	return int64(len(t.slots)) * int64(unsafe.Sizeof(openSlot[V]{}))
 }
 
-// table counts documents per key and remembers the first document holding it: 16 bytes
-// a slot, between 21 and 43 bytes a key.
+// table counts documents per key: 16 bytes a slot (the count pads to 8), between 21
+// and 43 bytes a key.
 type table struct{ openTable[counts] }
 
-type counts struct{ docs, first uint32 }
+type counts struct{ docs uint32 }
 
 // slot is what a counter reports of a key.
 type slot struct {
-	key   uint64
-	docs  uint32
-	first uint32
+	key  uint64
+	docs uint32
 }
 
 func newTable(capacity int) *table { return &table{newOpenTable[counts](capacity)} }
@@ -118,17 +117,14 @@ func newTable(capacity int) *table { return &table{newOpenTable[counts](capacity
 // get returns the counts of k, or zero counts.
 func (t *table) get(k uint64) slot {
 	c, _ := t.find(k)
-	return slot{key: k, docs: c.docs, first: c.first}
+	return slot{key: k, docs: c.docs}
 }
 
-// add counts one more document for k, remembering doc if it is the first.
-func (t *table) add(k uint64, doc uint32) {
+// add counts one more document for k.
+func (t *table) add(k uint64) {
 	c, _ := t.ref(k)
 	if c.docs < math.MaxUint32 {
 		c.docs++
-	}
-	if c.first == 0 {
-		c.first = doc
 	}
 }
 
@@ -224,7 +220,7 @@ func (t *packedTable) find(fp uint64) *uint64 {
 	}
 }
 
-func (t *packedTable) add(k uint64, _ uint32) {
+func (t *packedTable) add(k uint64) {
 	fp := packedFP(k)
 	s := t.find(fp)
 	if *s == 0 {
