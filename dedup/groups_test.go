@@ -117,3 +117,16 @@ func TestGroupsDoNotDependOnOrder(t *testing.T) {
 		}
 	}
 }
+
+// A caption printed twice goes; a lead that a longer teaser higher on the page quoted
+// stays: the teaser is the page's furniture, the lead its text.
+func TestNearCopyInDocument(t *testing.T) {
+	caption := "Ukrainian servicemen ride an infantry fighting vehicle, amid Russia’s attack on Ukraine, in Donetsk region"
+	lead := "A video showing the dramatic moment a kidnapped girl was rescued by the police on the east side of the city was released on Monday."
+	teaser := "Trending now: " + lead + " Officers said the suspect, who had driven her across two counties, was arrested at the scene, and the girl was reunited with her family that night."
+	text := strings.Join([]string{teaser, caption, strings.ReplaceAll(caption, "’", "'") + " (Reuters)", lead}, "\n\n")
+	got := judge(t, DefaultRules(), []struct{ source, text string }{{"s", text}})[0]
+	if want := []string{"", "", "duplicate_in_doc", ""}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("reasons %q, want %q", got, want)
+	}
+}
