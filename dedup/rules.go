@@ -8,13 +8,14 @@ import (
 
 // Rules are the paragraph removal thresholds of DESIGN.md.
 type Rules struct {
-	// MinDocs: a paragraph key in at least this many documents is boilerplate.
+	// MinDocs: a paragraph key in at least this many copy groups (documents, a story
+	// and its copies counting once) is boilerplate.
 	MinDocs int
-	// MinSourceShare: a key in at least this share of its source's documents (and in at
-	// least 3 of them) is boilerplate.
+	// MinSourceShare: a key in at least this share of its source's groups (and in at
+	// least MinSourceDocs of them) is boilerplate.
 	MinSourceShare float64
-	// Near: the share of a paragraph's shingles that must be frequent (or already seen
-	// in the document) for a near match.
+	// Near: the share of a paragraph's shingles that must have occurred earlier in its
+	// document for it to be a duplicate_in_doc.
 	Near float64
 }
 

@@ -43,9 +43,9 @@ func dedupFlags() []cli.Flag {
 	d := dedup.DefaultRules()
 	return []cli.Flag{
 		str("split", "auto", "paragraph split: blank (blank lines), line (every line) or auto (blank lines, or lines when a document has none)"),
-		&cli.IntFlag{Name: "min-docs", Value: d.MinDocs, Usage: "a paragraph in at least this many documents is boilerplate", EnvVars: env("min-docs")},
-		&cli.Float64Flag{Name: "min-source-share", Value: d.MinSourceShare, Usage: "a paragraph in at least this share of its source's documents (and 3 of them) is boilerplate", EnvVars: env("min-source-share")},
-		&cli.Float64Flag{Name: "near", Value: d.Near, Usage: "similarity for near-duplicate paragraphs", EnvVars: env("near")},
+		&cli.IntFlag{Name: "min-docs", Value: d.MinDocs, Usage: "a paragraph in at least this many copy groups (a story and its copies count once) is boilerplate", EnvVars: env("min-docs")},
+		&cli.Float64Flag{Name: "min-source-share", Value: d.MinSourceShare, Usage: "a paragraph in at least this share of its source's copy groups (and 2 of them) is boilerplate", EnvVars: env("min-source-share")},
+		&cli.Float64Flag{Name: "near", Value: d.Near, Usage: "share of a paragraph's shingles already in its document that makes it a duplicate_in_doc", EnvVars: env("near")},
 		&cli.IntFlag{Name: "shingle", Value: dedup.DefaultConfig().Shingle, Usage: "words per shingle", EnvVars: env("shingle")},
 		&cli.Float64Flag{Name: "doc-near", Value: 0.9, Usage: "containment above which a document is a near-duplicate of an earlier one", EnvVars: env("doc-near")},
 		&cli.IntFlag{Name: "doc-shingle", Value: pipeline.Defaults().DocShingle, Usage: "words per shingle of document-level near-duplicate detection", EnvVars: env("doc-shingle")},
