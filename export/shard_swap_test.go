@@ -57,6 +57,7 @@ func folderRun(dir string) (run int, rows int64, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
+	opened, statErr := d.Stat()
 	entries, err := d.ReadDir(-1)
 	d.Close()
 	if errors.Is(err, fs.ErrNotExist) {
@@ -66,6 +67,15 @@ func folderRun(dir string) (run int, rows int64, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
+	// a listing of the old folder while it was being removed, after the swap, lacks
+	// some shards: the folder at dir is another one by now
+	defer func() {
+		if err != nil && statErr == nil {
+			if now, e := os.Stat(dir); e != nil || !os.SameFile(opened, now) {
+				run, rows, err = 0, 0, errVanished
+			}
+		}
+	}()
 	var shards []string
 	for _, e := range entries {
 		if shardPattern.MatchString(e.Name()) {
