@@ -121,11 +121,18 @@ type growSet struct {
 	zero  bool
 }
 
-func (s *growSet) reset(n int) {
+// scratchSize is the number of slots of a document's scratch table for n hashes: a
+// power of two, at least 16 and twice n.
+func scratchSize(n int) int {
 	size := 16
 	for size < 2*n {
 		size *= 2
 	}
+	return size
+}
+
+func (s *growSet) reset(n int) {
+	size := scratchSize(n)
 	if cap(s.slots) < size {
 		s.slots = make([]uint64, size)
 	}

@@ -203,10 +203,7 @@ type firstTable struct {
 }
 
 func (t *firstTable) reset(n int) {
-	size := 16
-	for size < 2*n {
-		size *= 2
-	}
+	size := scratchSize(n)
 	if cap(t.keys) < size {
 		t.keys, t.vals = make([]uint64, size), make([]int32, size)
 	}

@@ -58,16 +58,21 @@ func (s *sketch) cell(k uint64, row int) *uint8 {
 	return &s.cells[uint64(row)*s.width+i]
 }
 
-// add counts one more document for k with a conservative update: only the counters that
-// hold the key's current estimate (the least) go up, which keeps the estimate exact for
-// as long as one of its counters is the key's alone and cuts overcounting several-fold.
-func (s *sketch) add(k uint64) {
-	var cells [sketchRows]*uint8
-	least := uint8(255)
+// cells4 returns k's counter in each row and the least of them, its estimate.
+func (s *sketch) cells4(k uint64) (cells [sketchRows]*uint8, least uint8) {
+	least = 255
 	for r := range cells {
 		cells[r] = s.cell(k, r)
 		least = min(least, *cells[r])
 	}
+	return cells, least
+}
+
+// add counts one more document for k with a conservative update: only the counters that
+// hold the key's current estimate (the least) go up, which keeps the estimate exact for
+// as long as one of its counters is the key's alone and cuts overcounting several-fold.
+func (s *sketch) add(k uint64) {
+	cells, least := s.cells4(k)
 	if least == 255 {
 		return
 	}
@@ -84,12 +89,7 @@ func (s *sketch) add(k uint64) {
 // sub takes back one count of k from the counters that hold its estimate, the mirror of
 // add's conservative update. Under a sketch it is approximate, as the counts are.
 func (s *sketch) sub(k uint64) {
-	var cells [sketchRows]*uint8
-	least := uint8(255)
-	for r := range cells {
-		cells[r] = s.cell(k, r)
-		least = min(least, *cells[r])
-	}
+	cells, least := s.cells4(k)
 	if least == 0 || least == 255 {
 		return
 	}

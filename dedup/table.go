@@ -22,11 +22,18 @@ type openSlot[V any] struct {
 	val V
 }
 
-func newOpenTable[V any](capacity int) openTable[V] {
+// tableSize is the number of slots of a table for capacity keys at a load of 3/4: a
+// power of two, at least 16.
+func tableSize(capacity int) int {
 	size := 16
 	for size*3/4 < capacity {
 		size *= 2
 	}
+	return size
+}
+
+func newOpenTable[V any](capacity int) openTable[V] {
+	size := tableSize(capacity)
 	t := openTable[V]{mask: uint64(size - 1)}
 	t.slots, t.slab = allocSlots[V](size)
 	return t
@@ -194,10 +201,7 @@ type packedTable struct {
 }
 
 func newPackedTable(capacity int) *packedTable {
-	size := 16
-	for size*3/4 < capacity {
-		size *= 2
-	}
+	size := tableSize(capacity)
 	t := &packedTable{mask: uint64(size - 1)}
 	t.slots, t.slab = allocSlice[uint64](size)
 	return t
