@@ -42,7 +42,8 @@
 // # Fingerprints
 //
 // A paragraph's exact key is the xxhash64 of its normalized form; its shape key the
-// xxhash64 of the shape. Its shingles are the xxhash64 of each window of k words
+// xxhash64 of the shape, namespaced (mixed with a seed of its own) so that it is never
+// another paragraph's exact key. Its shingles are the xxhash64 of each window of k words
 // (k = Config.Shingle, default 5) of the normalized form, or, for a paragraph of fewer
 // than k words, of each window of 5 characters. Shingle hashes are namespaced (a fixed
 // seed per kind, mixed with splitmix64), so a word shingle, a character shingle and a

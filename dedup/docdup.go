@@ -765,3 +765,37 @@ func (t *bandTable) place(s uint64) {
 		}
 	}
 }
+
+// docSketchBytes is the size of an encoded DocSketch (AppendBinary).
+const docSketchBytes = docSigBytes + 8*docBands + 4
+
+// AppendBinary appends the sketch's encoding to b (the staged path hands sketches from
+// apply to place in Parquet); the zero sketch encodes as nothing.
+func (sk DocSketch) AppendBinary(b []byte) []byte {
+	if sk == (DocSketch{}) {
+		return b
+	}
+	b = append(b, sk.sig[:]...)
+	for _, h := range sk.bands {
+		b = binary.LittleEndian.AppendUint64(b, h)
+	}
+	return binary.LittleEndian.AppendUint32(b, sk.n)
+}
+
+// UnmarshalBinary sets sk from an encoding of AppendBinary.
+func (sk *DocSketch) UnmarshalBinary(b []byte) error {
+	if len(b) == 0 {
+		*sk = DocSketch{}
+		return nil
+	}
+	if len(b) != docSketchBytes {
+		return fmt.Errorf("dedup: a document sketch is %d bytes, not %d", docSketchBytes, len(b))
+	}
+	copy(sk.sig[:], b)
+	b = b[docSigBytes:]
+	for i := range sk.bands {
+		sk.bands[i] = binary.LittleEndian.Uint64(b[8*i:])
+	}
+	sk.n = binary.LittleEndian.Uint32(b[8*docBands:])
+	return nil
+}

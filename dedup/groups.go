@@ -23,7 +23,8 @@ import (
 // more), and from nothing that depends on the input order:
 //
 //  1. a document's node is the hash of its text: exact copies are one node;
-//  2. the anchor of a long paragraph is the smallest node holding it, and a node's
+//  2. the anchor of a long paragraph is the smallest node holding it (nodes compare as
+//     signed 64-bit integers, as SQL's BIGINT does), and a node's
 //     story is its long paragraphs but those in more than twice as many documents as
 //     its median word (its site's template: see story);
 //  3. a node is compared with each anchor its long paragraphs anchor on for a fifth of
@@ -57,8 +58,10 @@ import (
 const CopyWords = 12
 
 // CopyShare is the share of the long words of each of two documents that their shared
-// long paragraphs must make up for one to be a copy of the other.
-const CopyShare = 0.5
+// long paragraphs must make up for one to be a copy of the other, as a divisor: at least
+// 1/CopyShare of them. (Integers, like every comparison of the copy groups, so that SQL
+// computes the same groups.)
+const CopyShare = 2
 
 // maxHops bounds how many links a document's group is followed through.
 const maxHops = 8
@@ -324,8 +327,8 @@ func (d *decoder) uv() uint64 {
 }
 
 // copyCandidate is the share of a document's long words that must be anchored on
-// another document for the two to be compared.
-const copyCandidate = 0.2
+// another document for the two to be compared, as a divisor: a fifth.
+const copyCandidate = 5
 
 // sharedWords returns the words of the long paragraphs that rec and document ord
 // both hold, and the story words (story) of each, reading ord's record into cand. A
@@ -448,7 +451,7 @@ func (ix *Index) group() error {
 		for a, w := range shared {
 			// a candidate: the paragraphs anchored on a are a fair part of the
 			// document; what it really shares with a is counted on a's record
-			if w < CopyWords || float64(w) < copyCandidate*float64(own) {
+			if w < CopyWords || w*copyCandidate < own {
 				continue
 			}
 			other, ok := ix.nodes.find(a)
@@ -459,10 +462,10 @@ func (ix *Index) group() error {
 			if err != nil {
 				return err
 			}
-			if w < CopyWords || float64(w) < CopyShare*float64(mine) || float64(w) < CopyShare*float64(theirs) {
+			if w < CopyWords || w*CopyShare < mine || w*CopyShare < theirs {
 				continue
 			}
-			if w > most || w == most && a < best {
+			if w > most || w == most && int64(a) < int64(best) {
 				best, most = a, w
 			}
 		}

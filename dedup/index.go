@@ -61,6 +61,13 @@ type Index struct {
 	raw    *rawTable
 	sealed bool // counting is over (Seal)
 
+	// an Index made by LoadIndex: KeyDocs reports floorKeys at least, and the totals
+	// are those the counts carried
+	loaded                      bool
+	floorKeys                   uint32
+	loadedDocs                  int64
+	distinctKeys, distinctBands int
+
 	// satDocs: a paragraph whose key is in this many documents adds no more evidence
 	// (see Add); known holds the raw hashes of such paragraphs for Frequent
 	satDocs    uint32
@@ -135,6 +142,9 @@ func (ix *Index) checkBudget() {
 	ix.bands = toSketch(ix.bands, ix.budget*7/8)
 	ix.prefix = toSketch(ix.prefix, ix.budget/8)
 }
+
+// Loaded reports whether the Index was made by LoadIndex.
+func (ix *Index) Loaded() bool { return ix.loaded }
 
 // Sketched reports whether the evidence tables became sketches under the budget.
 func (ix *Index) Sketched() bool { return ix.sketched }
@@ -394,7 +404,12 @@ func (ix *Index) collect(d *Doc) (keys, bands, prefix []uint64) {
 }
 
 // Docs returns the number of documents added.
-func (ix *Index) Docs() int64 { return int64(len(ix.docSrc)) }
+func (ix *Index) Docs() int64 {
+	if ix.loaded {
+		return ix.loadedDocs
+	}
+	return int64(len(ix.docSrc))
+}
 
 // SpoolBytes returns the size of the records Add spooled.
 func (ix *Index) SpoolBytes() int64 { return ix.spoolOff }
@@ -413,7 +428,7 @@ func (ix *Index) Group(ord int) int { return int(ix.groupOf[ord]) }
 func (ix *Index) GroupSize(ord int) int { return int(ix.groupSize[ix.groupOf[ord]]) }
 
 // KeyDocs returns the number of documents holding paragraph key k.
-func (ix *Index) KeyDocs(k uint64) int { return int(ix.keys.get(k).docs) }
+func (ix *Index) KeyDocs(k uint64) int { return int(max(ix.keys.get(k).docs, ix.floorKeys)) }
 
 // SourceDocs returns the number of copy groups of source, and how many of them hold
 // key k; zero for documents without a source.
@@ -503,7 +518,17 @@ func (ix *Index) PrefixDocs(h uint64) int { return int(ix.prefix.get(h).docs) }
 func (ix *Index) TitleDocs(k uint64) int { return int(ix.titles.get(k).docs) }
 
 // DistinctKeys returns the number of distinct paragraph keys counted.
-func (ix *Index) DistinctKeys() int { return ix.keys.len() }
+func (ix *Index) DistinctKeys() int {
+	if ix.loaded {
+		return ix.distinctKeys
+	}
+	return ix.keys.len()
+}
 
 // DistinctBands returns the number of distinct band keys counted.
-func (ix *Index) DistinctBands() int { return ix.bands.len() }
+func (ix *Index) DistinctBands() int {
+	if ix.loaded {
+		return ix.distinctBands
+	}
+	return ix.bands.len()
+}

@@ -135,6 +135,12 @@ func (t *table) add(k uint64) {
 	}
 }
 
+// set sets the count of k (LoadIndex).
+func (t *table) set(k uint64, docs uint32) {
+	c, _ := t.ref(k)
+	c.docs = docs
+}
+
 // sub takes back one document of k (a copy counted twice, see Copy groups).
 func (t *table) sub(k uint64) {
 	c, _ := t.find(k)

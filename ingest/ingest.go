@@ -102,6 +102,7 @@
 package ingest
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/winnowdata/winnow/schema"
@@ -129,6 +130,10 @@ type Options struct {
 	// this way; each time the walk meets it.
 	Exclude   []string
 	OnExclude func(path string)
+	// Files, when set, picks the files to read by their ordinal: 0 for the first file
+	// of the inputs, in the order they are read (Document.FileIndex). A file it declines
+	// is not opened. The staged path reads one shard of the inputs this way.
+	Files func(ordinal int) bool
 	// Stdin, when not empty, is the path of a file read in place of os.Stdin for the
 	// input "-", normally the spool made by Spool. Documents read from it are named as
 	// if read from stdin, so both passes of a run see the same names.
@@ -158,6 +163,21 @@ type Reader interface {
 	// BytesRead is how many input bytes (on disk, compressed) have been consumed so far.
 	BytesRead() int64
 	Close() error
+}
+
+// CountFiles returns the number of files the inputs name (folders walked, globs
+// expanded, as Open reads them), without opening any.
+func CountFiles(ctx context.Context, inputs []string, opts Options) (int, error) {
+	n := 0
+	opts.Files = func(ord int) bool { n = ord + 1; return false }
+	rd, err := Open(ctx, inputs, opts)
+	if err != nil {
+		return 0, err
+	}
+	defer rd.Close()
+	for rd.Next() {
+	}
+	return n, rd.Err()
 }
 
 // ParseError is a malformed record: the file, the 1-based line (or row) and the cause.

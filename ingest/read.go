@@ -38,6 +38,7 @@ type multi struct {
 	curSize int64        // its size on disk, -1 when unknown
 
 	read   atomic.Int64 // BytesRead
+	files  int          // files met so far (the next one's ordinal)
 	doc    *schema.Document
 	err    error
 	n      int
@@ -68,6 +69,11 @@ func (m *multi) Next() bool {
 			if !ok {
 				return false
 			}
+			ord := m.files
+			m.files++
+			if m.opts.Files != nil && !m.opts.Files(ord) {
+				continue
+			}
 			if err := m.ctx.Err(); err != nil {
 				m.fail(err)
 				return false
@@ -83,6 +89,7 @@ func (m *multi) Next() bool {
 		doc, err := m.cur.next()
 		switch {
 		case err == nil:
+			doc.FileIndex = m.files - 1
 			m.doc = doc
 			return true
 		case err == io.EOF:

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -292,9 +293,24 @@ func TestWETFolder(t *testing.T) {
 	if res.err != nil {
 		t.Fatal(res.err)
 	}
-	want := append(wantFixture(gz), wantFixture(wet)...)
-	want = append(want, schema.Document{ID: "e", Text: "x", File: filepath.Join(root, "e.jsonl"), Line: 1})
+	ofB := wantFixture(wet)
+	for i := range ofB {
+		ofB[i].FileIndex = 1 // the second file of the walk
+	}
+	want := append(wantFixture(gz), ofB...)
+	want = append(want, schema.Document{ID: "e", Text: "x", File: filepath.Join(root, "e.jsonl"), Line: 1, FileIndex: 2})
 	checkDocs(t, res.docs, want, "")
+	// Files picks files by those ordinals, and CountFiles counts them.
+	if n, err := CountFiles(context.Background(), []string{root}, DefaultOptions()); n != 3 || err != nil {
+		t.Errorf("CountFiles = %d, %v; want 3", n, err)
+	}
+	only := DefaultOptions()
+	only.Files = func(ord int) bool { return ord != 1 }
+	res = readAll(t, []string{root}, only)
+	if res.err != nil {
+		t.Fatal(res.err)
+	}
+	checkDocs(t, res.docs, append(wantFixture(gz), want[len(want)-1]), "")
 	// So does a glob.
 	res = readAll(t, []string{filepath.Join(root, "*", "*.wet.gz")}, DefaultOptions())
 	if res.err != nil {

@@ -378,31 +378,85 @@ func (r *run) pass1(ctx context.Context) error {
 
 // pass2 judges every document on the workers and writes the results in input order.
 func (r *run) pass2(ctx context.Context) error {
-	fps := make([]*dedup.Fingerprinter, r.opts.Workers)
-	judges := make([]*dedup.Judge, r.opts.Workers)
-	sketchers := make([]*dedup.DocSketcher, r.opts.Workers)
-	dc := dedup.DocConfig{Shingle: r.opts.DocShingle, Threshold: r.opts.DocNear}
+	if err := r.ix.Seal(); err != nil {
+		return err
+	}
+	js := r.newJudges()
+	if err := r.startPlacement(); err != nil {
+		return err
+	}
+	r.indexStats()
+	var out sinkBuffers
+	err := ordered(ctx, r.opts.Workers,
+		func(ctx context.Context, emit func(*batch) error) error { return r.read(ctx, 2, emit) },
+		js.judgeBatch,
+		func(b *batch) error { return r.sinkBatch(b, &out) })
+	if err != nil {
+		return err
+	}
+	r.placeCopies()
+	return nil
+}
+
+// judges is what pass 2's workers judge with, one of each a worker.
+type judges struct {
+	r         *run
+	fps       []*dedup.Fingerprinter
+	judges    []*dedup.Judge
+	sketchers []*dedup.DocSketcher
+	docs      []dedup.Doc // each worker's fingerprint, reused
+	hint      []int       // paragraphs of each worker's last batch
+}
+
+// newJudges makes the workers' judges over the sealed Index.
+func (r *run) newJudges() *judges {
+	n := r.opts.Workers
+	js := &judges{r: r, fps: make([]*dedup.Fingerprinter, n), judges: make([]*dedup.Judge, n),
+		sketchers: make([]*dedup.DocSketcher, n), docs: make([]dedup.Doc, n), hint: make([]int, n)}
 	lazy := r.opts.Dedup
 	lazy.LazyBands = true
 	lazy.LazyTitle = true
 	lazy.Known = func(raw uint64, p *dedup.Para) bool { return r.ix.Known(raw, r.opts.Rules.MinDocs, p) }
 	lazy.Prefetch = r.ix.PrefetchKnown
-	if err := r.ix.Seal(); err != nil {
-		return err
+	for i := range n {
+		js.fps[i] = dedup.NewFingerprinter(lazy)
+		js.judges[i] = dedup.NewJudge(r.opts.Rules, r.ix)
+		js.sketchers[i] = dedup.NewDocSketcher(r.docConfig())
 	}
-	for i := range fps {
-		fps[i] = dedup.NewFingerprinter(lazy)
-		judges[i] = dedup.NewJudge(r.opts.Rules, r.ix)
-		sketchers[i] = dedup.NewDocSketcher(dc)
+	return js
+}
+
+func (r *run) docConfig() dedup.DocConfig {
+	return dedup.DocConfig{Shingle: r.opts.DocShingle, Threshold: r.opts.DocNear}
+}
+
+// judgeBatch judges the documents of b on worker w into b.out.
+func (js *judges) judgeBatch(w int, b *batch) error {
+	b.out = make([]result, len(b.docs))
+	var jd judging
+	// sized like the worker's last batch: grown from empty, they cost a fair share of
+	// the allocation of pass 2
+	jd.decs = make([]dedup.Decision, 0, js.hint[w])
+	jd.spans = make([]para, 0, js.hint[w])
+	for i, d := range b.docs {
+		js.r.judgeDoc(&jd, js.fps[w], js.judges[w], js.sketchers[w], &js.docs[w], d, &b.out[i])
 	}
-	if !r.opts.NoDocDedup {
-		r.docs = dedup.NewDocIndex(dc)
-		r.dupOf = map[int32]int32{}
-		r.copies = map[int32]int32{}
+	js.hint[w] = len(jd.decs) + len(jd.decs)/4
+	return nil
+}
+
+// startPlacement sets up document deduplication (unless --no-doc-dedup) and the spool
+// of kept rows.
+func (r *run) startPlacement() error {
+	if r.opts.NoDocDedup {
+		return nil
 	}
+	r.docs = dedup.NewDocIndex(r.docConfig())
+	r.dupOf = map[int32]int32{}
+	r.copies = map[int32]int32{}
 	// kept rows wait in the spool for their dup_count, and for the ledger row they
 	// become if a fuller copy replaces them
-	if r.docs != nil && (len(r.corpus) > 0 || r.removed != nil) {
+	if len(r.corpus) > 0 || r.removed != nil {
 		sp, err := newSpool("")
 		if err != nil {
 			return err
@@ -410,98 +464,115 @@ func (r *run) pass2(ctx context.Context) error {
 		r.spool = sp
 		r.undo = append(r.undo, sp.close)
 	}
-	var recs []schema.Record
-	var rems []schema.Removal
+	return nil
+}
+
+// sinkBuffers are the rows of one batch on their way to the writers.
+type sinkBuffers struct {
+	recs []schema.Record
+	rems []schema.Removal
+}
+
+// sinkBatch takes the judged documents of b, in input order, and writes what can be
+// written now.
+func (r *run) sinkBatch(b *batch, out *sinkBuffers) error {
+	out.recs, out.rems = out.recs[:0], out.rems[:0]
+	for i, d := range b.docs {
+		if err := r.sinkDoc(d, &b.out[i], &out.recs, &out.rems); err != nil {
+			return err
+		}
+	}
+	for _, w := range r.corpus {
+		if err := w.Write(out.recs); err != nil {
+			return err
+		}
+	}
+	if r.removed != nil {
+		return r.removed.Write(out.rems)
+	}
+	return nil
+}
+
+// indexStats puts the Index's figures in the stats.
+func (r *run) indexStats() {
 	r.stats.DistinctKeys = int64(r.ix.DistinctKeys())
 	r.stats.DistinctBands = int64(r.ix.DistinctBands())
 	r.stats.CopyDocuments, r.stats.CopyGroups = r.ix.Copies()
+	if r.ix.Loaded() {
+		return // a staged run: the figures of memory are the reduce's
+	}
 	r.stats.SpoolBytes = r.ix.SpoolBytes()
 	r.stats.IndexBytes = r.ix.Bytes()
 	r.stats.IndexTables = r.ix.TableBytes()
 	r.stats.IndexEntries = r.ix.TableEntries()
 	r.stats.Sketched = r.ix.Sketched()
-	docs := make([]dedup.Doc, r.opts.Workers) // each worker's fingerprint, reused
-	hint := make([]int, r.opts.Workers)       // paragraphs of each worker's last batch
-	err := ordered(ctx, r.opts.Workers,
-		func(ctx context.Context, emit func(*batch) error) error { return r.read(ctx, 2, emit) },
-		func(w int, b *batch) error {
-			fp := &docs[w]
-			b.out = make([]result, len(b.docs))
-			var sb strings.Builder
-			var scratch docScratch
-			// sized like the worker's last batch: grown from empty, they cost a
-			// fair share of the allocation of pass 2
-			decs := make([]dedup.Decision, 0, hint[w])
-			spans := make([]para, 0, hint[w])
-			for i, d := range b.docs {
-				fps[w].Doc(d.Title, d.Text, fp)
-				res := &b.out[i]
-				// the batch's decisions and spans share two slices: fewer allocations
-				n := len(decs)
-				decs = judges[w].Judge(decs, d.Source, fp)
-				res.decs = decs[n:len(decs):len(decs)]
-				sb.Reset()
-				for k, p := range fp.Paras {
-					if res.decs[k].Reason != "" {
-						res.nRemoved++
-						continue
-					}
-					if res.nKept > 0 {
-						sb.WriteString("\n\n")
-					}
-					sb.WriteString(d.Text[p.Start:p.End])
-					res.nKept++
-				}
-				res.kept = sb.String()
-				if r.docs != nil && res.nKept > 0 {
-					res.sketch = r.docSketch(sketchers[w], d.Text, fp, res.decs, &scratch)
-				}
-				// keep the spans for the ledger
-				n = len(spans)
-				for _, p := range fp.Paras {
-					spans = append(spans, para{p.Start, p.End, p.Key})
-				}
-				res.paras = spans[n:len(spans):len(spans)]
-			}
-			hint[w] = len(decs) + len(decs)/4
-			return nil
-		},
-		func(b *batch) error {
-			recs, rems = recs[:0], rems[:0]
-			for i, d := range b.docs {
-				res := &b.out[i]
-				paras := res.paras
-				r.account(d, paras, res)
-				for k, p := range paras {
-					dec := res.decs[k]
-					if dec.Reason == "" {
-						continue
-					}
-					rems = append(rems, schema.Removal{DocID: d.ID, Source: d.Source, Index: int32(k),
-						Reason: dec.Reason, Text: d.Text[p.start:p.end], Key: int64(p.key), DocCount: dec.DocCount})
-				}
-				docReason, err := r.place(d, res, &recs, &rems)
-				if err != nil {
-					return err
-				}
-				if r.audit != nil {
-					r.observe(d, paras, res, docReason, "")
-				}
-			}
-			for _, w := range r.corpus {
-				if err := w.Write(recs); err != nil {
-					return err
-				}
-			}
-			if r.removed != nil {
-				return r.removed.Write(rems)
-			}
-			return nil
-		})
+}
+
+// judging is one worker's scratch for the documents of a batch: their decisions and
+// spans share two slices (fewer allocations).
+type judging struct {
+	decs    []dedup.Decision
+	spans   []para
+	sb      strings.Builder
+	scratch docScratch
+}
+
+// judgeDoc fingerprints and judges document d into res (pass 2's work on a worker).
+func (r *run) judgeDoc(jd *judging, f *dedup.Fingerprinter, j *dedup.Judge, s *dedup.DocSketcher, fp *dedup.Doc, d *schema.Document, res *result) {
+	f.Doc(d.Title, d.Text, fp)
+	n := len(jd.decs)
+	jd.decs = j.Judge(jd.decs, d.Source, fp)
+	res.decs = jd.decs[n:len(jd.decs):len(jd.decs)]
+	n = len(jd.spans)
+	for _, p := range fp.Paras {
+		jd.spans = append(jd.spans, para{p.Start, p.End, p.Key})
+	}
+	res.paras = jd.spans[n:len(jd.spans):len(jd.spans)]
+	r.keptText(&jd.sb, d.Text, res)
+	if r.docs != nil && res.nKept > 0 {
+		res.sketch = r.docSketch(s, d.Text, fp, res.decs, &jd.scratch)
+	}
+}
+
+// keptText sets res's kept text and its counts of kept and removed paragraphs from
+// its decisions.
+func (r *run) keptText(sb *strings.Builder, text string, res *result) {
+	sb.Reset()
+	res.nKept, res.nRemoved = 0, 0
+	for k, p := range res.paras {
+		if res.decs[k].Reason != "" {
+			res.nRemoved++
+			continue
+		}
+		if res.nKept > 0 {
+			sb.WriteString("\n\n")
+		}
+		sb.WriteString(text[p.start:p.end])
+		res.nKept++
+	}
+	res.kept = sb.String()
+}
+
+// sinkDoc accounts for one judged document, in input order: stats, ledger rows,
+// placement (see place) and the report.
+func (r *run) sinkDoc(d *schema.Document, res *result, recs *[]schema.Record, rems *[]schema.Removal) error {
+	paras := res.paras
+	r.account(d, paras, res)
+	for k, p := range paras {
+		dec := res.decs[k]
+		if dec.Reason == "" {
+			continue
+		}
+		*rems = append(*rems, schema.Removal{DocID: d.ID, Source: d.Source, Index: int32(k),
+			Reason: dec.Reason, Text: d.Text[p.start:p.end], Key: int64(p.key), DocCount: dec.DocCount})
+	}
+	docReason, err := r.place(d, res, recs, rems)
 	if err != nil {
 		return err
 	}
-	r.placeCopies()
+	if r.audit != nil {
+		r.observe(d, paras, res, docReason, "")
+	}
 	return nil
 }
 

@@ -38,6 +38,8 @@ type Document struct {
 	// it is the 1-based row number; for a .txt file it is 1).
 	File string
 	Line int64
+	// FileIndex is the 0-based ordinal of the file among all the files of the inputs.
+	FileIndex int
 }
 
 // Record is one row of the cleaned corpus.
