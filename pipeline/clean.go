@@ -21,6 +21,7 @@ import (
 // batch is the unit of work between stages: documents in input order.
 type batch struct {
 	docs  []*schema.Document
+	ords  []int64     // with a shard: the documents' places in the whole input (FPDoc.Ord)
 	fps   []dedup.Doc // pass 1
 	out   []result    // pass 2
 	bytes int64
@@ -54,7 +55,7 @@ func Clean(ctx context.Context, opts Options) (*schema.Stats, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	r := &run{opts: opts, stats: schema.NewStats()}
+	r := &run{opts: opts, stats: schema.NewStats(), rejectPass: 1}
 	r.stats.Version = opts.Version
 	defer r.cleanup()
 	if err := r.spoolStdin(ctx); err != nil {
@@ -87,6 +88,9 @@ type run struct {
 	removed export.RowWriter[schema.Removal]
 	rejects export.RowWriter[ingest.Reject]
 	undo    []func()
+
+	shard      *sharder // the staged path's part of the inputs; nil for all
+	rejectPass int      // the pass that reports rejected records
 
 	// document-level deduplication (nil with NoDocDedup); see place
 	docs    *dedup.DocIndex
@@ -269,7 +273,10 @@ func (r *run) read(ctx context.Context, pass int, emit func(*batch) error) error
 	io.SkipErrors = r.opts.OnError == "skip"
 	io.OnReject = nil
 	var rejects []ingest.Reject
-	if pass == 1 && io.SkipErrors {
+	if r.shard != nil {
+		io.Files = r.shard.files
+	}
+	if pass == r.rejectPass && io.SkipErrors && (r.shard == nil || r.shard.ownsRejects()) {
 		io.OnReject = func(rj ingest.Reject) { rejects = append(rejects, rj) }
 	}
 	rd, err := ingest.Open(ctx, r.opts.Inputs, io)
@@ -306,8 +313,18 @@ func (r *run) read(ctx context.Context, pass int, emit func(*batch) error) error
 		b = &batch{}
 		return err
 	}
+	if r.shard != nil {
+		r.shard.reset()
+	}
 	for rd.Next() {
 		d := rd.Doc()
+		if r.shard != nil {
+			ord, ok := r.shard.take(d)
+			if !ok {
+				continue
+			}
+			b.ords = append(b.ords, ord)
+		}
 		b.docs = append(b.docs, d)
 		b.bytes += int64(len(d.Text))
 		if len(b.docs) >= batchDocs || b.bytes >= batchBytes {
@@ -529,7 +546,7 @@ func (r *run) judgeDoc(jd *judging, f *dedup.Fingerprinter, j *dedup.Judge, s *d
 	}
 	res.paras = jd.spans[n:len(jd.spans):len(jd.spans)]
 	r.keptText(&jd.sb, d.Text, res)
-	if r.docs != nil && res.nKept > 0 {
+	if !r.opts.NoDocDedup && res.nKept > 0 {
 		res.sketch = r.docSketch(s, d.Text, fp, res.decs, &jd.scratch)
 	}
 }
