@@ -3,8 +3,8 @@ package pipeline
 import (
 	"bufio"
 	"container/heap"
-	"encoding/json"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"

@@ -106,8 +106,10 @@ func TestStagedIsClean(t *testing.T) {
 	dir := t.TempDir()
 	corpus := writeCorpus(t, dir)
 	copies := writeCopies(t, corpus, dir)
+	gen := genCorpus(t, dir, 400, 1)
 	cases := map[string][]string{
 		"jsonl":  {corpus, copies},
+		"gen":    {gen},
 		"folder": {filepath.Join("..", "testdata", "sample")},
 	}
 	for name, inputs := range cases {
@@ -126,6 +128,17 @@ func TestStagedIsClean(t *testing.T) {
 			}
 			if st.DocumentsOut == 0 || st.DocumentsOut == st.DocumentsIn {
 				t.Fatalf("clean kept %d of %d documents: not a test of anything", st.DocumentsOut, st.DocumentsIn)
+			}
+			if name == "gen" {
+				// the generated corpus holds every reason
+				for _, reason := range []string{"duplicate_in_doc", "boilerplate", "near_boilerplate", "template", "duplicate_doc"} {
+					if st.Removed[reason] == 0 {
+						t.Errorf("clean removed no %s paragraph from the generated corpus", reason)
+					}
+				}
+				if st.CopyGroups == 0 {
+					t.Error("clean found no copy group in the generated corpus")
+				}
 			}
 			for _, n := range []int{1, 2, 3, 7} {
 				got := filepath.Join(t.TempDir(), fmt.Sprint("staged", n))
