@@ -150,6 +150,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			}
 			return cli.ShowAppHelp(c)
 		},
-		Commands: []*cli.Command{cleanCommand(), auditCommand(), inspectCommand()},
+		Commands: []*cli.Command{cleanCommand(), auditCommand(), inspectCommand(),
+			fingerprintCommand(), reduceCommand(), applyCommand(), placeCommand()},
 	}
 }
