@@ -1,0 +1,358 @@
+-- reduce.sql: the reduce stage of winnow's staged path in SQL.
+--
+-- From the fingerprints of every shard (what `winnow fingerprint` writes:
+-- docs-I-of-N.parquet, schema.FPDoc rows, and paras-I-of-N.parquet, schema.FPPara
+-- rows) this one query computes the counts that `winnow reduce` writes
+-- (counts.parquet, schema.CountRow rows: kind, source, hash, n, key, words, numbers,
+-- short), the same multiset of rows, for `winnow apply` and `winnow place` to read.
+-- It replays dedup.Index (Add, Seal: the copy groups and the near copies, Counts)
+-- as joins and window functions over two views, which the engine defines:
+--   fp_docs   every docs-*.parquet  (ord, source, source_hash, node, title_key)
+--   fp_paras  every paras-*.parquet (ord, idx, key, shape_key, raw, words, numbers,
+--             short, shingled, band0..band7, prefix0..prefix3)
+-- The one parameter, min_docs (--min-docs of apply and place, default 3), is in the
+-- CTE params below: change it there. (The files must all come from one fingerprint
+-- run of the same inputs, every shard of it.)
+--
+-- DuckDB (the CLI, or any client):
+--   CREATE VIEW fp_docs  AS SELECT * FROM read_parquet('fp/docs-*.parquet');
+--   CREATE VIEW fp_paras AS SELECT * FROM read_parquet('fp/paras-*.parquet');
+--   COPY (<this file, without a trailing semicolon>) TO 'counts.parquet' (FORMAT PARQUET);
+-- e.g. from a shell, where the file ends with its query and no semicolon:
+--   duckdb -c "CREATE VIEW fp_docs AS SELECT * FROM read_parquet('fp/docs-*.parquet');
+--              CREATE VIEW fp_paras AS SELECT * FROM read_parquet('fp/paras-*.parquet');
+--              COPY ($(cat docs/reduce.sql)) TO 'counts.parquet' (FORMAT PARQUET)"
+--
+-- Spark SQL (PySpark; Scala is the same):
+--   spark.read.parquet("fp/docs-*.parquet").createOrReplaceTempView("fp_docs")
+--   spark.read.parquet("fp/paras-*.parquet").createOrReplaceTempView("fp_paras")
+--   spark.sql(open("docs/reduce.sql").read()).coalesce(1).write.parquet("counts")
+-- and hand apply the one part-*.parquet file in counts/ (kind is a STRING there,
+-- which Parquet stores as winnow does).
+--
+-- Trino (Hive connector, or any connector with external Parquet tables): put the
+-- docs-*.parquet files in one folder and the paras-*.parquet files in another, then
+--   CREATE TABLE hive.winnow.fp_docs (ord BIGINT, source VARCHAR, source_hash BIGINT,
+--     node BIGINT, title_key BIGINT)
+--     WITH (external_location = 's3://bucket/fp_docs/', format = 'PARQUET');
+--   CREATE TABLE hive.winnow.fp_paras (ord BIGINT, idx INTEGER, key BIGINT,
+--     shape_key BIGINT, raw BIGINT, words INTEGER, numbers INTEGER, short BOOLEAN,
+--     shingled BOOLEAN, band0 BIGINT, band1 BIGINT, band2 BIGINT, band3 BIGINT,
+--     band4 BIGINT, band5 BIGINT, band6 BIGINT, band7 BIGINT, prefix0 BIGINT,
+--     prefix1 BIGINT, prefix2 BIGINT, prefix3 BIGINT)
+--     WITH (external_location = 's3://bucket/fp_paras/', format = 'PARQUET');
+--   CREATE TABLE hive.winnow.counts WITH (format = 'PARQUET') AS <this file>;
+-- (with USE hive.winnow first), and hand apply the table's one file (or merge its
+-- files into one with any Parquet tool). kind is a VARCHAR(n) there: Parquet stores
+-- it as a string all the same.
+--
+-- Portability. The query uses only: WITH (not recursive), SELECT DISTINCT, inner and
+-- LEFT joins, CROSS JOIN, UNION / UNION ALL, GROUP BY with COUNT, COUNT(DISTINCT),
+-- MIN, MAX, SUM, CASE, COALESCE, CAST to BIGINT / INTEGER / BOOLEAN, the integer
+-- operators + - * and % (never /, which divides as a double in DuckDB and Spark and
+-- as an integer in Trino), comparisons, and the window functions ROW_NUMBER and SUM
+-- with PARTITION BY / ORDER BY and a RANGE frame: all SQL:2003, and each listed in
+-- the function and syntax references of Spark SQL 3.x and Trino (checked against
+-- those references; run on DuckDB 1.x by pipeline/reduce_sql_test.go, whose rows are
+-- compared with `winnow reduce`'s and whose outputs with `winnow clean`'s). No bit
+-- operations, arrays, QUALIFY, or engine-specific functions. Hashes are 64-bit
+-- unsigned values stored as BIGINT; where Go compares them unsigned (the anchor of
+-- a long paragraph) the query does so with CASE on the sign, and where Go keeps the
+-- top 48 bits of a band key (its 16-bit packed count table) it subtracts the low 16
+-- bits found with %.
+--
+-- What it does not reproduce, each with a chance of about 2^-47 per hash or needing
+-- counts no corpus reaches: a paragraph key or band key of 0 or 1 (Go's tables store
+-- 0 as 1), two (source, key) pairs whose mixed hash collides (Go's per-source table
+-- is keyed by that hash), and counts past 2^32 - 1 (Go's saturate).
+WITH
+params AS (
+  SELECT 3 AS min_docs          -- --min-docs: the rules the counts are for
+),
+
+-- Documents in input order; dord is the ordinal dedup.Index.Add gives each.
+docs AS (
+  SELECT ord, source, source_hash, node, title_key,
+         ROW_NUMBER() OVER (ORDER BY ord) - 1 AS dord
+  FROM fp_docs
+),
+
+-- Every (key, document) holding it, with the document's rank among them in input
+-- order (krank, 1-based) and the number of documents holding the key (df: the
+-- document count Add leaves in the key table, read by the copy groups' story).
+key_docs AS (
+  SELECT key, ord,
+         ROW_NUMBER() OVER (PARTITION BY key ORDER BY ord) AS krank,
+         COUNT(*) OVER (PARTITION BY key) AS df
+  FROM (SELECT DISTINCT key, ord FROM fp_paras) kd
+),
+
+-- Every paragraph, saturated (sat = 1) when MinDocs earlier documents held its key:
+-- Add then counts its key and nothing else (no shape key, bands or prefixes).
+p AS (
+  SELECT fp.ord, fp.idx, fp.key, fp.shape_key, fp.raw, fp.words, fp.numbers, fp.short,
+         fp.shingled, fp.band0, fp.band1, fp.band2, fp.band3, fp.band4, fp.band5,
+         fp.band6, fp.band7, fp.prefix0, fp.prefix1, fp.prefix2, fp.prefix3, kd.krank,
+         CASE WHEN kd.krank - 1 >= pr.min_docs THEN 1 ELSE 0 END AS sat
+  FROM fp_paras fp
+  JOIN key_docs kd ON kd.key = fp.key AND kd.ord = fp.ord
+  CROSS JOIN params pr
+),
+
+-- What each document counts (Index.collect): its keys K (every exact key, the shape
+-- keys of the unsaturated paragraphs), its band keys B and its prefixes P.
+doc_keys AS (
+  SELECT ord, key AS h FROM p
+  UNION
+  SELECT ord, shape_key AS h FROM p WHERE sat = 0 AND shape_key <> key
+),
+-- the bands of every unsaturated paragraph with shingles, one row a band (j)
+para_bands AS (
+  SELECT ord, idx, key, short, 0 AS j, band0 AS band FROM p WHERE sat = 0 AND shingled
+  UNION ALL SELECT ord, idx, key, short, 1, band1 FROM p WHERE sat = 0 AND shingled
+  UNION ALL SELECT ord, idx, key, short, 2, band2 FROM p WHERE sat = 0 AND shingled
+  UNION ALL SELECT ord, idx, key, short, 3, band3 FROM p WHERE sat = 0 AND shingled
+  UNION ALL SELECT ord, idx, key, short, 4, band4 FROM p WHERE sat = 0 AND shingled
+  UNION ALL SELECT ord, idx, key, short, 5, band5 FROM p WHERE sat = 0 AND shingled
+  UNION ALL SELECT ord, idx, key, short, 6, band6 FROM p WHERE sat = 0 AND shingled
+  UNION ALL SELECT ord, idx, key, short, 7, band7 FROM p WHERE sat = 0 AND shingled
+),
+doc_bands AS (
+  SELECT DISTINCT ord, band FROM para_bands
+),
+doc_prefixes AS (
+  SELECT ord, prefix0 AS h FROM p WHERE sat = 0 AND prefix0 <> 0
+  UNION SELECT ord, prefix1 FROM p WHERE sat = 0 AND prefix1 <> 0
+  UNION SELECT ord, prefix2 FROM p WHERE sat = 0 AND prefix2 <> 0
+  UNION SELECT ord, prefix3 FROM p WHERE sat = 0 AND prefix3 <> 0
+),
+
+-- Copy groups (dedup/groups.go). A document's long paragraphs L: its distinct keys
+-- of paragraphs of CopyWords (12) words or more, with the words of the first.
+long_p AS (
+  SELECT ord, key, words
+  FROM (SELECT ord, key, words,
+               ROW_NUMBER() OVER (PARTITION BY ord, key ORDER BY idx) AS rn
+        FROM fp_paras WHERE words >= 12) lp
+  WHERE rn = 1
+),
+-- a node (the hash of a text) and its first document; only that one is compared
+node_first AS (
+  SELECT node, MIN(ord) AS ord, MIN(dord) AS first FROM docs GROUP BY node
+),
+-- the anchor of a long paragraph: the smallest node holding it, compared as Go's
+-- Add does, unsigned (the non-negative BIGINTs first)
+anchors AS (
+  SELECT l.key,
+         COALESCE(MIN(CASE WHEN d.node >= 0 THEN d.node END), MIN(d.node)) AS anchor
+  FROM long_p l JOIN docs d ON d.ord = l.ord
+  GROUP BY l.key
+),
+-- the story of every node's first document (Index.story): its long paragraphs but
+-- those in more than twice as many documents as its median word
+story_run AS (
+  SELECT f.node, l.key, l.words, kd.df,
+         SUM(l.words) OVER (PARTITION BY f.node) AS total,
+         SUM(l.words) OVER (PARTITION BY f.node ORDER BY kd.df
+                            RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run
+  FROM node_first f
+  JOIN long_p l ON l.ord = f.ord
+  JOIN key_docs kd ON kd.key = l.key AND kd.ord = l.ord
+),
+medians AS (
+  SELECT node, MIN(CASE WHEN 2 * run >= total THEN df END) AS median
+  FROM story_run GROUP BY node
+),
+story AS (
+  SELECT s.node, s.key, s.words,
+         CASE WHEN s.df <= 2 * m.median THEN 1 ELSE 0 END AS in_story
+  FROM story_run s JOIN medians m ON m.node = s.node
+),
+node_story AS (
+  SELECT node, SUM(words) AS lwords,
+         SUM(CASE WHEN in_story = 1 THEN words ELSE 0 END) AS own
+  FROM story GROUP BY node
+),
+-- the story words of a node anchored on each other node, for nodes of CopyWords
+-- long words and story words or more
+shared AS (
+  SELECT s.node, a.anchor, SUM(s.words) AS w
+  FROM story s
+  JOIN node_story ns ON ns.node = s.node
+  JOIN anchors a ON a.key = s.key
+  WHERE s.in_story = 1 AND a.anchor <> s.node AND ns.lwords >= 12 AND ns.own >= 12
+  GROUP BY s.node, a.anchor
+),
+-- candidates: anchored on for CopyWords words and a fifth of the story or more
+cands AS (
+  SELECT sh.node, sh.anchor
+  FROM shared sh JOIN node_story ns ON ns.node = sh.node
+  WHERE sh.w >= 12 AND 5 * sh.w >= ns.own
+),
+-- what a node shares with a candidate's first document (Index.sharedWords): w, the
+-- words (this node's) of the long paragraphs both hold; those of them out of this
+-- node's story, and out of the candidate's
+pairs AS (
+  SELECT c.node, c.anchor, SUM(m.words) AS w,
+         SUM(CASE WHEN m.in_story = 0 THEN m.words ELSE 0 END) AS mine_extra,
+         SUM(CASE WHEN o.in_story = 0 THEN m.words ELSE 0 END) AS theirs_extra
+  FROM cands c
+  JOIN story m ON m.node = c.node
+  JOIN story o ON o.node = c.anchor AND o.key = m.key
+  GROUP BY c.node, c.anchor
+),
+-- a link: w of CopyWords or more and half of both stories (with the shared
+-- paragraphs) or more; the one of most words, ties the smaller node (signed)
+linkable AS (
+  SELECT pr.node, pr.anchor, pr.w
+  FROM pairs pr
+  JOIN node_story mn ON mn.node = pr.node
+  JOIN node_story th ON th.node = pr.anchor
+  WHERE pr.w >= 12 AND 2 * pr.w >= mn.own + pr.mine_extra
+    AND 2 * pr.w >= th.own + pr.theirs_extra
+),
+links AS (
+  SELECT node, anchor AS link
+  FROM (SELECT node, anchor,
+               ROW_NUMBER() OVER (PARTITION BY node ORDER BY w DESC, anchor ASC) AS rn
+        FROM linkable) lk
+  WHERE rn = 1
+),
+-- a node's group: the node its links lead to, through 8 links at most (maxHops)
+hop1 AS (SELECT n.node, COALESCE(l.link, n.node) AS h FROM node_first n LEFT JOIN links l ON l.node = n.node),
+hop2 AS (SELECT x.node, COALESCE(l.link, x.h) AS h FROM hop1 x LEFT JOIN links l ON l.node = x.h),
+hop3 AS (SELECT x.node, COALESCE(l.link, x.h) AS h FROM hop2 x LEFT JOIN links l ON l.node = x.h),
+hop4 AS (SELECT x.node, COALESCE(l.link, x.h) AS h FROM hop3 x LEFT JOIN links l ON l.node = x.h),
+hop5 AS (SELECT x.node, COALESCE(l.link, x.h) AS h FROM hop4 x LEFT JOIN links l ON l.node = x.h),
+hop6 AS (SELECT x.node, COALESCE(l.link, x.h) AS h FROM hop5 x LEFT JOIN links l ON l.node = x.h),
+hop7 AS (SELECT x.node, COALESCE(l.link, x.h) AS h FROM hop6 x LEFT JOIN links l ON l.node = x.h),
+hop8 AS (SELECT x.node, COALESCE(l.link, x.h) AS h FROM hop7 x LEFT JOIN links l ON l.node = x.h),
+-- every document's group, named by the ordinal of the first document of its root
+doc_group AS (
+  SELECT d.ord, d.dord, d.source, d.source_hash, r.first AS grp
+  FROM docs d
+  JOIN hop8 x ON x.node = d.node
+  JOIN node_first r ON r.node = x.h
+),
+group_size AS (
+  SELECT grp, COUNT(*) AS size FROM doc_group GROUP BY grp
+),
+
+-- Counts: of copy groups, not documents (a hash a group's members share counts once).
+key_counts AS (
+  SELECT k.h, COUNT(DISTINCT g.grp) AS n
+  FROM doc_keys k JOIN doc_group g ON g.ord = k.ord
+  GROUP BY k.h
+),
+-- band keys count in Go's packed table under their top 48 bits (bfp: the key less
+-- its low 16 bits; fingerprint 0 is stored as 1), in 16 bits: a count that reached
+-- 65535 documents stays there
+band_counts AS (
+  SELECT b.band, COUNT(DISTINCT g.grp) AS groups, COUNT(*) AS docs
+  FROM doc_bands b JOIN doc_group g ON g.ord = b.ord
+  GROUP BY b.band
+),
+band_fp AS (
+  SELECT band, CASE WHEN band - (band % 65536 + 65536) % 65536 = 0 THEN 65536
+                    ELSE band - (band % 65536 + 65536) % 65536 END AS bfp
+  FROM band_counts
+),
+fp_counts AS (
+  SELECT f.bfp, CASE WHEN SUM(c.docs) >= 65535 THEN 65535 ELSE SUM(c.groups) END AS n
+  FROM band_counts c JOIN band_fp f ON f.band = c.band
+  GROUP BY f.bfp
+),
+-- near copies (Index.decideNear): every unsaturated paragraph with shingles, by the
+-- BandQuorum-th (1st) largest group count of its bands, ShortBandQuorum-th (2nd) for
+-- a short one; kept at MinDocs or more, the last occurrence of a key winning
+band_ranked AS (
+  SELECT pb.ord, pb.idx, pb.key, pb.short, fc.n,
+         ROW_NUMBER() OVER (PARTITION BY pb.ord, pb.idx ORDER BY fc.n DESC) AS r
+  FROM para_bands pb
+  JOIN band_fp f ON f.band = pb.band
+  JOIN fp_counts fc ON fc.bfp = f.bfp
+),
+near AS (
+  SELECT key, n
+  FROM (SELECT br.key, br.n,
+               ROW_NUMBER() OVER (PARTITION BY br.key ORDER BY br.ord DESC, br.idx DESC) AS rn
+        FROM band_ranked br CROSS JOIN params pr
+        WHERE br.r = CASE WHEN br.short THEN 2 ELSE 1 END AND br.n >= pr.min_docs) nr
+  WHERE rn = 1
+),
+-- raw-bytes hashes (Index.raw): a paragraph whose key was in two documents or more,
+-- counting its own, as Add met it; the first such occurrence of a raw hash is kept
+raw_first AS (
+  SELECT raw, key, words, numbers, short
+  FROM (SELECT raw, key, words, numbers, short,
+               ROW_NUMBER() OVER (PARTITION BY raw ORDER BY ord, idx) AS rn
+        FROM p WHERE raw <> 0 AND krank >= 2) rf
+  WHERE rn = 1
+),
+copies AS (
+  SELECT COUNT(*) AS docs, COUNT(DISTINCT g.grp) AS grps
+  FROM doc_group g JOIN group_size s ON s.grp = g.grp
+  WHERE s.size > 1
+),
+
+rows_out AS (
+  SELECT 'documents' AS kind, 0 AS source, 0 AS hash, COUNT(*) AS n, 0 AS key,
+         0 AS words, 0 AS numbers, FALSE AS short
+  FROM fp_docs
+  UNION ALL
+  SELECT 'distinct_keys', 0, 0, COUNT(DISTINCT h), 0, 0, 0, FALSE FROM doc_keys
+  UNION ALL
+  SELECT 'distinct_bands', 0, 0, COUNT(DISTINCT bfp), 0, 0, 0, FALSE FROM band_fp
+  UNION ALL
+  SELECT 'copy_documents', 0, 0, docs, 0, 0, 0, FALSE FROM copies
+  UNION ALL
+  SELECT 'copy_groups', 0, 0, grps, 0, 0, 0, FALSE FROM copies
+  UNION ALL
+  SELECT 'min_docs', 0, 0, min_docs, 0, 0, 0, FALSE FROM params
+  UNION ALL
+  -- a key in one group is not written: apply reads it as 1
+  SELECT 'key', 0, h, n, 0, 0, 0, FALSE FROM key_counts WHERE n >= 2
+  UNION ALL
+  -- per-source keys, of MinSourceDocs (2) groups of the source or more
+  SELECT 'source_key', source_hash, h, n, 0, 0, 0, FALSE
+  FROM (SELECT g.source_hash, k.h, COUNT(DISTINCT g.grp) AS n
+        FROM doc_keys k JOIN doc_group g ON g.ord = k.ord
+        WHERE g.source <> ''
+        GROUP BY g.source_hash, k.h) sk
+  WHERE n >= 2
+  UNION ALL
+  SELECT 'source_docs', source_hash, 0, COUNT(DISTINCT grp), 0, 0, 0, FALSE
+  FROM doc_group WHERE source <> '' GROUP BY source_hash
+  UNION ALL
+  SELECT 'prefix', 0, h, n, 0, 0, 0, FALSE
+  FROM (SELECT x.h, COUNT(DISTINCT g.grp) AS n
+        FROM doc_prefixes x JOIN doc_group g ON g.ord = x.ord
+        GROUP BY x.h) px CROSS JOIN params pr
+  WHERE n >= pr.min_docs
+  UNION ALL
+  -- titles count documents, not groups
+  SELECT 'title', 0, title_key, COUNT(*), 0, 0, 0, FALSE
+  FROM fp_docs WHERE title_key <> 0 GROUP BY title_key
+  UNION ALL
+  SELECT 'near', 0, key, n, 0, 0, 0, FALSE FROM near
+  UNION ALL
+  SELECT 'raw', 0, rf.raw, kc.n, rf.key,
+         CASE WHEN rf.words > 65535 THEN 65535 ELSE rf.words END,
+         CASE WHEN rf.numbers > 255 THEN 255 ELSE rf.numbers END, rf.short
+  FROM raw_first rf JOIN key_counts kc ON kc.h = rf.key CROSS JOIN params pr
+  WHERE kc.n >= pr.min_docs
+  UNION ALL
+  -- the members of copy groups of two or more
+  SELECT 'group', 0, g.dord, s.size, g.grp, 0, 0, FALSE
+  FROM doc_group g JOIN group_size s ON s.grp = g.grp
+  WHERE s.size > 1
+)
+SELECT kind,
+       CAST(source AS BIGINT) AS source,
+       CAST(hash AS BIGINT) AS hash,
+       CAST(n AS BIGINT) AS n,
+       CAST(key AS BIGINT) AS key,
+       CAST(words AS INTEGER) AS words,
+       CAST(numbers AS INTEGER) AS numbers,
+       CAST(short AS BOOLEAN) AS short
+FROM rows_out
