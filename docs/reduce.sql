@@ -48,23 +48,29 @@
 --
 -- Portability. The query uses only: WITH (not recursive), SELECT DISTINCT, inner and
 -- LEFT joins, CROSS JOIN, UNION / UNION ALL, GROUP BY with COUNT, COUNT(DISTINCT),
--- MIN, MAX, SUM, CASE, COALESCE, CAST to BIGINT / INTEGER / BOOLEAN, the integer
--- operators + - * and % (never /, which divides as a double in DuckDB and Spark and
--- as an integer in Trino), comparisons, and the window functions ROW_NUMBER and SUM
--- with PARTITION BY / ORDER BY and a RANGE frame: all SQL:2003, and each listed in
--- the function and syntax references of Spark SQL 3.x and Trino (checked against
--- those references; run on DuckDB 1.x by pipeline/reduce_sql_test.go, whose rows are
--- compared with `winnow reduce`'s and whose outputs with `winnow clean`'s). No bit
--- operations, arrays, QUALIFY, or engine-specific functions. Hashes are 64-bit
--- unsigned values stored as BIGINT; where Go compares them unsigned (the anchor of
--- a long paragraph) the query does so with CASE on the sign, and where Go keeps the
--- top 48 bits of a band key (its 16-bit packed count table) it subtracts the low 16
--- bits found with %.
+-- MIN, SUM, CASE, COALESCE, CAST to BIGINT / INTEGER / BOOLEAN, the integer
+-- operators + - * and %, comparisons, and the window functions ROW_NUMBER, COUNT and
+-- SUM with PARTITION BY / ORDER BY and a RANGE BETWEEN UNBOUNDED PRECEDING AND
+-- CURRENT ROW frame: all SQL:2003. How that was checked: it runs on DuckDB 1.x in
+-- pipeline/reduce_sql_test.go (its rows equal `winnow reduce`'s, and apply + place
+-- with them equal `winnow clean`); Spark SQL and Trino were not run, but each
+-- construct is in their references: Spark's built-in function list (%, which keeps
+-- the integral type, and /, which "always performs floating point division": hence
+-- no / here), its window frames (rangeBetween with unbounded and current row
+-- bounds); Trino's mathematical operators (% modulus; / truncates on integers),
+-- window functions and reserved keywords (no column or alias here is one, nor in
+-- Spark's ANSI list). There are no bit operations, arrays, QUALIFY, or
+-- engine-specific functions. Hashes are 64-bit unsigned values stored as BIGINT;
+-- where Go compares them unsigned (the anchor of a long paragraph) the query does so
+-- with CASE on the sign, and where Go keeps the top 48 bits of a band key (its
+-- 16-bit packed count table) it subtracts the low 16 bits found with %.
 --
--- What it does not reproduce, each with a chance of about 2^-47 per hash or needing
--- counts no corpus reaches: a paragraph key or band key of 0 or 1 (Go's tables store
--- 0 as 1), two (source, key) pairs whose mixed hash collides (Go's per-source table
--- is keyed by that hash), and counts past 2^32 - 1 (Go's saturate).
+-- What it does not reproduce, each a 64-bit hash taking one of a few values or a
+-- count no corpus reaches: a paragraph key, shape key or node equal to 0 (Go's tables
+-- store 0 as 1, and a link to node 0 means none), two (source, key) pairs whose mixed
+-- hash collides (Go's per-source table is keyed by that hash), and counts past
+-- 2^32 - 1 (Go's saturate). The 48-bit band fingerprints, whose collisions are
+-- likelier (two pairs among 32 M band keys), it does reproduce.
 WITH
 params AS (
   SELECT 3 AS min_docs          -- --min-docs: the rules the counts are for
@@ -248,7 +254,7 @@ key_counts AS (
 -- its low 16 bits; fingerprint 0 is stored as 1), in 16 bits: a count that reached
 -- 65535 documents stays there
 band_counts AS (
-  SELECT b.band, COUNT(DISTINCT g.grp) AS groups, COUNT(*) AS docs
+  SELECT b.band, COUNT(DISTINCT g.grp) AS grps, COUNT(*) AS docs
   FROM doc_bands b JOIN doc_group g ON g.ord = b.ord
   GROUP BY b.band
 ),
@@ -258,7 +264,7 @@ band_fp AS (
   FROM band_counts
 ),
 fp_counts AS (
-  SELECT f.bfp, CASE WHEN SUM(c.docs) >= 65535 THEN 65535 ELSE SUM(c.groups) END AS n
+  SELECT f.bfp, CASE WHEN SUM(c.docs) >= 65535 THEN 65535 ELSE SUM(c.grps) END AS n
   FROM band_counts c JOIN band_fp f ON f.band = c.band
   GROUP BY f.bfp
 ),

@@ -22,8 +22,11 @@ import (
 // write what Clean writes, byte for byte. It needs Node.js and interop's packages
 // (`npm ci` in interop/); it is skipped without them. WINNOW_REDUCE_SQL_CORPUS names
 // more inputs to try (a JSONL file such as the dev corpus, out/dev/corpus.jsonl, which
-// is tried when present).
+// is tried when present); WINNOW_REDUCE_SQL another query than docs/reduce.sql.
 func TestReduceSQL(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short: the SQL reduce runs on DuckDB from Node.js, a few seconds a corpus")
+	}
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Skip("no node: the SQL reduce runs on DuckDB from Node.js")
@@ -46,7 +49,7 @@ func TestReduceSQL(t *testing.T) {
 	if p := os.Getenv("WINNOW_REDUCE_SQL_CORPUS"); p != "" {
 		extra = p
 	}
-	if _, err := os.Stat(extra); err == nil && !testing.Short() {
+	if _, err := os.Stat(extra); err == nil {
 		cases = append(cases, struct {
 			name   string
 			inputs []string
@@ -107,8 +110,11 @@ func runStagedSQL(t *testing.T, node string, opts Options, n int, dir string) {
 		t.Fatalf("reduce: %v", err)
 	}
 	goTime := time.Since(start)
-	cmd := exec.Command(node, filepath.Join("..", "interop", "reduce-sql.mjs"),
-		filepath.Join("..", "docs", "reduce.sql"), sqlCounts, fp)
+	sql := filepath.Join("..", "docs", "reduce.sql")
+	if p := os.Getenv("WINNOW_REDUCE_SQL"); p != "" {
+		sql = p // another query, such as a variant to see the test fail
+	}
+	cmd := exec.Command(node, filepath.Join("..", "interop", "reduce-sql.mjs"), sql, sqlCounts, fp)
 	cmd.Env = append(os.Environ(), fmt.Sprintf("WINNOW_MIN_DOCS=%d", opts.Rules.MinDocs))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
