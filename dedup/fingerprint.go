@@ -46,7 +46,7 @@ func DefaultConfig() Config { return Config{Split: SplitAuto, Shingle: 5, CharSh
 
 // Paragraph MinHash: Bands bands of Rows minimums each, one minimum per fixed
 // multiply-add permutation of the shingle hashes. Two paragraphs with shingle Jaccard
-// similarity J share a given band with probability J^Rows; see the package doc for the
+// similarity J share a given band with probability J^Rows; see docs/dedup.md for the
 // S-curve. (One-permutation hashing is faster but its bins are correlated on the short
 // sets paragraphs make: it more than doubled the content lost on the dev corpus.)
 const (

@@ -28,7 +28,7 @@ func Normalize(s string) string {
 
 // Shape returns the digit-folded form of a paragraph that near-boilerplate matching
 // uses: Normalize, then every number replaced by "0" — unless the paragraph carries
-// number-bearing content (see the package doc), in which case Shape equals Normalize.
+// number-bearing content (see docs/dedup.md), in which case Shape equals Normalize.
 func Shape(s string) string {
 	var n normalizer
 	n.run(s)

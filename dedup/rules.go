@@ -249,7 +249,7 @@ const TableRowWords = 10
 
 // BandQuorum is how many of a paragraph's bands must be frequent for near_boilerplate:
 // one band of Rows = 8 minimums, shared by MinDocs groups that are each near the
-// paragraph (see the package doc).
+// paragraph (see docs/dedup.md).
 const BandQuorum = 1
 
 // MinSourceDocs is the least number of stories of one source that an exact paragraph
