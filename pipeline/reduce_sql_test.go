@@ -24,16 +24,7 @@ import (
 // more inputs to try (a JSONL file such as the dev corpus, out/dev/corpus.jsonl, which
 // is tried when present); WINNOW_REDUCE_SQL another query than docs/reduce.sql.
 func TestReduceSQL(t *testing.T) {
-	if testing.Short() {
-		t.Skip("short: the SQL reduce runs on DuckDB from Node.js, a few seconds a corpus")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("no node: the SQL reduce runs on DuckDB from Node.js")
-	}
-	if _, err := os.Stat(filepath.Join("..", "interop", "node_modules", "@duckdb", "node-api")); err != nil {
-		t.Skip("no interop/node_modules/@duckdb/node-api: run npm ci in interop/")
-	}
+	node := needDuckDB(t)
 	dir := t.TempDir()
 	corpus := writeCorpus(t, dir)
 	cases := []struct {
@@ -92,6 +83,23 @@ func TestReduceSQL(t *testing.T) {
 	}
 }
 
+// needDuckDB skips the test without Node.js and interop's DuckDB package, or under
+// -short, and returns the path of node.
+func needDuckDB(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("short: the SQL reduce runs on DuckDB from Node.js, a few seconds a corpus")
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("no node: the SQL reduce runs on DuckDB from Node.js")
+	}
+	if _, err := os.Stat(filepath.Join("..", "interop", "node_modules", "@duckdb", "node-api")); err != nil {
+		t.Skip("no interop/node_modules/@duckdb/node-api: run npm ci in interop/")
+	}
+	return node
+}
+
 // runStagedSQL runs the staged path on n shards with both reduces: it checks that
 // the SQL reduce's rows are the Go reduce's, then applies and places with the SQL
 // counts, writing the outputs into dir.
@@ -110,19 +118,8 @@ func runStagedSQL(t *testing.T, node string, opts Options, n int, dir string) {
 		t.Fatalf("reduce: %v", err)
 	}
 	goTime := time.Since(start)
-	sql := filepath.Join("..", "docs", "reduce.sql")
-	if p := os.Getenv("WINNOW_REDUCE_SQL"); p != "" {
-		sql = p // another query, such as a variant to see the test fail
-	}
-	cmd := exec.Command(node, filepath.Join("..", "interop", "reduce-sql.mjs"), sql, sqlCounts, fp)
-	cmd.Env = append(os.Environ(), fmt.Sprintf("WINNOW_MIN_DOCS=%d", opts.Rules.MinDocs))
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("SQL reduce: %v\n%s", err, stderr.String())
-	}
-	t.Logf("%d shards: Go reduce %v; SQL reduce on DuckDB %s", n, goTime.Round(time.Millisecond), strings.TrimSpace(string(out)))
+	sqlStats := runSQLReduce(t, node, fp, sqlCounts, opts.Rules.MinDocs)
+	t.Logf("%d shards: Go reduce %v; SQL reduce on DuckDB %s", n, goTime.Round(time.Millisecond), sqlStats)
 	want, got := readCountRows(t, goCounts), readCountRows(t, sqlCounts)
 	diffCountRows(t, n, want, got)
 	for i := n - 1; i >= 0; i-- {
@@ -133,6 +130,26 @@ func runStagedSQL(t *testing.T, node string, opts Options, n int, dir string) {
 	if _, err := Place(ctx, outputsOf(dir, opts), []string{judged}, sqlCounts); err != nil {
 		t.Fatalf("place: %v", err)
 	}
+}
+
+// runSQLReduce runs docs/reduce.sql (or WINNOW_REDUCE_SQL) on DuckDB over the
+// fingerprints in fp, for minDocs, into out, and returns what the runner reports: the
+// rows written and the query's time.
+func runSQLReduce(t *testing.T, node, fp, out string, minDocs int) string {
+	t.Helper()
+	sql := filepath.Join("..", "docs", "reduce.sql")
+	if p := os.Getenv("WINNOW_REDUCE_SQL"); p != "" {
+		sql = p // another query, such as a variant to see the test fail
+	}
+	cmd := exec.Command(node, filepath.Join("..", "interop", "reduce-sql.mjs"), sql, out, fp)
+	cmd.Env = append(os.Environ(), fmt.Sprintf("WINNOW_MIN_DOCS=%d", minDocs))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	res, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("SQL reduce: %v\n%s", err, stderr.String())
+	}
+	return strings.TrimSpace(string(res))
 }
 
 func readCountRows(t *testing.T, path string) []schema.CountRow {
