@@ -235,4 +235,40 @@ func TestReduceSQLSynthetic(t *testing.T) {
 			diffCountRows(t, c.shards, want, readCountRows(t, sqlCounts))
 		})
 	}
+	// Go counts band keys in 16 bits: one in 65535 documents or more stays at 65535,
+	// though they are fewer groups
+	t.Run("band_cap", func(t *testing.T) {
+		fp := t.TempDir()
+		const docs = 70000
+		var drows []schema.FPDoc
+		var prows []schema.FPPara
+		band := int64(0x5eed_0000_0000)
+		for i := range docs {
+			node := int64(i/2 + 1) // exact copies: 35000 groups of two
+			drows = append(drows, schema.FPDoc{Ord: int64(i), Node: node, SourceHash: int64(dedup.SourceHash(""))})
+			key := node * 7919
+			prows = append(prows, schema.FPPara{Ord: int64(i), Key: key, ShapeKey: key, Raw: key + 1, Words: 5,
+				Shingled: true, Band0: band, Band1: key + 2, Band2: key + 3, Band3: key + 4, Band4: key + 5,
+				Band5: key + 6, Band6: key + 7, Band7: key + 8})
+		}
+		writeRows(t, filepath.Join(fp, shardName("docs", Shard{0, 1}, ".parquet")), drows)
+		writeRows(t, filepath.Join(fp, shardName("paras", Shard{0, 1}, ".parquet")), prows)
+		rules := dedup.DefaultRules()
+		goCounts, sqlCounts := filepath.Join(t.TempDir(), "go.parquet"), filepath.Join(t.TempDir(), "sql.parquet")
+		if err := Reduce(context.Background(), []string{fp}, goCounts, rules, 0, "test"); err != nil {
+			t.Fatal(err)
+		}
+		runSQLReduce(t, node, fp, sqlCounts, rules.MinDocs)
+		want := readCountRows(t, goCounts)
+		near := 0
+		for _, r := range want {
+			if r.Kind == "near" && r.N == 65535 {
+				near++
+			}
+		}
+		if near != docs/2 {
+			t.Errorf("the Go reduce wrote %d near rows of 65535 groups, want %d: not a test of the cap", near, docs/2)
+		}
+		diffCountRows(t, 1, want, readCountRows(t, sqlCounts))
+	})
 }
