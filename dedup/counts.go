@@ -27,7 +27,7 @@ const (
 	CountKey        CountKind = "key"         // Hash: an exact or shape key; N: groups holding it
 	CountSourceKey  CountKind = "source_key"  // Source, Hash: a key; N: groups of that source holding it
 	CountSourceDocs CountKind = "source_docs" // Source; N: the source's groups
-	CountPrefix     CountKind = "prefix"      // Hash: a prefix (Para.Prefix); N: groups
+	CountPrefix     CountKind = "prefix"      // Hash: a prefix (Para.prefix); N: groups
 	CountTitle      CountKind = "title"       // Hash: a title key; N: documents with that title
 	CountNear       CountKind = "near"        // Hash: a paragraph key; N: NearDocs
 	// CountRaw: Hash is a raw-bytes hash that Known recognises, Key its exact key, N the

@@ -151,7 +151,7 @@ func TestKeysAgreeAcrossQuotes(t *testing.T) {
 	if a.Paras[0].Key != b.Paras[0].Key {
 		t.Error("curly and straight apostrophes give different keys")
 	}
-	if a.Paras[0].Bands != b.Paras[0].Bands {
+	if a.Paras[0].bands != b.Paras[0].bands {
 		t.Error("curly and straight apostrophes give different bands")
 	}
 }
@@ -282,7 +282,7 @@ func TestTemplate(t *testing.T) {
 		"Local bakery wins national prize", "River levels fall as rain eases"}
 	// pass 1 computes no Rest: Index.Add must not need it
 	first := DefaultConfig()
-	first.WantRest = func(uint64) bool { return false }
+	first.wantRest = func(uint64) bool { return false }
 	fp := NewFingerprinter(first)
 	ix := NewIndex()
 	docs := make([]Doc, len(titles))
@@ -302,11 +302,11 @@ func TestTemplate(t *testing.T) {
 	ix.Add("site", &own)
 	// pass 2 fingerprints lazily (the title key only when the template rule asks)
 	lazy := DefaultConfig()
-	lazy.LazyBands, lazy.LazyTitle = true, true
+	lazy.lazyBands, lazy.lazyTitle = true, true
 	// and hashes the rest of a paragraph only after a common prefix, as pass 2 does
 	common := func(prefix uint64) bool { return ix.PrefixDocs(prefix) >= DefaultRules().MinDocs }
 	wanted := lazy
-	wanted.WantRest = common
+	wanted.wantRest = common
 	for _, cfg := range []Config{DefaultConfig(), lazy, wanted} {
 		fp := NewFingerprinter(cfg)
 		j := NewJudge(DefaultRules(), ix)
@@ -314,9 +314,9 @@ func TestTemplate(t *testing.T) {
 			var d Doc
 			fp.Doc(titles[i], texts[i], &d)
 			for _, p := range d.Paras {
-				for k, h := range p.Prefix {
-					if h != 0 && (p.Rest[k] != 0) != (cfg.WantRest == nil || common(h)) {
-						t.Errorf("want rest %v, doc %d: Rest[%d] = %#x after prefix in %d documents", cfg.WantRest != nil, i, k, p.Rest[k], ix.PrefixDocs(h))
+				for k, h := range p.prefix {
+					if h != 0 && (p.rest[k] != 0) != (cfg.wantRest == nil || common(h)) {
+						t.Errorf("want rest %v, doc %d: Rest[%d] = %#x after prefix in %d documents", cfg.wantRest != nil, i, k, p.rest[k], ix.PrefixDocs(h))
 					}
 				}
 			}
@@ -326,16 +326,16 @@ func TestTemplate(t *testing.T) {
 				want = ""
 			}
 			if decs[1].Reason != want {
-				t.Errorf("lazy title %v, doc %d: %q is %q, want %q", cfg.LazyTitle, i, texts[i][d.Paras[1].Start:d.Paras[1].End], decs[1].Reason, want)
+				t.Errorf("lazy title %v, doc %d: %q is %q, want %q", cfg.lazyTitle, i, texts[i][d.Paras[1].Start:d.Paras[1].End], decs[1].Reason, want)
 			}
 			if decs[0].Reason != "" || decs[2].Reason != "" {
-				t.Errorf("lazy title %v, doc %d: content removed: %+v", cfg.LazyTitle, i, decs)
+				t.Errorf("lazy title %v, doc %d: content removed: %+v", cfg.lazyTitle, i, decs)
 			}
 		}
 	}
 }
 
-// Pass 2 recognises exact boilerplate by its raw bytes (Config.Known) instead of
+// Pass 2 recognises exact boilerplate by its raw bytes (Config.known) instead of
 // normalizing it again: the decisions must not change.
 func TestKnownSkipsNormalizing(t *testing.T) {
 	var texts []string
@@ -351,8 +351,8 @@ func TestKnownSkipsNormalizing(t *testing.T) {
 	}
 	rules := DefaultRules()
 	cfg := DefaultConfig()
-	cfg.LazyBands = true
-	cfg.Known = func(raw uint64, p *Para) bool { return ix.Known(raw, rules.MinDocs, p) }
+	cfg.lazyBands = true
+	cfg.known = func(raw uint64, p *Para) bool { return ix.knownRaw(raw, rules.MinDocs, p) }
 	fast := NewFingerprinter(cfg)
 	j := NewJudge(rules, ix)
 	for i, text := range texts {
@@ -366,7 +366,7 @@ func TestKnownSkipsNormalizing(t *testing.T) {
 			if got[k] != want[k] {
 				t.Errorf("doc %d paragraph %d: %+v with Known, %+v without", i, k, got[k], want[k])
 			}
-			if quick.Paras[k].Known {
+			if quick.Paras[k].known {
 				known++
 			}
 		}
@@ -446,7 +446,7 @@ func TestTitleMemo(t *testing.T) {
 	}
 }
 
-// Pass 1 leaves the bands out (Config.LazyBands) and Index.Add computes those it
+// Pass 1 leaves the bands out (Config.lazyBands) and Index.Add computes those it
 // counts or looks up: the counts must be those of eager bands, and the bands of
 // paragraphs whose key is frequent already must stay uncomputed.
 func TestLazyBandsInAdd(t *testing.T) {
@@ -467,7 +467,7 @@ func TestLazyBandsInAdd(t *testing.T) {
 		docs = append(docs, doc{"e", b + "\n\nRead the whole story on site e, number " + string(rune('1'+i)) + "."})
 	}
 	lazy := DefaultConfig()
-	lazy.LazyBands = true
+	lazy.lazyBands = true
 	eager, deferred := NewIndexFor(DefaultRules(), 0), NewIndexFor(DefaultRules(), 0)
 	fe, fl := NewFingerprinter(DefaultConfig()), NewFingerprinter(lazy)
 	var de, dl []Doc
@@ -480,7 +480,7 @@ func TestLazyBandsInAdd(t *testing.T) {
 		deferred.Add(d.source, &b)
 		de, dl = append(de, a), append(dl, b)
 		for _, p := range b.Paras {
-			if p.Hi > p.Lo && p.Bands == ([Bands]uint64{}) {
+			if p.hi > p.lo && p.bands == ([Bands]uint64{}) {
 				skipped++
 			}
 		}
@@ -510,7 +510,7 @@ func TestLazyBandsInAdd(t *testing.T) {
 			if a, b := eager.KeyDocs(p.Key), deferred.KeyDocs(p.Key); a != b {
 				t.Errorf("doc %d paragraph %d: key in %d documents eager, %d lazy", i, k, a, b)
 			}
-			for _, h := range p.Bands {
+			for _, h := range p.bands {
 				if a, b := eager.BandDocs(h), deferred.BandDocs(h); a != b {
 					t.Errorf("doc %d paragraph %d: band in %d documents eager, %d lazy", i, k, a, b)
 				}

@@ -15,30 +15,30 @@ type Config struct {
 	// CharShingle is the number of characters in a character shingle, used for
 	// paragraphs of fewer than Shingle words (default 5).
 	CharShingle int
-	// LazyBands leaves Para.Bands zero; Index.Add computes those it counts (none of a
+	// lazyBands leaves Para.bands zero; Index.Add computes those it counts (none of a
 	// paragraph whose key is in MinDocs documents already). Pass 2 of Clean sets it
 	// (Judge needs no bands: Index.NearDocs); pass 1 does not, so that its workers
 	// compute the bands in parallel rather than Add on its one goroutine.
-	LazyBands bool
-	// LazyTitle leaves Doc.TitleKey zero; Judge normalizes the title when the template
+	lazyBands bool
+	// lazyTitle leaves Doc.TitleKey zero; Judge normalizes the title when the template
 	// rule needs it, which is rarely. Pass 2 sets it; Index.Add needs the key.
-	LazyTitle bool
-	// Known, when set, recognises a paragraph by the hash of its raw bytes as exact
+	lazyTitle bool
+	// known, when set, recognises a paragraph by the hash of its raw bytes as exact
 	// boilerplate: it fills the zero Para it is given with what Judge needs of it and
-	// reports true, so that pass 2 does not normalize it again (Index.Known).
-	Known func(raw uint64, p *Para) bool
-	// Prefetch, when set with Known, is given the raw hashes of all of a document's
-	// paragraphs before Known is asked about any of them, and returns any value read
-	// from the slots Known will look at (Index.PrefetchFrequent, Index.PrefetchKnown).
+	// reports true, so that pass 2 does not normalize it again (Index.knownRaw).
+	known func(raw uint64, p *Para) bool
+	// prefetch, when set with known, is given the raw hashes of all of a document's
+	// paragraphs before known is asked about any of them, and returns any value read
+	// from the slots known will look at (Index.prefetchFrequent, Index.prefetchKnown).
 	// Its loads are independent of each other, so the memory system serves them at
 	// once instead of one cache miss at a time; it changes only speed.
-	Prefetch func(raws []uint64) uint64
-	// WantRest, when set, decides for each prefix of a short paragraph whether its
-	// Para.Rest is computed (hashing the rest of the paragraph); the others stay zero.
+	prefetch func(raws []uint64) uint64
+	// wantRest, when set, decides for each prefix of a short paragraph whether its
+	// Para.rest is computed (hashing the rest of the paragraph); the others stay zero.
 	// Index.Add reads no Rest, and Judge only the Rest of a prefix that MinDocs
 	// documents or more start with. Pass 1 computes none. (Pass 2 computes all: most
 	// short paragraphs start with a common word, and asking cost more than it saved.)
-	WantRest func(prefix uint64) bool
+	wantRest func(prefix uint64) bool
 }
 
 // DefaultConfig returns the defaults of DESIGN.md.
@@ -72,8 +72,8 @@ type Para struct {
 	// ShapeKey is the xxhash64 of the digit-folded form (Shape); it equals Key when
 	// folding changed nothing.
 	ShapeKey uint64
-	// Shingles of this paragraph are Doc.Shingles[Lo:Hi].
-	Lo, Hi int32
+	// Shingles of this paragraph are Doc.Shingles[lo:hi].
+	lo, hi int32
 	// Words is the number of word tokens; Short is Words < k (character shingles).
 	Words int32
 	Short bool
@@ -81,20 +81,20 @@ type Para struct {
 	Numbers int32
 	// Raw is the xxhash64 of the paragraph's bytes as they are in the input.
 	Raw uint64
-	// Known marks a paragraph that Config.Known recognised by Raw as boilerplate: it was
-	// not normalized again and has no shingles, prefixes or bands. Docs is then the
+	// known marks a paragraph that Config.known recognised by Raw as boilerplate: it was
+	// not normalized again and has no shingles, prefixes or bands. docs is then the
 	// number of documents holding its key.
-	Known bool
-	Docs  int32
-	// Prefix[i] and Rest[i] split a short paragraph after its first i+1 words: the
+	known bool
+	docs  int32
+	// prefix[i] and rest[i] split a short paragraph after its first i+1 words: the
 	// namespaced hash of the prefix and the exact key of the remainder (comparable with
 	// TitleKey). Zero where the paragraph is too short or too long (see TemplateWords),
-	// and Rest[i] where Config.WantRest declined it.
-	Prefix, Rest [TemplatePrefix]uint64
-	// Bands are the LSH band keys of the paragraph's MinHash (all zero when it has no
+	// and rest[i] where Config.wantRest declined it.
+	prefix, rest [TemplatePrefix]uint64
+	// bands are the LSH band keys of the paragraph's MinHash (all zero when it has no
 	// shingles). Paragraphs that share a band key are near-duplicates with high
 	// probability.
-	Bands [Bands]uint64
+	bands [Bands]uint64
 }
 
 // Doc is the fingerprint of one document: its paragraphs and their shingles. A Doc is
@@ -106,9 +106,9 @@ type Doc struct {
 	// groups).
 	Hash uint64
 	// TitleKey is the exact key of the document's title (Fingerprinter.Title), 0 if none
-	// (and with Config.LazyTitle, until Judge needs it).
+	// (and with Config.lazyTitle, until Judge needs it).
 	TitleKey uint64
-	title    string // with Config.LazyTitle: the title, while TitleKey is not computed
+	title    string // with Config.lazyTitle: the title, while TitleKey is not computed
 	lazy     bool
 }
 
@@ -206,7 +206,7 @@ func (d *Doc) Tabular() bool {
 // ParaShingles returns the shingles of paragraph i.
 func (d *Doc) ParaShingles(i int) []uint64 {
 	p := d.Paras[i]
-	return d.Shingles[p.Lo:p.Hi]
+	return d.Shingles[p.lo:p.hi]
 }
 
 // Fingerprinter segments, normalizes and fingerprints documents. It keeps scratch
@@ -303,7 +303,7 @@ func titleKey(n *normalizer, title string) uint64 {
 
 // Doc fills d with the fingerprint of the document text with the given title.
 func (f *Fingerprinter) Doc(title, text string, d *Doc) {
-	if f.cfg.LazyTitle {
+	if f.cfg.lazyTitle {
 		d.TitleKey, d.title, d.lazy = 0, title, true
 	} else {
 		d.TitleKey, d.title, d.lazy = f.Title(title), "", false
@@ -324,11 +324,11 @@ func (f *Fingerprinter) Doc(title, text string, d *Doc) {
 		// corpus take one of the short ways below, of which copying it was a good part
 		d.Paras = append(d.Paras, Para{})
 		p := &d.Paras[len(d.Paras)-1]
-		if f.cfg.Known != nil {
-			if f.cfg.Known(raw, p) {
-				p.Span, p.Raw, p.Known = s, raw, true
-				p.Lo = int32(len(d.Shingles))
-				p.Hi = p.Lo
+		if f.cfg.known != nil {
+			if f.cfg.known(raw, p) {
+				p.Span, p.Raw, p.known = s, raw, true
+				p.lo = int32(len(d.Shingles))
+				p.hi = p.lo
 				continue
 			}
 			*p = Para{}
@@ -342,8 +342,8 @@ func (f *Fingerprinter) Doc(title, text string, d *Doc) {
 // the tables are far larger than the caches, and loads issued together overlap, where
 // lookups made one paragraph at a time wait for each miss.
 func (f *Fingerprinter) prefetch() {
-	if f.cfg.Known != nil && f.cfg.Prefetch != nil {
-		f.sink += f.cfg.Prefetch(f.raws)
+	if f.cfg.known != nil && f.cfg.prefetch != nil {
+		f.sink += f.cfg.prefetch(f.raws)
 	}
 }
 
@@ -359,7 +359,7 @@ func (f *Fingerprinter) para(text string, s Span, d *Doc, p *Para) {
 		// two kinds of key count apart (the staged path's SQL counts them that way)
 		p.ShapeKey = mix(xxhash.Sum64(shape) ^ seedShape)
 	}
-	p.Lo = int32(len(d.Shingles))
+	p.lo = int32(len(d.Shingles))
 	k := f.cfg.Shingle
 	if len(n.tokens) >= k {
 		// a shingle hashes the hashes of its k tokens, so each token is read once
@@ -380,25 +380,25 @@ func (f *Fingerprinter) para(text string, s Span, d *Doc, p *Para) {
 	}
 	if w := len(n.tokens); w >= 2 && w <= TemplateWords {
 		for i := 0; i < TemplatePrefix && i+1 < w; i++ {
-			p.Prefix[i] = mix(xxhash.Sum64(n.exact[:n.tokens[i].end]) ^ seedPrefix)
-			if f.cfg.WantRest == nil || f.cfg.WantRest(p.Prefix[i]) {
-				p.Rest[i] = xxhash.Sum64(n.exact[n.tokens[i+1].start:])
+			p.prefix[i] = mix(xxhash.Sum64(n.exact[:n.tokens[i].end]) ^ seedPrefix)
+			if f.cfg.wantRest == nil || f.cfg.wantRest(p.prefix[i]) {
+				p.rest[i] = xxhash.Sum64(n.exact[n.tokens[i+1].start:])
 			}
 		}
 	}
-	p.Hi = int32(len(d.Shingles))
-	if p.Hi > p.Lo && !f.cfg.LazyBands {
-		p.Bands = bandKeys(d.Shingles[p.Lo:p.Hi])
+	p.hi = int32(len(d.Shingles))
+	if p.hi > p.lo && !f.cfg.lazyBands {
+		p.bands = bandKeys(d.Shingles[p.lo:p.hi])
 	}
 }
 
 // bands returns the band keys of p, one of d's paragraphs, computing them first when
-// Config.LazyBands left them out.
+// Config.lazyBands left them out.
 func (d *Doc) bands(p *Para) *[Bands]uint64 {
-	if p.Hi > p.Lo && p.Bands == ([Bands]uint64{}) {
-		p.Bands = bandKeys(d.Shingles[p.Lo:p.Hi])
+	if p.hi > p.lo && p.bands == ([Bands]uint64{}) {
+		p.bands = bandKeys(d.Shingles[p.lo:p.hi])
 	}
-	return &p.Bands
+	return &p.bands
 }
 
 // bandKeys returns the LSH band keys of the MinHash of the shingle set sh (not empty).

@@ -233,7 +233,7 @@ func (ix *Index) Add(source string, d *Doc) {
 		p := &d.Paras[i]
 		// Frequent found a Known paragraph's raw hash in known, so it is in raw and
 		// published already: nothing to record
-		if p.Raw == 0 || p.Known {
+		if p.Raw == 0 || p.known {
 			continue
 		}
 		if docs := ix.keys.get(p.Key).docs; docs >= 2 {
@@ -282,23 +282,23 @@ var noSource = sourceHash("")
 // Frequent sets in p, for the raw-bytes hash of a paragraph, the fingerprint fields Add
 // needs of it (Key, Words, Numbers, Short; Known set) and reports true, when a paragraph
 // with these raw bytes was added already and its key was then in MinDocs documents or
-// more (Config.Known): Add counts its key and nothing else, so there is no need to
+// more (Config.known): Add counts its key and nothing else, so there is no need to
 // normalize and shingle it. It is safe for concurrent use with Add (pass 1's workers
 // call it while the Index counts); an answer may lag behind Add, which costs time, never
 // a different count.
-func (ix *Index) Frequent(raw uint64, p *Para) bool {
+func (ix *Index) frequent(raw uint64, p *Para) bool {
 	e, ok := ix.known.get(raw)
 	if !ok {
 		return false
 	}
 	e.fill(p)
-	p.Known = true
+	p.known = true
 	return true
 }
 
 // PrefetchFrequent touches the slots Frequent looks at for raws and returns a value
-// read from them (see Config.Prefetch). Safe for concurrent use, as Frequent is.
-func (ix *Index) PrefetchFrequent(raws []uint64) uint64 {
+// read from them (see Config.prefetch). Safe for concurrent use, as Frequent is.
+func (ix *Index) prefetchFrequent(raws []uint64) uint64 {
 	s := ix.known.cur.Load()
 	var v uint64
 	for _, r := range raws {
@@ -308,8 +308,8 @@ func (ix *Index) PrefetchFrequent(raws []uint64) uint64 {
 }
 
 // PrefetchKnown touches the slots Known looks at for raws and returns a value read from
-// them (see Config.Prefetch). Safe for concurrent use once the Index is sealed.
-func (ix *Index) PrefetchKnown(raws []uint64) uint64 {
+// them (see Config.prefetch). Safe for concurrent use once the Index is sealed.
+func (ix *Index) prefetchKnown(raws []uint64) uint64 {
 	var v uint64
 	for _, r := range raws {
 		v += ix.raw.touch(r)
@@ -327,14 +327,14 @@ func (ix *Index) prefetchKeys(d *Doc) {
 	for i := range d.Paras {
 		p := &d.Paras[i]
 		v += ix.keys.touch(p.Key)
-		if p.Known {
+		if p.known {
 			continue // Add looks nothing else up for it
 		}
 		v += ix.raw.touch(p.Raw)
-		if p.Hi > p.Lo && p.Bands != ([Bands]uint64{}) {
+		if p.hi > p.lo && p.bands != ([Bands]uint64{}) {
 			// collect keeps them unless p is saturated
-			// (under Config.LazyBands they are computed later, and touched then)
-			for _, b := range p.Bands {
+			// (under Config.lazyBands they are computed later, and touched then)
+			for _, b := range p.bands {
 				v += ix.bands.touch(b)
 			}
 		}
@@ -347,7 +347,7 @@ func (ix *Index) prefetchKeys(d *Doc) {
 func (ix *Index) prefetchJudge(d *Doc) uint64 {
 	var v uint64
 	for i := range d.Paras {
-		if p := &d.Paras[i]; !p.Known {
+		if p := &d.Paras[i]; !p.known {
 			v += ix.keys.touch(p.Key)
 			if p.ShapeKey != p.Key {
 				v += ix.keys.touch(p.ShapeKey)
@@ -377,9 +377,9 @@ func (ix *Index) collect(d *Doc) (keys, bands, prefix []uint64) {
 	ix.cparas = ix.cparas[:0]
 	for i := range d.Paras {
 		p := &d.Paras[i]
-		saturated := p.Known || ix.keys.get(p.Key).docs >= ix.satDocs
+		saturated := p.known || ix.keys.get(p.Key).docs >= ix.satDocs
 		if !saturated {
-			for _, h := range p.Prefix {
+			for _, h := range p.prefix {
 				if h != 0 {
 					prefix = append(prefix, h)
 				}
@@ -392,7 +392,7 @@ func (ix *Index) collect(d *Doc) (keys, bands, prefix []uint64) {
 		if p.ShapeKey != p.Key {
 			keys = append(keys, p.ShapeKey)
 		}
-		if p.Hi > p.Lo {
+		if p.hi > p.lo {
 			bs := d.bands(p)
 			bands = append(bands, bs[:]...)
 			ix.cparas = append(ix.cparas, paraBands{key: p.Key, short: p.Short, bands: *bs})
@@ -490,11 +490,11 @@ func (ix *Index) Seal() error {
 // Known sets in p, for the raw-bytes hash of a paragraph, the fingerprint fields Judge
 // needs (Key, ShapeKey, Words, Short, Numbers, Docs) and reports true, when the
 // paragraph was seen in pass 1 and its exact key is in minDocs documents or more
-// (Config.Known): it is boilerplate whatever else it shares. Pass 2 then skips
+// (Config.known): it is boilerplate whatever else it shares. Pass 2 then skips
 // normalizing it. Such a paragraph is still a duplicate_in_doc when its exact key
 // occurred earlier in the document, but a near copy of an earlier paragraph is not
 // looked for, and later paragraphs are not compared with it.
-func (ix *Index) Known(raw uint64, minDocs int, p *Para) bool {
+func (ix *Index) knownRaw(raw uint64, minDocs int, p *Para) bool {
 	e, ok := ix.raw.get(raw)
 	if !ok {
 		return false
@@ -506,12 +506,12 @@ func (ix *Index) Known(raw uint64, minDocs int, p *Para) bool {
 		return false
 	}
 	e.fill(p)
-	p.Docs = int32(min(e.docs, math.MaxInt32))
+	p.docs = int32(min(e.docs, math.MaxInt32))
 	return true
 }
 
 // PrefixDocs returns the number of documents with a short paragraph starting with
-// prefix h (Para.Prefix).
+// prefix h (Para.prefix).
 func (ix *Index) PrefixDocs(h uint64) int { return int(ix.prefix.get(h).docs) }
 
 // TitleDocs returns the number of documents whose title has key k.

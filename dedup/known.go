@@ -7,7 +7,7 @@ import (
 
 // knownTable maps the raw-bytes hash of a paragraph whose exact key is frequent (in
 // Index.satDocs documents or more) to that key and the facts rawInfo holds. One
-// goroutine inserts (Index.Add) while any number look up (Index.Frequent, on pass 1's
+// goroutine inserts (Index.Add) while any number look up (Index.frequent, on pass 1's
 // workers), without locks:
 //
 //   - a slot is written once: its info first, then its raw hash with an atomic store,

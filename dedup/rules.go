@@ -91,8 +91,8 @@ func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
 	table := d.Tabular()
 	for i, p := range d.Paras {
 		sh := d.ParaShingles(i)
-		dec := Decision{DocCount: p.Docs}
-		if !p.Known {
+		dec := Decision{DocCount: p.docs}
+		if !p.known {
 			dec.DocCount = int32(j.ix.KeyDocs(p.Key))
 		}
 		dupKey := j.keys.has(p.Key)
@@ -104,7 +104,7 @@ func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
 		switch {
 		case inDoc:
 			dec.Reason = schema.ReasonDuplicateInDoc
-		case p.Known || int(dec.DocCount) >= r.MinDocs || j.sourceFrequent(source, p.Key):
+		case p.known || int(dec.DocCount) >= r.MinDocs || j.sourceFrequent(source, p.Key):
 			dec.Reason = schema.ReasonBoilerplate
 		case p.ShapeKey != p.Key && j.ix.KeyDocs(p.ShapeKey) >= r.MinDocs:
 			dec.Reason = schema.ReasonNearBoilerplate
@@ -135,13 +135,13 @@ func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
 // paragraph is a recurring prefix followed by the title of another document ("Read
 // more: ‹headline›"), else 0.
 func (j *Judge) template(d *Doc, p *Para) int {
-	for i, h := range p.Prefix {
+	for i, h := range p.prefix {
 		if h == 0 {
 			break
 		}
-		rest := p.Rest[i]
+		rest := p.rest[i]
 		if rest == 0 {
-			continue // not computed (Config.WantRest): the prefix is not common enough
+			continue // not computed (Config.wantRest): the prefix is not common enough
 		}
 		titled := j.ix.TitleDocs(rest)
 		if titled > 0 && rest == j.titleKey(d) {
@@ -157,7 +157,7 @@ func (j *Judge) template(d *Doc, p *Para) int {
 	return 0
 }
 
-// titleKey returns d's TitleKey, computing it first under Config.LazyTitle.
+// titleKey returns d's TitleKey, computing it first under Config.lazyTitle.
 func (j *Judge) titleKey(d *Doc) uint64 {
 	if d.lazy {
 		d.TitleKey, d.title, d.lazy = titleKey(&j.n, d.title), "", false
@@ -187,7 +187,7 @@ func (j *Judge) nearCopy(d *Doc, sh []uint64) bool {
 	quoted := false
 	for _, k := range j.hit {
 		p := d.Paras[k]
-		if float64(j.hits[k]) >= j.rules.Near*float64(len(sh)) && int(p.Hi-p.Lo) > 2*len(sh) {
+		if float64(j.hits[k]) >= j.rules.Near*float64(len(sh)) && int(p.hi-p.lo) > 2*len(sh) {
 			quoted = true
 		}
 		j.hits[k] = 0

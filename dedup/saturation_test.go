@@ -58,14 +58,14 @@ func TestSaturationKeepsDecisions(t *testing.T) {
 	}
 	sat := NewIndexFor(rules, 0)
 	cfg := DefaultConfig()
-	cfg.Known = sat.Frequent
+	cfg.known = sat.frequent
 	fast := NewFingerprinter(cfg)
 	known := 0
 	for i := range texts {
 		var d Doc
 		fast.Doc(titles[i], texts[i], &d)
 		for _, p := range d.Paras {
-			if p.Known {
+			if p.known {
 				known++
 			}
 		}
@@ -191,7 +191,7 @@ func TestSaturationCountsUntilMinDocs(t *testing.T) {
 	texts := []string{own(0) + p, own(1) + p, own(2) + near, own(3) + p}
 	for _, ix := range []*Index{NewIndex(), NewIndexFor(DefaultRules(), 0)} {
 		cfg := DefaultConfig()
-		cfg.Known = ix.Frequent
+		cfg.known = ix.frequent
 		fp := NewFingerprinter(cfg)
 		for _, text := range texts {
 			var d Doc

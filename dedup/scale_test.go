@@ -15,8 +15,8 @@ func judgeAll(t testing.TB, texts []string) map[string]int {
 	t.Helper()
 	ix := NewIndexFor(DefaultRules(), 0)
 	cfg := DefaultConfig()
-	cfg.Known = ix.Frequent
-	cfg.LazyBands = true
+	cfg.known = ix.frequent
+	cfg.lazyBands = true
 	fp := NewFingerprinter(cfg)
 	var d Doc
 	for _, text := range texts {

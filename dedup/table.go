@@ -152,7 +152,7 @@ func (t *table) sub(k uint64) {
 }
 
 // rawTable maps the hash of a paragraph's raw bytes to its exact key and the few facts
-// Judge needs without normalizing it again (see Index.Known): 24 bytes a slot.
+// Judge needs without normalizing it again (see Index.knownRaw): 24 bytes a slot.
 type rawTable struct{ openTable[rawInfo] }
 
 type rawInfo struct {

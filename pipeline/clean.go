@@ -353,17 +353,10 @@ func (r *run) pass1(ctx context.Context) error {
 	}
 	r.undo = append(r.undo, func() { f.Close(); os.Remove(f.Name()) })
 	r.ix.UseSpool(f)
+	// paragraphs already exact boilerplate are not fingerprinted again
 	fps := make([]*dedup.Fingerprinter, r.opts.Workers)
-	cfg := r.opts.Dedup
-	cfg.Known = r.ix.Frequent // paragraphs already exact boilerplate are not fingerprinted
-	cfg.Prefetch = r.ix.PrefetchFrequent
-	cfg.WantRest = func(uint64) bool { return false } // Index.Add reads no Rest
-	// the workers compute the bands, in parallel: computed lazily, by Add on its one
-	// goroutine, they made it the slowest stage of pass 1 on new text (LazyBands saves
-	// only the bands of paragraphs whose key is in MinDocs documents already)
-	cfg.LazyBands = false
 	for i := range fps {
-		fps[i] = dedup.NewFingerprinter(cfg)
+		fps[i] = r.ix.CountingFingerprinter(r.opts.Dedup)
 	}
 	// fingerprints are recycled from batch to batch, so that their slices are grown
 	// once rather than for every document
@@ -430,13 +423,8 @@ func (r *run) newJudges() *judges {
 	n := r.opts.Workers
 	js := &judges{r: r, fps: make([]*dedup.Fingerprinter, n), judges: make([]*dedup.Judge, n),
 		sketchers: make([]*dedup.DocSketcher, n), docs: make([]dedup.Doc, n), hint: make([]int, n)}
-	lazy := r.opts.Dedup
-	lazy.LazyBands = true
-	lazy.LazyTitle = true
-	lazy.Known = func(raw uint64, p *dedup.Para) bool { return r.ix.Known(raw, r.opts.Rules.MinDocs, p) }
-	lazy.Prefetch = r.ix.PrefetchKnown
 	for i := range n {
-		js.fps[i] = dedup.NewFingerprinter(lazy)
+		js.fps[i] = r.ix.JudgingFingerprinter(r.opts.Dedup)
 		js.judges[i] = dedup.NewJudge(r.opts.Rules, r.ix)
 		js.sketchers[i] = dedup.NewDocSketcher(r.docConfig())
 	}

@@ -148,11 +148,8 @@ func Fingerprint(ctx context.Context, opts Options, s Shard, dir string) error {
 	}
 	r.undo = append(r.undo, parasW.Abort)
 	fps := make([]*dedup.Fingerprinter, opts.Workers)
-	cfg := opts.Dedup
-	cfg.WantRest = func(uint64) bool { return false } // as in Clean's pass 1
-	cfg.LazyBands = false
 	for i := range fps {
-		fps[i] = dedup.NewFingerprinter(cfg)
+		fps[i] = dedup.NewFingerprinter(opts.Dedup)
 	}
 	var docRows []schema.FPDoc
 	var paraRows []schema.FPPara
@@ -180,7 +177,7 @@ func Fingerprint(ctx context.Context, opts Options, s Shard, dir string) error {
 				docRows = append(docRows, schema.FPDoc{Ord: ord, Source: d.Source,
 					SourceHash: int64(dedup.SourceHash(d.Source)), Node: int64(fp.Hash), TitleKey: int64(fp.TitleKey)})
 				for k := range fp.Paras {
-					paraRows = append(paraRows, fpPara(ord, k, &fp.Paras[k]))
+					paraRows = append(paraRows, fpPara(ord, k, fp))
 				}
 			}
 			free.Put(b.fps)
@@ -199,25 +196,23 @@ func Fingerprint(ctx context.Context, opts Options, s Shard, dir string) error {
 	return parasW.Close()
 }
 
-func fpPara(ord int64, k int, p *dedup.Para) schema.FPPara {
+func fpPara(ord int64, k int, d *dedup.Doc) schema.FPPara {
+	p := d.Record(k)
 	b := &p.Bands
 	return schema.FPPara{Ord: ord, Idx: int32(k), Key: int64(p.Key), ShapeKey: int64(p.ShapeKey),
-		Raw: int64(p.Raw), Words: p.Words, Numbers: p.Numbers, Short: p.Short, Shingled: p.Hi > p.Lo,
+		Raw: int64(p.Raw), Words: p.Words, Numbers: p.Numbers, Short: p.Short, Shingled: p.Shingled,
 		Band0: int64(b[0]), Band1: int64(b[1]), Band2: int64(b[2]), Band3: int64(b[3]),
 		Band4: int64(b[4]), Band5: int64(b[5]), Band6: int64(b[6]), Band7: int64(b[7]),
 		Prefix0: int64(p.Prefix[0]), Prefix1: int64(p.Prefix[1]), Prefix2: int64(p.Prefix[2]), Prefix3: int64(p.Prefix[3])}
 }
 
-// toPara sets p, a zero Para, to what Index.Add reads of a fingerprint row.
-func toPara(row *schema.FPPara, p *dedup.Para) {
-	*p = dedup.Para{Key: uint64(row.Key), ShapeKey: uint64(row.ShapeKey), Raw: uint64(row.Raw),
-		Words: row.Words, Numbers: row.Numbers, Short: row.Short,
+// paraRecord is the record of a fingerprint row.
+func paraRecord(row *schema.FPPara) dedup.ParaRecord {
+	return dedup.ParaRecord{Key: uint64(row.Key), ShapeKey: uint64(row.ShapeKey), Raw: uint64(row.Raw),
+		Words: row.Words, Numbers: row.Numbers, Short: row.Short, Shingled: row.Shingled,
 		Bands: [dedup.Bands]uint64{uint64(row.Band0), uint64(row.Band1), uint64(row.Band2), uint64(row.Band3),
 			uint64(row.Band4), uint64(row.Band5), uint64(row.Band6), uint64(row.Band7)},
 		Prefix: [dedup.TemplatePrefix]uint64{uint64(row.Prefix0), uint64(row.Prefix1), uint64(row.Prefix2), uint64(row.Prefix3)}}
-	if row.Shingled {
-		p.Hi = 1 // Add reads the bands of a paragraph with shingles, not the shingles
-	}
 }
 
 // fpShard is one shard's fingerprint files, read in step.
@@ -325,6 +320,7 @@ func Reduce(ctx context.Context, dirs []string, out string, rules dedup.Rules, m
 	defer func() { f.Close(); os.Remove(f.Name()) }()
 	ix.UseSpool(f)
 	var d dedup.Doc
+	var recs []dedup.ParaRecord
 	err = merge(ctx, len(shards), func(i int) (int64, bool) {
 		if row := shards[i].docs.peek(); row != nil {
 			return row.Ord, true
@@ -333,19 +329,18 @@ func Reduce(ctx context.Context, dirs []string, out string, rules dedup.Rules, m
 	}, func(i int) error {
 		s := &shards[i]
 		doc := *s.docs.next()
-		d.Paras = d.Paras[:0]
-		d.Hash, d.TitleKey = uint64(doc.Node), uint64(doc.TitleKey)
+		recs = recs[:0]
 		for {
 			p := s.paras.peek()
 			if p == nil || p.Ord != doc.Ord {
 				break
 			}
-			if p.Ord < doc.Ord || int(p.Idx) != len(d.Paras) {
+			if p.Ord < doc.Ord || int(p.Idx) != len(recs) {
 				return fmt.Errorf("%s: row %d: paragraph %d of document %d out of order", s.paras.name, s.paras.row+1, p.Idx, p.Ord)
 			}
-			d.Paras = append(d.Paras, dedup.Para{})
-			toPara(s.paras.next(), &d.Paras[len(d.Paras)-1])
+			recs = append(recs, paraRecord(s.paras.next()))
 		}
+		d.SetRecords(uint64(doc.Node), uint64(doc.TitleKey), recs)
 		ix.Add(doc.Source, &d)
 		return nil
 	})
