@@ -71,6 +71,9 @@ func outputsOf(dir string, opts Options) Options {
 	opts.Removed = filepath.Join(dir, "removed.parquet")
 	opts.Stats = filepath.Join(dir, "stats.json")
 	opts.Report = filepath.Join(dir, "report.html")
+	if opts.OnError == "skip" {
+		opts.Rejects = filepath.Join(dir, "rejects.jsonl")
+	}
 	return opts
 }
 
@@ -107,9 +110,22 @@ func TestStagedIsClean(t *testing.T) {
 	corpus := writeCorpus(t, dir)
 	copies := writeCopies(t, corpus, dir)
 	gen := genCorpus(t, dir, 400, 1)
+	// a file with malformed records, for --on-error skip: each rejected record is
+	// reported once, whichever shard reads it
+	bad := filepath.Join(dir, "bad.jsonl")
+	b, err := os.ReadFile(corpus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(b), "\n")
+	bb := strings.Join(lines[:3], "") + "{\"id\": 1, \"text\": \n" + strings.Join(lines[3:6], "") + "not json\n" + strings.Join(lines[6:], "")
+	if err := os.WriteFile(bad, []byte(bb), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cases := map[string][]string{
 		"jsonl":  {corpus, copies},
 		"gen":    {gen},
+		"skip":   {bad, copies},
 		"folder": {filepath.Join("..", "testdata", "sample")},
 	}
 	for name, inputs := range cases {
@@ -118,6 +134,9 @@ func TestStagedIsClean(t *testing.T) {
 			opts.Inputs = inputs
 			opts.Workers = 2
 			opts.Version = "test"
+			if name == "skip" {
+				opts.OnError = "skip"
+			}
 			want := filepath.Join(t.TempDir(), "clean")
 			if err := os.Mkdir(want, 0o755); err != nil {
 				t.Fatal(err)
@@ -146,7 +165,14 @@ func TestStagedIsClean(t *testing.T) {
 					t.Fatal(err)
 				}
 				runStaged(t, opts, n, got)
-				for _, f := range []string{"corpus.parquet", "corpus.jsonl", "removed.parquet", "report.html"} {
+				files := []string{"corpus.parquet", "corpus.jsonl", "removed.parquet", "report.html"}
+				if name == "skip" {
+					files = append(files, "rejects.jsonl")
+					if st.DocumentsSkip != 2 {
+						t.Fatalf("clean skipped %d records, want 2", st.DocumentsSkip)
+					}
+				}
+				for _, f := range files {
 					a, err1 := os.ReadFile(filepath.Join(want, f))
 					b, err2 := os.ReadFile(filepath.Join(got, f))
 					if err1 != nil || err2 != nil {
