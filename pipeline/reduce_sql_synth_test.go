@@ -6,7 +6,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/winnowdata/winnow/dedup"
 	"github.com/winnowdata/winnow/export"
@@ -210,28 +212,35 @@ func writeRows[T any](t *testing.T, path string, rows []T) {
 // several seeds and rules.
 func TestReduceSQLSynthetic(t *testing.T) {
 	node := needDuckDB(t)
-	for _, c := range []struct {
+	type synthCase struct {
 		seed          uint64
 		docs, minDocs int
 		shards        int
-	}{
-		{1, 600, 3, 1}, {2, 1500, 3, 3}, {3, 1000, 2, 2}, {4, 800, 5, 1}, {5, 3000, 3, 4},
-	} {
+	}
+	cases := []synthCase{{1, 600, 3, 1}, {2, 1500, 3, 3}, {3, 1000, 2, 2}, {4, 800, 5, 1}, {5, 3000, 3, 4}}
+	// WINNOW_REDUCE_SQL_SYNTH_DOCS=N adds a case of N documents (to time the two)
+	if n, err := strconv.Atoi(os.Getenv("WINNOW_REDUCE_SQL_SYNTH_DOCS")); err == nil && n > 0 {
+		cases = append(cases, synthCase{9, n, 3, 4})
+	}
+	for _, c := range cases {
 		t.Run(fmt.Sprintf("seed%d", c.seed), func(t *testing.T) {
 			fp := synthFP(t, t.TempDir(), c.seed, c.docs, c.shards)
 			rules := dedup.DefaultRules()
 			rules.MinDocs = c.minDocs
 			goCounts, sqlCounts := filepath.Join(t.TempDir(), "go.parquet"), filepath.Join(t.TempDir(), "sql.parquet")
+			start := time.Now()
 			if err := Reduce(context.Background(), []string{fp}, goCounts, rules, 0, "test"); err != nil {
 				t.Fatal(err)
 			}
-			runSQLReduce(t, node, fp, sqlCounts, c.minDocs)
+			goTime := time.Since(start)
+			sqlStats := runSQLReduce(t, node, fp, sqlCounts, c.minDocs)
 			want := readCountRows(t, goCounts)
 			kinds := map[string]int{}
 			for _, r := range want {
 				kinds[r.Kind]++
 			}
-			t.Logf("%d rows: %v", len(want), kinds)
+			t.Logf("%d documents: Go reduce %v, SQL reduce on DuckDB %s; %d rows: %v", c.docs,
+				goTime.Round(time.Millisecond), sqlStats, len(want), kinds)
 			diffCountRows(t, c.shards, want, readCountRows(t, sqlCounts))
 		})
 	}
