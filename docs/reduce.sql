@@ -147,7 +147,9 @@ node_first AS (
   SELECT node, MIN(ord) AS ord, MIN(dord) AS first FROM docs GROUP BY node
 ),
 -- the anchor of a long paragraph: the smallest node holding it, compared as Go's
--- Add does, unsigned (the non-negative BIGINTs first)
+-- Add does, unsigned (the non-negative BIGINTs first, then the negative ones).
+-- (dedup/groups.go's comment says signed; Add compares the uint64s. Should Add
+-- compare int64s, this is MIN(d.node); the tie-break of links below is signed.)
 anchors AS (
   SELECT l.key,
          COALESCE(MIN(CASE WHEN d.node >= 0 THEN d.node END), MIN(d.node)) AS anchor
