@@ -23,16 +23,24 @@ import (
 // more), and from nothing that depends on the input order:
 //
 //  1. a document's node is the hash of its text: exact copies are one node;
-//  2. the anchor of a long paragraph is the smallest node holding it (nodes compare as
-//     signed 64-bit integers, as SQL's BIGINT does), and a node's
-//     story is its long paragraphs but those in more than twice as many documents as
-//     its median word (its site's template: see story);
-//  3. a node is compared with each anchor its long paragraphs anchor on for a fifth of
-//     their words or more; it links to the one with which it shares the most words of
-//     story paragraphs (ties: the smaller), when those shared words are at least half
-//     of the story words of both (CopyShare) and at least CopyWords;
-//  4. a node's group is the node its links lead to (a link always goes to a smaller
-//     node, so they end).
+//  2. the anchors of a long paragraph are the two smallest nodes holding it (nodes
+//     compare as signed 64-bit integers, as SQL's BIGINT does), and a node's story is
+//     its long paragraphs but those in more than twice as many documents as its
+//     median word (its site's template: see story);
+//  3. a node whose story holds 2×CopyWords words or more is compared with each anchor
+//     (but itself) its story paragraphs anchor on for a fifth of their words or more;
+//     the two are copies when the words of story paragraphs they share are at least
+//     half of the story words of both (CopyShare) and at least CopyWords;
+//  4. a node's group is named by the smallest node within maxHops copy links of it
+//     (label): the copies of a story, linked in any pattern.
+//
+// Two anchors and links both ways, not one anchor and a link to a smaller node only:
+// a story in five copies, a word edited in three of them, could anchor its paragraphs
+// on an edited copy that shares half of its story or less with another edited copy,
+// which then had no smaller copy to link to and made a group of its own (in
+// TestSyndicatedWithEditsIsOneGroup 200 of 750 copies; on gen_corpus seed 1 a story
+// split into three groups and its copies lost their text as boilerplate). Links both
+// ways with one anchor still split that story; with two, none of seeds 1 to 4.
 //
 // Two pages of one site share its header and footer, but those are in all its pages,
 // not in the few documents of one story, and are no part of either's story; where a
@@ -40,7 +48,7 @@ import (
 // asked for: they do not link. A copy without the
 // header and footer, or with another site's, or with a word edited, shares most of its
 // words with the original, which shares most of its own with the copy. Because the
-// anchor is the minimum over all holders, and the link is a function of the anchors,
+// anchors are the minima over all holders, and the links are a function of the anchors,
 // the groups are the same whatever the order of the documents or the number of
 // workers, and a GROUP BY over (paragraph, node) rows computes them as well.
 //
@@ -63,7 +71,7 @@ const CopyWords = 12
 // computes the same groups.)
 const CopyShare = 2
 
-// maxHops bounds how many links a document's group is followed through.
+// maxHops bounds how many copy links a document's group is looked for through.
 const maxHops = 8
 
 // Spool holds the records of pass 1 until Seal reads them back. A file is one
@@ -89,12 +97,41 @@ func (m *memSpool) ReadAt(p []byte, off int64) (int, error) {
 	return n, nil
 }
 
+// anchorPair is the two smallest nodes (signed order) holding a long paragraph: its
+// anchors (see Copy groups).
+type anchorPair struct {
+	a, b uint64
+	two  bool // b is set
+}
+
+// add puts node n among the holders, the first holder when fresh.
+func (p *anchorPair) add(n uint64, fresh bool) {
+	switch {
+	case fresh:
+		p.a, p.two = n, false
+	case n == p.a || p.two && n == p.b:
+	case int64(n) < int64(p.a):
+		p.a, p.b, p.two = n, p.a, true
+	case !p.two || int64(n) < int64(p.b):
+		p.b, p.two = n, true
+	}
+}
+
+// nodes returns the anchors and how many there are.
+func (p anchorPair) nodes() ([2]uint64, int) {
+	if p.two {
+		return [2]uint64{p.a, p.b}, 2
+	}
+	return [2]uint64{p.a}, 1
+}
+
 // node is what the Index keeps of a distinct document text (see Copy groups).
 type node struct {
-	link  uint64 // the node this one is a copy of, 0 for none
+	label uint64 // the smallest node found among its copies (label)
+	next  uint64 // label's scratch
 	words uint32 // words of long paragraphs
 	first uint32 // ordinal of the first document with this text
-	done  bool   // its link was decided
+	done  bool   // its copies were looked for
 }
 
 // longPara is a long paragraph of a record: its key and words.
@@ -411,6 +448,7 @@ func (ix *Index) group() error {
 	n := len(ix.docHash)
 	var rec, cand record
 	shared := map[uint64]uint32{}
+	var edges [][2]uint64 // pairs of nodes that are copies of each other
 	// the records are read in order, through a buffer (a read call each, or a map of
 	// the file, cost more: one in every page of a spool a quarter the size of the input
 	// counts in the resident memory); the candidates of a link at random
@@ -438,16 +476,26 @@ func (ix *Index) group() error {
 			return err
 		}
 		own := ix.story(&rec)
-		if own < CopyWords {
+		if own < 2*CopyWords {
+			// a page whose one long paragraph is its site's sign-up line (all its long
+			// paragraphs are template, so the median is theirs) tells no story: with
+			// CopyWords, such pages of one site linked to each other (dev: 20 pages)
 			continue
 		}
 		clear(shared)
 		for k, l := range rec.long {
-			if a, _ := ix.anchors.find(l.key); a != rec.node && rec.story[k] {
-				shared[a] += l.words
+			if !rec.story[k] {
+				continue
+			}
+			// the two smallest holders but this node
+			ap, _ := ix.anchors.find(l.key)
+			as, n := ap.nodes()
+			for _, a := range as[:n] {
+				if a != rec.node {
+					shared[a] += l.words
+				}
 			}
 		}
-		best, most := uint64(0), uint32(0)
 		for a, w := range shared {
 			// a candidate: the paragraphs anchored on a are a fair part of the
 			// document; what it really shares with a is counted on a's record
@@ -465,25 +513,15 @@ func (ix *Index) group() error {
 			if w < CopyWords || w*CopyShare < mine || w*CopyShare < theirs {
 				continue
 			}
-			if w > most || w == most && int64(a) < int64(best) {
-				best, most = a, w
-			}
+			edges = append(edges, [2]uint64{rec.node, a})
 		}
-		// nd may have moved if the table grew: it did not (find does not insert)
-		nd.link = best
 	}
+	ix.label(edges)
 	ix.groupOf = make([]uint32, n)
 	size := make([]uint32, n)
 	for i := range n {
-		h := ix.docHash[i]
-		for range maxHops {
-			nd, _ := ix.nodes.find(h)
-			if nd.link == 0 {
-				break
-			}
-			h = nd.link
-		}
-		root, _ := ix.nodes.find(h)
+		nd, _ := ix.nodes.find(ix.docHash[i])
+		root, _ := ix.nodes.find(nd.label)
 		ix.groupOf[i] = root.first
 		size[root.first]++
 	}
@@ -559,6 +597,42 @@ func (ix *Index) group() error {
 		start = end
 	}
 	return nil
+}
+
+// label names each node's group: the smallest node (signed) within maxHops copy links
+// of it, found by maxHops rounds of every node taking the smallest label among its own
+// and its copies' (each round reads the labels of the round before: the same rounds
+// as the joins of docs/reduce.sql). The copies of a story are linked in a chain or a
+// star of a few links, well within maxHops.
+func (ix *Index) label(edges [][2]uint64) {
+	for i := range ix.nodes.slots {
+		if s := &ix.nodes.slots[i]; s.key != 0 {
+			s.val.label = ix.docHash[s.val.first]
+		}
+	}
+	if len(edges) == 0 {
+		return
+	}
+	for range maxHops {
+		for i := range ix.nodes.slots {
+			s := &ix.nodes.slots[i]
+			s.val.next = s.val.label
+		}
+		for _, e := range edges {
+			a, _ := ix.nodes.ref(e[0])
+			b, _ := ix.nodes.ref(e[1])
+			if int64(b.label) < int64(a.next) {
+				a.next = b.label
+			}
+			if int64(a.label) < int64(b.next) {
+				b.next = a.label
+			}
+		}
+		for i := range ix.nodes.slots {
+			s := &ix.nodes.slots[i]
+			s.val.label = s.val.next
+		}
+	}
 }
 
 // newSpoolWriter buffers writes to a spool.

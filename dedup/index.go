@@ -33,14 +33,14 @@ type Index struct {
 	docSrc  []uint32          // document ordinal -> source ordinal
 
 	// copy groups (groups.go)
-	anchors        openTable[uint64] // long paragraph key -> smallest node holding it
-	nodes          openTable[node]   // node (hash of a document's text) -> what Seal needs
-	docHash        []uint64          // document ordinal -> node
-	groupOf        []uint32          // document ordinal -> its group, named by a document's ordinal (Seal)
-	groupSize      []uint32          // group -> documents
-	copies         int64             // documents in groups of two or more
-	groups         int64             // groups of two or more
-	spool          Spool             // the records of Add, read back by Seal
+	anchors        openTable[anchorPair] // long paragraph key -> the two smallest nodes holding it
+	nodes          openTable[node]       // node (hash of a document's text) -> what Seal needs
+	docHash        []uint64              // document ordinal -> node
+	groupOf        []uint32              // document ordinal -> its group, named by a document's ordinal (Seal)
+	groupSize      []uint32              // group -> documents
+	copies         int64                 // documents in groups of two or more
+	groups         int64                 // groups of two or more
+	spool          Spool                 // the records of Add, read back by Seal
 	spw            *bufio.Writer
 	spoolOff       int64
 	spoolErr       error
@@ -92,7 +92,7 @@ func NewIndex() *Index {
 		srcKeys: newTable(1 << 16),
 		srcDocs: map[uint64]uint32{},
 		sources: map[uint64]uint32{},
-		anchors: newOpenTable[uint64](1 << 12),
+		anchors: newOpenTable[anchorPair](1 << 12),
 		inCand:  map[uint64]bool{},
 		nodes:   newOpenTable[node](1 << 12),
 		satDocs: math.MaxUint32,
@@ -256,9 +256,7 @@ func (ix *Index) Add(source string, d *Doc) {
 			continue
 		}
 		a, fresh := ix.anchors.ref(p.Key)
-		if fresh || d.Hash < *a {
-			*a = d.Hash
-		}
+		a.add(d.Hash, fresh)
 		long = append(long, longPara{p.Key, uint32(p.Words)})
 		words += uint32(p.Words)
 	}

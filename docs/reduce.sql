@@ -61,9 +61,9 @@
 -- window functions and reserved keywords (no column or alias here is one, nor in
 -- Spark's ANSI list). There are no bit operations, arrays, QUALIFY, or
 -- engine-specific functions. Hashes are 64-bit unsigned values stored as BIGINT;
--- where Go compares them unsigned (the anchor of a long paragraph) the query does so
--- with CASE on the sign, and where Go keeps the top 48 bits of a band key (its
--- 16-bit packed count table) it subtracts the low 16 bits found with %.
+-- every comparison of them (the anchors of a long paragraph, the labels of copy groups)
+-- is signed, in Go as here, and where Go keeps the top 48 bits of a band key (its
+-- 16-bit packed count table) the query subtracts the low 16 bits found with %.
 --
 -- What it does not reproduce, each a 64-bit hash taking one of a few values or a
 -- count no corpus reaches: a paragraph key, shape key or node equal to 0 (Go's tables
@@ -146,15 +146,13 @@ long_p AS (
 node_first AS (
   SELECT node, MIN(ord) AS ord, MIN(dord) AS first FROM docs GROUP BY node
 ),
--- the anchor of a long paragraph: the smallest node holding it, compared as Go's
--- Add does, unsigned (the non-negative BIGINTs first, then the negative ones).
--- (dedup/groups.go's comment says signed; Add compares the uint64s. Should Add
--- compare int64s, this is MIN(d.node); the tie-break of links below is signed.)
+-- the anchors of a long paragraph: the two smallest nodes holding it (signed, as
+-- Index.Add compares them)
 anchors AS (
-  SELECT l.key,
-         COALESCE(MIN(CASE WHEN d.node >= 0 THEN d.node END), MIN(d.node)) AS anchor
-  FROM long_p l JOIN docs d ON d.ord = l.ord
-  GROUP BY l.key
+  SELECT key, node AS anchor
+  FROM (SELECT key, node, ROW_NUMBER() OVER (PARTITION BY key ORDER BY node) AS rn
+        FROM (SELECT DISTINCT l.key, d.node FROM long_p l JOIN docs d ON d.ord = l.ord) kn) ranked
+  WHERE rn <= 2
 ),
 -- the story of every node's first document (Index.story): its long paragraphs but
 -- those in more than twice as many documents as its median word
@@ -182,13 +180,13 @@ node_story AS (
   FROM story GROUP BY node
 ),
 -- the story words of a node anchored on each other node, for nodes of CopyWords
--- long words and story words or more
+-- long words or more and 2 x CopyWords story words or more
 shared AS (
   SELECT s.node, a.anchor, SUM(s.words) AS w
   FROM story s
   JOIN node_story ns ON ns.node = s.node
   JOIN anchors a ON a.key = s.key
-  WHERE s.in_story = 1 AND a.anchor <> s.node AND ns.lwords >= 12 AND ns.own >= 12
+  WHERE s.in_story = 1 AND a.anchor <> s.node AND ns.lwords >= 12 AND ns.own >= 24
   GROUP BY s.node, a.anchor
 ),
 -- candidates: anchored on for CopyWords words and a fifth of the story or more
@@ -209,8 +207,8 @@ pairs AS (
   JOIN story o ON o.node = c.anchor AND o.key = m.key
   GROUP BY c.node, c.anchor
 ),
--- a link: w of CopyWords or more and half of both stories (with the shared
--- paragraphs) or more; the one of most words, ties the smaller node (signed)
+-- copies: w of CopyWords or more and half of both stories (with the shared
+-- paragraphs) or more
 linkable AS (
   SELECT pr.node, pr.anchor, pr.w
   FROM pairs pr
@@ -219,28 +217,26 @@ linkable AS (
   WHERE pr.w >= 12 AND 2 * pr.w >= mn.own + pr.mine_extra
     AND 2 * pr.w >= th.own + pr.theirs_extra
 ),
-links AS (
-  SELECT node, anchor AS link
-  FROM (SELECT node, anchor,
-               ROW_NUMBER() OVER (PARTITION BY node ORDER BY w DESC, anchor ASC) AS rn
-        FROM linkable) lk
-  WHERE rn = 1
+-- a node's group: the smallest node within 8 copy links of it (maxHops), found in 8
+-- rounds of every node taking the smallest label of its own and its copies' (Index.label)
+edges AS (
+  SELECT node AS a, anchor AS b FROM linkable
 ),
--- a node's group: the node its links lead to, through 8 links at most (maxHops)
-hop1 AS (SELECT n.node, COALESCE(l.link, n.node) AS h FROM node_first n LEFT JOIN links l ON l.node = n.node),
-hop2 AS (SELECT x.node, COALESCE(l.link, x.h) AS h FROM hop1 x LEFT JOIN links l ON l.node = x.h),
-hop3 AS (SELECT x.node, COALESCE(l.link, x.h) AS h FROM hop2 x LEFT JOIN links l ON l.node = x.h),
-hop4 AS (SELECT x.node, COALESCE(l.link, x.h) AS h FROM hop3 x LEFT JOIN links l ON l.node = x.h),
-hop5 AS (SELECT x.node, COALESCE(l.link, x.h) AS h FROM hop4 x LEFT JOIN links l ON l.node = x.h),
-hop6 AS (SELECT x.node, COALESCE(l.link, x.h) AS h FROM hop5 x LEFT JOIN links l ON l.node = x.h),
-hop7 AS (SELECT x.node, COALESCE(l.link, x.h) AS h FROM hop6 x LEFT JOIN links l ON l.node = x.h),
-hop8 AS (SELECT x.node, COALESCE(l.link, x.h) AS h FROM hop7 x LEFT JOIN links l ON l.node = x.h),
+lab0 AS (SELECT node, node AS l FROM node_first),
+lab1 AS (SELECT node, MIN(l) AS l FROM (SELECT node, l FROM lab0 UNION ALL SELECT e.a, x.l FROM edges e JOIN lab0 x ON x.node = e.b UNION ALL SELECT e.b, x.l FROM edges e JOIN lab0 x ON x.node = e.a) c GROUP BY node),
+lab2 AS (SELECT node, MIN(l) AS l FROM (SELECT node, l FROM lab1 UNION ALL SELECT e.a, x.l FROM edges e JOIN lab1 x ON x.node = e.b UNION ALL SELECT e.b, x.l FROM edges e JOIN lab1 x ON x.node = e.a) c GROUP BY node),
+lab3 AS (SELECT node, MIN(l) AS l FROM (SELECT node, l FROM lab2 UNION ALL SELECT e.a, x.l FROM edges e JOIN lab2 x ON x.node = e.b UNION ALL SELECT e.b, x.l FROM edges e JOIN lab2 x ON x.node = e.a) c GROUP BY node),
+lab4 AS (SELECT node, MIN(l) AS l FROM (SELECT node, l FROM lab3 UNION ALL SELECT e.a, x.l FROM edges e JOIN lab3 x ON x.node = e.b UNION ALL SELECT e.b, x.l FROM edges e JOIN lab3 x ON x.node = e.a) c GROUP BY node),
+lab5 AS (SELECT node, MIN(l) AS l FROM (SELECT node, l FROM lab4 UNION ALL SELECT e.a, x.l FROM edges e JOIN lab4 x ON x.node = e.b UNION ALL SELECT e.b, x.l FROM edges e JOIN lab4 x ON x.node = e.a) c GROUP BY node),
+lab6 AS (SELECT node, MIN(l) AS l FROM (SELECT node, l FROM lab5 UNION ALL SELECT e.a, x.l FROM edges e JOIN lab5 x ON x.node = e.b UNION ALL SELECT e.b, x.l FROM edges e JOIN lab5 x ON x.node = e.a) c GROUP BY node),
+lab7 AS (SELECT node, MIN(l) AS l FROM (SELECT node, l FROM lab6 UNION ALL SELECT e.a, x.l FROM edges e JOIN lab6 x ON x.node = e.b UNION ALL SELECT e.b, x.l FROM edges e JOIN lab6 x ON x.node = e.a) c GROUP BY node),
+lab8 AS (SELECT node, MIN(l) AS l FROM (SELECT node, l FROM lab7 UNION ALL SELECT e.a, x.l FROM edges e JOIN lab7 x ON x.node = e.b UNION ALL SELECT e.b, x.l FROM edges e JOIN lab7 x ON x.node = e.a) c GROUP BY node),
 -- every document's group, named by the ordinal of the first document of its root
 doc_group AS (
   SELECT d.ord, d.dord, d.source, d.source_hash, r.first AS grp
   FROM docs d
-  JOIN hop8 x ON x.node = d.node
-  JOIN node_first r ON r.node = x.h
+  JOIN lab8 x ON x.node = d.node
+  JOIN node_first r ON r.node = x.l
 ),
 group_size AS (
   SELECT grp, COUNT(*) AS size FROM doc_group GROUP BY grp
