@@ -98,28 +98,27 @@ func (m *memSpool) ReadAt(p []byte, off int64) (int, error) {
 }
 
 // anchorPair is the two smallest nodes (signed order) holding a long paragraph: its
-// anchors (see Copy groups).
-type anchorPair struct {
-	a, b uint64
-	two  bool // b is set
-}
+// anchors (see Copy groups). b is 0 while there is one (a node of hash 0 is taken for
+// 1, as the tables do).
+type anchorPair struct{ a, b uint64 }
 
 // add puts node n among the holders, the first holder when fresh.
 func (p *anchorPair) add(n uint64, fresh bool) {
+	n = fixKey(n)
 	switch {
 	case fresh:
-		p.a, p.two = n, false
-	case n == p.a || p.two && n == p.b:
+		p.a, p.b = n, 0
+	case n == p.a || n == p.b:
 	case int64(n) < int64(p.a):
-		p.a, p.b, p.two = n, p.a, true
-	case !p.two || int64(n) < int64(p.b):
-		p.b, p.two = n, true
+		p.a, p.b = n, p.a
+	case p.b == 0 || int64(n) < int64(p.b):
+		p.b = n
 	}
 }
 
 // nodes returns the anchors and how many there are.
 func (p anchorPair) nodes() ([2]uint64, int) {
-	if p.two {
+	if p.b != 0 {
 		return [2]uint64{p.a, p.b}, 2
 	}
 	return [2]uint64{p.a}, 1
@@ -491,7 +490,7 @@ func (ix *Index) group() error {
 			ap, _ := ix.anchors.find(l.key)
 			as, n := ap.nodes()
 			for _, a := range as[:n] {
-				if a != rec.node {
+				if a != fixKey(rec.node) {
 					shared[a] += l.words
 				}
 			}

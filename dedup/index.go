@@ -160,12 +160,14 @@ func (ix *Index) Bytes() int64 {
 
 // TableBytes returns the memory held by each count table, by name: "keys" (exact
 // paragraph keys), "raw" (Known), "source_keys", "bands", "prefixes",
-// "titles", and "frequent_raw" (Frequent, held during counting only).
+// "titles", "frequent_raw" (Frequent, held during counting only), and the tables of
+// the copy groups, "copy_anchors" and "copy_nodes".
 func (ix *Index) TableBytes() map[string]int64 {
 	return map[string]int64{
 		"keys": ix.keys.bytes(), "raw": ix.raw.bytes(), "source_keys": ix.srcKeys.bytes(),
 		"bands": ix.bands.bytes(), "prefixes": ix.prefix.bytes(),
 		"titles": ix.titles.bytes(), "frequent_raw": max(ix.known.bytes(), ix.knownBytes),
+		"copy_anchors": ix.anchors.bytes(), "copy_nodes": ix.nodes.bytes(),
 	}
 }
 
@@ -176,6 +178,7 @@ func (ix *Index) TableEntries() map[string]int64 {
 		"keys": int64(ix.keys.len()), "raw": int64(ix.raw.len()), "source_keys": int64(ix.srcKeys.len()),
 		"bands": int64(ix.bands.len()), "prefixes": int64(ix.prefix.len()),
 		"titles": int64(ix.titles.len()), "frequent_raw": int64(max(ix.known.n, ix.knownN)),
+		"copy_anchors": int64(ix.anchors.len()), "copy_nodes": int64(ix.nodes.len()),
 	}
 }
 

@@ -109,8 +109,9 @@ type Stats struct {
 	Sketched   bool  `json:"sketched"`
 	// IndexTables splits IndexBytes by table: the exact paragraph keys ("keys"), the
 	// raw-bytes shortcut of pass 2 ("raw"), per-source keys ("source_keys"), the
-	// near-duplicate evidence ("bands", "prefixes", "titles") and the raw-bytes
-	// shortcut of pass 1 ("frequent_raw", freed when pass 1 ends).
+	// near-duplicate evidence ("bands", "prefixes", "titles"), the raw-bytes
+	// shortcut of pass 1 ("frequent_raw", freed when pass 1 ends) and the copy groups'
+	// ("copy_anchors", "copy_nodes").
 	IndexTables map[string]int64 `json:"index_bytes_by_table,omitempty"`
 	// IndexEntries is the number of hashes each of those tables holds.
 	IndexEntries map[string]int64 `json:"index_entries_by_table,omitempty"`
