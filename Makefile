@@ -59,6 +59,8 @@ fuzz:
 	$(GO) test -run XXX -fuzz '^FuzzNormalizeLatin$$' -fuzztime 5s ./dedup
 	$(GO) test -run XXX -fuzz '^FuzzSegment$$' -fuzztime 5s ./dedup
 	$(GO) test -run XXX -fuzz '^FuzzJSONL$$' -fuzztime 5s ./ingest
+	$(GO) test -run XXX -fuzz '^FuzzDocSketchBinary$$' -fuzztime 5s ./dedup
+	$(GO) test -run XXX -fuzz '^FuzzParseShard$$' -fuzztime 3s ./pipeline
 
 # The report is rendered from the labelled dev corpus when ../shared is beside the
 # checkout (as in CI), else from the bundled sample.

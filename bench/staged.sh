@@ -37,8 +37,9 @@ done
 echo "fingerprints: $(du_mb "$work"/fp/docs-*) of documents, $(du_mb "$work"/fp/paras-*) of paragraphs"
 measure "reduce (Go)" "$size" "$w" reduce "$work/fp" -o "$work/counts.parquet" -q "$@"
 echo "counts: $(du_mb "$work/counts.parquet")"
-if [ -d "$root/interop/node_modules/@duckdb/node-api" ] && [ -f "$root/interop/reduce.mjs" ]; then
-  measure "reduce (DuckDB SQL)" "$size" node "$root/interop/reduce.mjs" "$work/fp" "$work/counts-sql.parquet"
+if [ -d "$root/interop/node_modules/@duckdb/node-api" ]; then
+  measure "reduce (DuckDB SQL)" "$size" node "$root/interop/reduce-sql.mjs" "$root/docs/reduce.sql" "$work/counts-sql.parquet" "$work/fp"
+  sed 's/^/  /' "$work/err"
 fi
 for i in $(seq 0 $((n - 1))); do
   measure "apply $i/$n" "$((size / n))" "$w" apply "$in" --shard "$i/$n" --counts "$work/counts.parquet" -o "$work/judged" -q "$@"
@@ -48,3 +49,12 @@ measure "place" "$size" "$w" place "$work/judged" --counts "$work/counts.parquet
   --removed "$work/staged-removed.parquet" --stats "$work/staged-stats.json" -q "$@"
 cmp "$work/clean.parquet" "$work/staged.parquet" && cmp "$work/clean-removed.parquet" "$work/staged-removed.parquet" &&
   echo "corpus and ledger: byte-identical to clean's"
+if [ -s "$work/counts-sql.parquet" ]; then
+  rm -rf "$work/judged"
+  for i in $(seq 0 $((n - 1))); do
+    "$w" apply "$in" --shard "$i/$n" --counts "$work/counts-sql.parquet" -o "$work/judged" -q "$@"
+  done
+  "$w" place "$work/judged" --counts "$work/counts-sql.parquet" -o "$work/sql.parquet" --removed "$work/sql-removed.parquet" -q "$@"
+  cmp "$work/clean.parquet" "$work/sql.parquet" && cmp "$work/clean-removed.parquet" "$work/sql-removed.parquet" &&
+    echo "with the DuckDB counts: byte-identical to clean's"
+fi
