@@ -82,6 +82,8 @@ interop: build $(if $(wildcard $(SHARED)/eval/make_corpus.py),$(OUT)/dev/corpus.
 	cd interop && npm ci --no-audit --no-fund --loglevel=error
 	# docs/reduce.sql on DuckDB: its counts are winnow reduce's, and apply + place with them write clean's outputs
 	$(if $(wildcard $(SHARED)/eval/make_corpus.py),WINNOW_REDUCE_SQL_CORPUS=$(CURDIR)/$(OUT)/dev/corpus.jsonl) $(GO) test -count=1 -run '^TestReduceSQL$$' ./pipeline/
+	# the same as separate processes of the command line, on the dev corpus (or the sample)
+	interop/staged.sh ./winnow $(REPORT_INPUT) 1 3
 	WINNOW_PARQUET=$(CURDIR)/$(OUT)/interop/corpus.parquet WINNOW_JSONL=$(CURDIR)/$(OUT)/interop/corpus.jsonl \
 		WINNOW_REMOVED=$(CURDIR)/$(OUT)/interop/removed.parquet WINNOW_REPORT=$(CURDIR)/$(OUT)/interop/report.html:$(CURDIR)/$(OUT)/interop/report-sample.html \
 		node --test interop/
