@@ -6,9 +6,11 @@
 // query of SQL (docs/reduce.sql) over them and writes its rows to OUT.parquet, the
 // counts winnow apply and winnow place read. It prints the rows written and the time
 // the query took. pipeline/reduce_sql_test.go runs it (after `npm ci` in interop/).
-// WINNOW_MIN_DOCS, when set, replaces the query's min_docs.
+// WINNOW_MIN_DOCS, when set, replaces the query's min_docs; WINNOW_DUCKDB_THREADS and
+// WINNOW_DUCKDB_MEMORY set DuckDB's threads (2) and memory_limit (its default).
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 
@@ -30,7 +32,13 @@ if (process.env.WINNOW_MIN_DOCS) {
   }
 }
 const threads = process.env.WINNOW_DUCKDB_THREADS || '2';
-const instance = await DuckDBInstance.create(':memory:', { threads });
+// DuckDB spills what does not fit in memory to temp_directory: a folder of its own in
+// TMPDIR (not the working directory), removed at the end
+const spill = mkdtempSync(join(tmpdir(), 'winnow-duckdb-'));
+process.on('exit', () => rmSync(spill, { recursive: true, force: true }));
+const config = { threads, temp_directory: spill };
+if (process.env.WINNOW_DUCKDB_MEMORY) config.memory_limit = process.env.WINNOW_DUCKDB_MEMORY;
+const instance = await DuckDBInstance.create(':memory:', config);
 const db = await instance.connect();
 await db.run(`CREATE VIEW fp_docs AS SELECT * FROM read_parquet(${list('docs')})`);
 await db.run(`CREATE VIEW fp_paras AS SELECT * FROM read_parquet(${list('paras')})`);
