@@ -222,15 +222,19 @@ linkable AS (
 edges AS (
   SELECT node AS a, anchor AS b FROM linkable
 ),
+-- (every node is its own neighbour, and each round reads the round before once)
+nbrs AS (
+  SELECT a, b FROM edges UNION ALL SELECT b, a FROM edges UNION ALL SELECT node, node FROM node_first
+),
 lab0 AS (SELECT node, node AS l FROM node_first),
-lab1 AS (SELECT node, MIN(l) AS l FROM (SELECT node, l FROM lab0 UNION ALL SELECT e.a, x.l FROM edges e JOIN lab0 x ON x.node = e.b UNION ALL SELECT e.b, x.l FROM edges e JOIN lab0 x ON x.node = e.a) c GROUP BY node),
-lab2 AS (SELECT node, MIN(l) AS l FROM (SELECT node, l FROM lab1 UNION ALL SELECT e.a, x.l FROM edges e JOIN lab1 x ON x.node = e.b UNION ALL SELECT e.b, x.l FROM edges e JOIN lab1 x ON x.node = e.a) c GROUP BY node),
-lab3 AS (SELECT node, MIN(l) AS l FROM (SELECT node, l FROM lab2 UNION ALL SELECT e.a, x.l FROM edges e JOIN lab2 x ON x.node = e.b UNION ALL SELECT e.b, x.l FROM edges e JOIN lab2 x ON x.node = e.a) c GROUP BY node),
-lab4 AS (SELECT node, MIN(l) AS l FROM (SELECT node, l FROM lab3 UNION ALL SELECT e.a, x.l FROM edges e JOIN lab3 x ON x.node = e.b UNION ALL SELECT e.b, x.l FROM edges e JOIN lab3 x ON x.node = e.a) c GROUP BY node),
-lab5 AS (SELECT node, MIN(l) AS l FROM (SELECT node, l FROM lab4 UNION ALL SELECT e.a, x.l FROM edges e JOIN lab4 x ON x.node = e.b UNION ALL SELECT e.b, x.l FROM edges e JOIN lab4 x ON x.node = e.a) c GROUP BY node),
-lab6 AS (SELECT node, MIN(l) AS l FROM (SELECT node, l FROM lab5 UNION ALL SELECT e.a, x.l FROM edges e JOIN lab5 x ON x.node = e.b UNION ALL SELECT e.b, x.l FROM edges e JOIN lab5 x ON x.node = e.a) c GROUP BY node),
-lab7 AS (SELECT node, MIN(l) AS l FROM (SELECT node, l FROM lab6 UNION ALL SELECT e.a, x.l FROM edges e JOIN lab6 x ON x.node = e.b UNION ALL SELECT e.b, x.l FROM edges e JOIN lab6 x ON x.node = e.a) c GROUP BY node),
-lab8 AS (SELECT node, MIN(l) AS l FROM (SELECT node, l FROM lab7 UNION ALL SELECT e.a, x.l FROM edges e JOIN lab7 x ON x.node = e.b UNION ALL SELECT e.b, x.l FROM edges e JOIN lab7 x ON x.node = e.a) c GROUP BY node),
+lab1 AS (SELECT e.a AS node, MIN(x.l) AS l FROM nbrs e JOIN lab0 x ON x.node = e.b GROUP BY e.a),
+lab2 AS (SELECT e.a AS node, MIN(x.l) AS l FROM nbrs e JOIN lab1 x ON x.node = e.b GROUP BY e.a),
+lab3 AS (SELECT e.a AS node, MIN(x.l) AS l FROM nbrs e JOIN lab2 x ON x.node = e.b GROUP BY e.a),
+lab4 AS (SELECT e.a AS node, MIN(x.l) AS l FROM nbrs e JOIN lab3 x ON x.node = e.b GROUP BY e.a),
+lab5 AS (SELECT e.a AS node, MIN(x.l) AS l FROM nbrs e JOIN lab4 x ON x.node = e.b GROUP BY e.a),
+lab6 AS (SELECT e.a AS node, MIN(x.l) AS l FROM nbrs e JOIN lab5 x ON x.node = e.b GROUP BY e.a),
+lab7 AS (SELECT e.a AS node, MIN(x.l) AS l FROM nbrs e JOIN lab6 x ON x.node = e.b GROUP BY e.a),
+lab8 AS (SELECT e.a AS node, MIN(x.l) AS l FROM nbrs e JOIN lab7 x ON x.node = e.b GROUP BY e.a),
 -- every document's group, named by the ordinal of the first document of its root
 doc_group AS (
   SELECT d.ord, d.dord, d.source, d.source_hash, r.first AS grp
