@@ -364,16 +364,7 @@ func (r *run) pass1(ctx context.Context) error {
 	return ordered(ctx, r.opts.Workers,
 		func(ctx context.Context, emit func(*batch) error) error { return r.read(ctx, 1, emit) },
 		func(w int, b *batch) error {
-			if fp, ok := free.Get().([]dedup.Doc); ok {
-				b.fps = fp
-			}
-			if cap(b.fps) < len(b.docs) {
-				b.fps = append(b.fps[:cap(b.fps)], make([]dedup.Doc, len(b.docs)-cap(b.fps))...)
-			}
-			b.fps = b.fps[:len(b.docs)]
-			for i, d := range b.docs {
-				fps[w].Doc(d.Title, d.Text, &b.fps[i])
-			}
+			fingerprintBatch(fps[w], &free, b)
 			return nil
 		},
 		func(b *batch) error {
@@ -384,6 +375,22 @@ func (r *run) pass1(ctx context.Context) error {
 			b.fps = nil
 			return nil
 		})
+}
+
+// fingerprintBatch fingerprints the documents of b into b.fps with f, in a slice
+// recycled through free: fingerprints go from batch to batch, so that their slices are
+// grown once rather than for every document.
+func fingerprintBatch(f *dedup.Fingerprinter, free *sync.Pool, b *batch) {
+	if fp, ok := free.Get().([]dedup.Doc); ok {
+		b.fps = fp
+	}
+	if cap(b.fps) < len(b.docs) {
+		b.fps = append(b.fps[:cap(b.fps)], make([]dedup.Doc, len(b.docs)-cap(b.fps))...)
+	}
+	b.fps = b.fps[:len(b.docs)]
+	for i, d := range b.docs {
+		f.Doc(d.Title, d.Text, &b.fps[i])
+	}
 }
 
 // pass2 judges every document on the workers and writes the results in input order.

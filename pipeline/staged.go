@@ -157,16 +157,7 @@ func Fingerprint(ctx context.Context, opts Options, s Shard, dir string) error {
 	err = ordered(ctx, opts.Workers,
 		func(ctx context.Context, emit func(*batch) error) error { return r.read(ctx, 1, emit) },
 		func(w int, b *batch) error {
-			if fp, ok := free.Get().([]dedup.Doc); ok {
-				b.fps = fp
-			}
-			if cap(b.fps) < len(b.docs) {
-				b.fps = append(b.fps[:cap(b.fps)], make([]dedup.Doc, len(b.docs)-cap(b.fps))...)
-			}
-			b.fps = b.fps[:len(b.docs)]
-			for i, d := range b.docs {
-				fps[w].Doc(d.Title, d.Text, &b.fps[i])
-			}
+			fingerprintBatch(fps[w], &free, b)
 			return nil
 		},
 		func(b *batch) error {
