@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -62,22 +61,8 @@ func TestReduceSQL(t *testing.T) {
 			for _, n := range []int{1, 3} {
 				got := filepath.Join(t.TempDir(), fmt.Sprint("sql", n))
 				runStagedSQL(t, node, opts, n, got)
-				for _, f := range []string{"corpus.parquet", "corpus.jsonl", "removed.parquet", "report.html"} {
-					a, err1 := os.ReadFile(filepath.Join(want, f))
-					b, err2 := os.ReadFile(filepath.Join(got, f))
-					if err1 != nil || err2 != nil {
-						t.Fatal(err1, err2)
-					}
-					if !bytes.Equal(a, b) {
-						t.Errorf("%d shards: %s with the SQL counts differs from clean's (%d and %d bytes)", n, f, len(a), len(b))
-					}
-				}
-				sa, sb := readStats(t, filepath.Join(want, "stats.json")), readStats(t, filepath.Join(got, "stats.json"))
-				ja, _ := json.Marshal(sa)
-				jb, _ := json.Marshal(sb)
-				if !bytes.Equal(ja, jb) {
-					t.Errorf("%d shards: stats with the SQL counts differ:\nclean %s\nsql   %s", n, ja, jb)
-				}
+				sameOutputs(t, want, got, []string{"corpus.parquet", "corpus.jsonl", "removed.parquet", "report.html"},
+					fmt.Sprintf("%d shards with the SQL counts", n))
 			}
 		})
 	}

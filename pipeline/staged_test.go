@@ -65,6 +65,27 @@ func readStats(t *testing.T, path string) map[string]any {
 	return m
 }
 
+// sameOutputs checks that the files of folder got are byte for byte those of want,
+// and the stats but for the figures of memory (readStats).
+func sameOutputs(t *testing.T, want, got string, files []string, what string) {
+	t.Helper()
+	for _, f := range files {
+		a, err1 := os.ReadFile(filepath.Join(want, f))
+		b, err2 := os.ReadFile(filepath.Join(got, f))
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s: %s differs from clean's (%d and %d bytes)", what, f, len(a), len(b))
+		}
+	}
+	ja, _ := json.Marshal(readStats(t, filepath.Join(want, "stats.json")))
+	jb, _ := json.Marshal(readStats(t, filepath.Join(got, "stats.json")))
+	if !bytes.Equal(ja, jb) {
+		t.Errorf("%s: stats differ:\nclean  %s\nstaged %s", what, ja, jb)
+	}
+}
+
 func outputsOf(dir string, opts Options) Options {
 	opts.Output = filepath.Join(dir, "corpus.parquet")
 	opts.JSONL = filepath.Join(dir, "corpus.jsonl")
@@ -172,22 +193,7 @@ func TestStagedIsClean(t *testing.T) {
 						t.Fatalf("clean skipped %d records, want 2", st.DocumentsSkip)
 					}
 				}
-				for _, f := range files {
-					a, err1 := os.ReadFile(filepath.Join(want, f))
-					b, err2 := os.ReadFile(filepath.Join(got, f))
-					if err1 != nil || err2 != nil {
-						t.Fatal(err1, err2)
-					}
-					if !bytes.Equal(a, b) {
-						t.Errorf("%d shards: %s differs from clean's (%d and %d bytes)", n, f, len(a), len(b))
-					}
-				}
-				sa, sb := readStats(t, filepath.Join(want, "stats.json")), readStats(t, filepath.Join(got, "stats.json"))
-				ja, _ := json.Marshal(sa)
-				jb, _ := json.Marshal(sb)
-				if !bytes.Equal(ja, jb) {
-					t.Errorf("%d shards: stats differ:\nclean  %s\nstaged %s", n, ja, jb)
-				}
+				sameOutputs(t, want, got, files, fmt.Sprintf("%d shards", n))
 			}
 		})
 	}

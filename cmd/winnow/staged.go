@@ -55,6 +55,16 @@ func shardOf(c *cli.Context) (pipeline.Shard, error) {
 	return s, nil
 }
 
+// shardAndOutput returns the --shard and -o of a stage that reads a shard of the inputs.
+func shardAndOutput(c *cli.Context) (pipeline.Shard, string, error) {
+	s, err := shardOf(c)
+	if err != nil {
+		return s, "", err
+	}
+	out, err := needOutput(c)
+	return s, out, err
+}
+
 func needOutput(c *cli.Context) (string, error) {
 	out := c.String("output")
 	if out == "" {
@@ -73,11 +83,7 @@ Example (a Slurm array job of 64 tasks):
    winnow fingerprint crawl/ --shard $SLURM_ARRAY_TASK_ID/64 -o fp/`,
 		[]cli.Flag{str("output", "", "the fingerprint folder (FP_DIR)", "o"), shardFlag()},
 		func(c *cli.Context, o pipeline.Options) error {
-			s, err := shardOf(c)
-			if err != nil {
-				return err
-			}
-			out, err := needOutput(c)
+			s, out, err := shardAndOutput(c)
 			if err != nil {
 				return err
 			}
@@ -113,11 +119,7 @@ Example:
 		[]cli.Flag{str("output", "", "the judged folder (JUDGED_DIR)", "o"), shardFlag(),
 			str("counts", "", "the reduce's counts (.parquet)")},
 		func(c *cli.Context, o pipeline.Options) error {
-			s, err := shardOf(c)
-			if err != nil {
-				return err
-			}
-			out, err := needOutput(c)
+			s, out, err := shardAndOutput(c)
 			if err != nil {
 				return err
 			}
