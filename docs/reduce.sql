@@ -247,45 +247,78 @@ group_size AS (
 ),
 
 -- Counts: of copy groups, not documents (a hash a group's members share counts once).
-key_counts AS (
-  SELECT k.h, COUNT(DISTINCT g.grp) AS n
+-- Most hashes are in one document, or in the documents of one group: a plain GROUP BY
+-- with MIN and MAX of the group finds them (lo = hi: one group), and only the rest,
+-- hashes in two groups or more, are counted distinct (COUNT(DISTINCT) over every row
+-- is what made the query superlinear in the corpus).
+key_span AS (
+  SELECT k.h, MIN(g.grp) AS lo, MAX(g.grp) AS hi
   FROM doc_keys k JOIN doc_group g ON g.ord = k.ord
   GROUP BY k.h
+),
+multi_keys AS (
+  SELECT h FROM key_span WHERE lo <> hi
+),
+-- every (hash, document, group) of a hash in two groups or more
+multi_rows AS (
+  SELECT k.h, g.grp, g.source, g.source_hash
+  FROM doc_keys k JOIN multi_keys m ON m.h = k.h JOIN doc_group g ON g.ord = k.ord
+),
+-- keys of two groups or more (a key of one group is not written: apply reads it as 1)
+key_counts AS (
+  SELECT h, COUNT(DISTINCT grp) AS n FROM multi_rows GROUP BY h
 ),
 -- band keys count in Go's packed table under their top 48 bits (bfp: the key less
 -- its low 16 bits; fingerprint 0 is stored as 1), in 16 bits: a count that reached
 -- 65535 documents stays there
-band_counts AS (
-  SELECT b.band, COUNT(DISTINCT g.grp) AS grps, COUNT(*) AS docs
+band_span AS (
+  SELECT b.band, COUNT(*) AS docs, MIN(g.grp) AS lo, MAX(g.grp) AS hi
   FROM doc_bands b JOIN doc_group g ON g.ord = b.ord
   GROUP BY b.band
 ),
-band_fp AS (
-  SELECT band, CASE WHEN band - (band % 65536 + 65536) % 65536 = 0 THEN 65536
-                    ELSE band - (band % 65536 + 65536) % 65536 END AS bfp
-  FROM band_counts
+band_multi AS (
+  SELECT b.band, COUNT(DISTINCT g.grp) AS grps
+  FROM doc_bands b
+  JOIN band_span s ON s.band = b.band AND s.lo <> s.hi
+  JOIN doc_group g ON g.ord = b.ord
+  GROUP BY b.band
+),
+band_counts AS (
+  SELECT s.band, COALESCE(m.grps, 1) AS grps, s.docs,
+         CASE WHEN s.band - (s.band % 65536 + 65536) % 65536 = 0 THEN 65536
+              ELSE s.band - (s.band % 65536 + 65536) % 65536 END AS bfp
+  FROM band_span s LEFT JOIN band_multi m ON m.band = s.band
 ),
 fp_counts AS (
-  SELECT f.bfp, CASE WHEN SUM(c.docs) >= 65535 THEN 65535 ELSE SUM(c.grps) END AS n
-  FROM band_counts c JOIN band_fp f ON f.band = c.band
-  GROUP BY f.bfp
+  SELECT bfp, CASE WHEN SUM(docs) >= 65535 THEN 65535 ELSE SUM(grps) END AS n
+  FROM band_counts
+  GROUP BY bfp
+),
+-- the bands whose fingerprint is in MinDocs groups or more: only those can make a
+-- paragraph a near copy (its quorum-th largest count must reach MinDocs)
+frequent_bands AS (
+  SELECT c.band, fc.n
+  FROM band_counts c JOIN fp_counts fc ON fc.bfp = c.bfp CROSS JOIN params pr
+  WHERE fc.n >= pr.min_docs
 ),
 -- near copies (Index.decideNear): every unsaturated paragraph with shingles, by the
 -- BandQuorum-th (1st) largest group count of its bands, ShortBandQuorum-th (2nd) for
--- a short one; kept at MinDocs or more, the last occurrence of a key winning
+-- a short one; kept at MinDocs or more, the last occurrence of a key winning. The
+-- ranking reads only frequent bands: the quorum-th largest count is MinDocs or more
+-- exactly when that many of the paragraph's bands are frequent, and it is then the
+-- quorum-th largest among them.
 band_ranked AS (
-  SELECT pb.ord, pb.idx, pb.key, pb.short, fc.n,
-         ROW_NUMBER() OVER (PARTITION BY pb.ord, pb.idx ORDER BY fc.n DESC) AS r
+  SELECT pb.ord, pb.idx, pb.key, pb.short, fb.n,
+         ROW_NUMBER() OVER (PARTITION BY pb.ord, pb.idx ORDER BY fb.n DESC) AS r
   FROM para_bands pb
-  JOIN band_fp f ON f.band = pb.band
-  JOIN fp_counts fc ON fc.bfp = f.bfp
+  JOIN frequent_bands fb ON fb.band = pb.band
 ),
 near AS (
   SELECT key, n
   FROM (SELECT br.key, br.n,
                ROW_NUMBER() OVER (PARTITION BY br.key ORDER BY br.ord DESC, br.idx DESC) AS rn
-        FROM band_ranked br CROSS JOIN params pr
-        WHERE br.r = CASE WHEN br.short THEN 2 ELSE 1 END AND br.n >= pr.min_docs) nr
+        FROM band_ranked br
+        WHERE br.r = CASE WHEN br.short THEN 2 ELSE 1 END) nr
   WHERE rn = 1
 ),
 -- raw-bytes hashes (Index.raw): a paragraph whose key was in two documents or more,
@@ -308,9 +341,9 @@ rows_out AS (
          0 AS words, 0 AS numbers, FALSE AS short
   FROM fp_docs
   UNION ALL
-  SELECT 'distinct_keys', 0, 0, COUNT(DISTINCT h), 0, 0, 0, FALSE FROM doc_keys
+  SELECT 'distinct_keys', 0, 0, COUNT(*), 0, 0, 0, FALSE FROM key_span
   UNION ALL
-  SELECT 'distinct_bands', 0, 0, COUNT(DISTINCT bfp), 0, 0, 0, FALSE FROM band_fp
+  SELECT 'distinct_bands', 0, 0, COUNT(*), 0, 0, 0, FALSE FROM fp_counts
   UNION ALL
   SELECT 'copy_documents', 0, 0, docs, 0, 0, 0, FALSE FROM copies
   UNION ALL
@@ -318,15 +351,13 @@ rows_out AS (
   UNION ALL
   SELECT 'min_docs', 0, 0, min_docs, 0, 0, 0, FALSE FROM params
   UNION ALL
-  -- a key in one group is not written: apply reads it as 1
-  SELECT 'key', 0, h, n, 0, 0, 0, FALSE FROM key_counts WHERE n >= 2
+  SELECT 'key', 0, h, n, 0, 0, 0, FALSE FROM key_counts
   UNION ALL
   -- per-source keys, of MinSourceDocs (2) groups of the source or more
   SELECT 'source_key', source_hash, h, n, 0, 0, 0, FALSE
-  FROM (SELECT g.source_hash, k.h, COUNT(DISTINCT g.grp) AS n
-        FROM doc_keys k JOIN doc_group g ON g.ord = k.ord
-        WHERE g.source <> ''
-        GROUP BY g.source_hash, k.h) sk
+  FROM (SELECT source_hash, h, COUNT(DISTINCT grp) AS n
+        FROM multi_rows WHERE source <> ''
+        GROUP BY source_hash, h) sk
   WHERE n >= 2
   UNION ALL
   SELECT 'source_docs', source_hash, 0, COUNT(DISTINCT grp), 0, 0, 0, FALSE
@@ -334,7 +365,10 @@ rows_out AS (
   UNION ALL
   SELECT 'prefix', 0, h, n, 0, 0, 0, FALSE
   FROM (SELECT x.h, COUNT(DISTINCT g.grp) AS n
-        FROM doc_prefixes x JOIN doc_group g ON g.ord = x.ord
+        FROM doc_prefixes x
+        JOIN (SELECT c.h FROM (SELECT h, COUNT(*) AS docs FROM doc_prefixes GROUP BY h) c
+              CROSS JOIN params pr WHERE c.docs >= pr.min_docs) f ON f.h = x.h
+        JOIN doc_group g ON g.ord = x.ord
         GROUP BY x.h) px CROSS JOIN params pr
   WHERE n >= pr.min_docs
   UNION ALL
