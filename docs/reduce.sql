@@ -47,7 +47,7 @@
 -- it as a string all the same.
 --
 -- Portability. The query uses only: WITH (not recursive), SELECT DISTINCT, inner and
--- LEFT joins, CROSS JOIN, UNION / UNION ALL, GROUP BY with COUNT, COUNT(DISTINCT),
+-- LEFT joins, CROSS JOIN, UNION / UNION ALL, GROUP BY (and HAVING) with COUNT, COUNT(DISTINCT),
 -- MIN, SUM, CASE, COALESCE, CAST to BIGINT / INTEGER / BOOLEAN, the integer
 -- operators + - * and %, comparisons, and the window functions ROW_NUMBER, COUNT and
 -- SUM with PARTITION BY / ORDER BY and a RANGE BETWEEN UNBOUNDED PRECEDING AND
@@ -197,15 +197,34 @@ cands AS (
 ),
 -- what a node shares with a candidate's first document (Index.sharedWords): w, the
 -- words (this node's) of the long paragraphs both hold; those of them out of this
--- node's story, and out of the candidate's
+-- node's story, and out of the candidate's. The two stories are brought side by side
+-- under the pair (each a join of the candidates with story on one node) and matched by
+-- a GROUP BY on (node, anchor, key), not by a self join of story: a join of story with
+-- itself has key = key alone as its most selective-looking condition, and a planner
+-- that runs it first pairs every document holding a common paragraph with every other
+-- (DuckDB did, past a few hundred MB: the square of a boilerplate's document count).
+pair_sides AS (
+  SELECT c.node, c.anchor, m.key, 0 AS side, m.words, m.in_story
+  FROM cands c JOIN story m ON m.node = c.node
+  UNION ALL
+  SELECT c.node, c.anchor, o.key, 1 AS side, 0 AS words, o.in_story
+  FROM cands c JOIN story o ON o.node = c.anchor
+),
+pair_keys AS (
+  SELECT node, anchor, key,
+         SUM(words) AS words,
+         SUM(CASE WHEN side = 0 AND in_story = 0 THEN 1 ELSE 0 END) AS mine_out,
+         SUM(CASE WHEN side = 1 AND in_story = 0 THEN 1 ELSE 0 END) AS theirs_out
+  FROM pair_sides
+  GROUP BY node, anchor, key
+  HAVING COUNT(*) = 2
+),
 pairs AS (
-  SELECT c.node, c.anchor, SUM(m.words) AS w,
-         SUM(CASE WHEN m.in_story = 0 THEN m.words ELSE 0 END) AS mine_extra,
-         SUM(CASE WHEN o.in_story = 0 THEN m.words ELSE 0 END) AS theirs_extra
-  FROM cands c
-  JOIN story m ON m.node = c.node
-  JOIN story o ON o.node = c.anchor AND o.key = m.key
-  GROUP BY c.node, c.anchor
+  SELECT node, anchor, SUM(words) AS w,
+         SUM(CASE WHEN mine_out = 1 THEN words ELSE 0 END) AS mine_extra,
+         SUM(CASE WHEN theirs_out = 1 THEN words ELSE 0 END) AS theirs_extra
+  FROM pair_keys
+  GROUP BY node, anchor
 ),
 -- copies: w of CopyWords or more and half of both stories (with the shared
 -- paragraphs) or more
