@@ -48,7 +48,7 @@
 --
 -- Portability. The query uses only: WITH (not recursive), SELECT DISTINCT, inner and
 -- LEFT joins, CROSS JOIN, UNION / UNION ALL, GROUP BY (and HAVING) with COUNT, COUNT(DISTINCT),
--- MIN, SUM, CASE, COALESCE, CAST to BIGINT / INTEGER / BOOLEAN, the integer
+-- MIN, MAX, SUM, CASE, COALESCE, a scalar subquery, CAST to BIGINT / INTEGER / BOOLEAN, the integer
 -- operators + - * and %, comparisons, and the window functions ROW_NUMBER, COUNT and
 -- SUM with PARTITION BY / ORDER BY and a RANGE BETWEEN UNBOUNDED PRECEDING AND
 -- CURRENT ROW frame: all SQL:2003. How that was checked: it runs on DuckDB 1.x in
@@ -289,36 +289,44 @@ key_counts AS (
 ),
 -- band keys count in Go's packed table under their top 48 bits (bfp: the key less
 -- its low 16 bits; fingerprint 0 is stored as 1), in 16 bits: a count that reached
--- 65535 documents stays there
-band_span AS (
-  SELECT b.band, COUNT(*) AS docs, MIN(g.grp) AS lo, MAX(g.grp) AS hi
+-- 65535 documents stays there. A fingerprint's count is the sum, over its band keys,
+-- of the groups holding each. One GROUP BY on the fingerprint finds the common case
+-- (one band key, one group: a count of 1); only fingerprints of two groups or more,
+-- or of two band keys, are counted band by band.
+band_rows AS (
+  SELECT b.band, g.grp,
+         CASE WHEN b.band - (b.band % 65536 + 65536) % 65536 = 0 THEN 65536
+              ELSE b.band - (b.band % 65536 + 65536) % 65536 END AS bfp
   FROM doc_bands b JOIN doc_group g ON g.ord = b.ord
-  GROUP BY b.band
 ),
-band_multi AS (
-  SELECT b.band, COUNT(DISTINCT g.grp) AS grps
-  FROM doc_bands b
-  JOIN band_span s ON s.band = b.band AND s.lo <> s.hi
-  JOIN doc_group g ON g.ord = b.ord
-  GROUP BY b.band
-),
-band_counts AS (
-  SELECT s.band, COALESCE(m.grps, 1) AS grps, s.docs,
-         CASE WHEN s.band - (s.band % 65536 + 65536) % 65536 = 0 THEN 65536
-              ELSE s.band - (s.band % 65536 + 65536) % 65536 END AS bfp
-  FROM band_span s LEFT JOIN band_multi m ON m.band = s.band
-),
-fp_counts AS (
-  SELECT bfp, CASE WHEN SUM(docs) >= 65535 THEN 65535 ELSE SUM(grps) END AS n
-  FROM band_counts
+fp_span AS (
+  SELECT bfp, COUNT(*) AS docs, MIN(grp) AS lo, MAX(grp) AS hi,
+         MIN(band) AS blo, MAX(band) AS bhi
+  FROM band_rows
   GROUP BY bfp
 ),
+fp_multi AS (
+  SELECT bfp, SUM(grps) AS grps
+  FROM (SELECT r.bfp, r.band, COUNT(DISTINCT r.grp) AS grps
+        FROM band_rows r
+        JOIN fp_span s ON s.bfp = r.bfp
+        WHERE s.lo <> s.hi OR s.blo <> s.bhi
+        GROUP BY r.bfp, r.band) pb
+  GROUP BY bfp
+),
+fp_counts AS (
+  SELECT s.bfp, CASE WHEN s.docs >= 65535 THEN 65535 ELSE COALESCE(m.grps, 1) END AS n
+  FROM fp_span s LEFT JOIN fp_multi m ON m.bfp = s.bfp
+),
 -- the bands whose fingerprint is in MinDocs groups or more: only those can make a
--- paragraph a near copy (its quorum-th largest count must reach MinDocs)
+-- paragraph a near copy (its quorum-th largest count must reach MinDocs). The
+-- threshold is a scalar subquery, not a join with params, so that the filter runs
+-- before the join with every band row.
 frequent_bands AS (
-  SELECT c.band, fc.n
-  FROM band_counts c JOIN fp_counts fc ON fc.bfp = c.bfp CROSS JOIN params pr
-  WHERE fc.n >= pr.min_docs
+  SELECT DISTINCT r.band, f.n
+  FROM band_rows r
+  JOIN (SELECT bfp, n FROM fp_counts
+        WHERE n >= (SELECT min_docs FROM params)) f ON f.bfp = r.bfp
 ),
 -- near copies (Index.decideNear): every unsaturated paragraph with shingles, by the
 -- BandQuorum-th (1st) largest group count of its bands, ShortBandQuorum-th (2nd) for
@@ -362,7 +370,7 @@ rows_out AS (
   UNION ALL
   SELECT 'distinct_keys', 0, 0, COUNT(*), 0, 0, 0, FALSE FROM key_span
   UNION ALL
-  SELECT 'distinct_bands', 0, 0, COUNT(*), 0, 0, 0, FALSE FROM fp_counts
+  SELECT 'distinct_bands', 0, 0, COUNT(*), 0, 0, 0, FALSE FROM fp_span
   UNION ALL
   SELECT 'copy_documents', 0, 0, docs, 0, 0, 0, FALSE FROM copies
   UNION ALL

@@ -7,7 +7,9 @@
 // counts winnow apply and winnow place read. It prints the rows written and the time
 // the query took. pipeline/reduce_sql_test.go runs it (after `npm ci` in interop/).
 // WINNOW_MIN_DOCS, when set, replaces the query's min_docs; WINNOW_DUCKDB_THREADS and
-// WINNOW_DUCKDB_MEMORY set DuckDB's threads (2) and memory_limit (its default).
+// WINNOW_DUCKDB_MEMORY set DuckDB's threads (2) and memory_limit (its default: 80 % of
+// RAM), WINNOW_DUCKDB_TEMP_MAX its max_temp_directory_size (the spill's cap; its default
+// is 90 % of the free disk).
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +40,7 @@ const spill = mkdtempSync(join(tmpdir(), 'winnow-duckdb-'));
 process.on('exit', () => rmSync(spill, { recursive: true, force: true }));
 const config = { threads, temp_directory: spill };
 if (process.env.WINNOW_DUCKDB_MEMORY) config.memory_limit = process.env.WINNOW_DUCKDB_MEMORY;
+if (process.env.WINNOW_DUCKDB_TEMP_MAX) config.max_temp_directory_size = process.env.WINNOW_DUCKDB_TEMP_MAX;
 const instance = await DuckDBInstance.create(':memory:', config);
 const db = await instance.connect();
 await db.run(`CREATE VIEW fp_docs AS SELECT * FROM read_parquet(${list('docs')})`);
