@@ -53,7 +53,9 @@
 -- SUM with PARTITION BY / ORDER BY and a RANGE BETWEEN UNBOUNDED PRECEDING AND
 -- CURRENT ROW frame: all SQL:2003. How that was checked: it runs on DuckDB 1.x in
 -- pipeline/reduce_sql_test.go (its rows equal `winnow reduce`'s, and apply + place
--- with them equal `winnow clean`); Spark SQL and Trino were not run, but each
+-- with them equal `winnow clean`); pipeline/reduce_sql_portable_test.go reads it as
+-- tokens and refuses any keyword, function or operator outside this list and any name
+-- Trino or Spark (ANSI mode) reserves; Spark SQL and Trino were not run, but each
 -- construct is in their references: Spark's built-in function list (%, which keeps
 -- the integral type, and /, which "always performs floating point division": hence
 -- no / here), its window frames (rangeBetween with unbounded and current row
