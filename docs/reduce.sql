@@ -205,6 +205,7 @@ cands AS (
 -- itself has key = key alone as its most selective-looking condition, and a planner
 -- that runs it first pairs every document holding a common paragraph with every other
 -- (DuckDB did, past a few hundred MB: the square of a boilerplate's document count).
+-- story holds a key once a node, so a key both stories hold has exactly two rows.
 pair_sides AS (
   SELECT c.node, c.anchor, m.key, 0 AS side, m.words, m.in_story
   FROM cands c JOIN story m ON m.node = c.node
