@@ -54,15 +54,16 @@ test-huge:
 
 # a few seconds of each fuzzer on top of the committed corpora: a count of executions,
 # not a duration (a -fuzztime duration races the fuzz coordinator's deadline on a loaded
-# machine and fails with "context deadline exceeded": go.dev/issue/75804, fixed in Go 1.27)
+# machine and fails with "context deadline exceeded": go.dev/issue/75804, fixed in Go 1.27),
+# and a bounded minimization of each new input (by default up to a minute each)
 fuzz:
-	$(GO) test -run XXX -fuzz '^FuzzNormalize$$' -fuzztime 20000x ./dedup
-	$(GO) test -run XXX -fuzz '^FuzzNormalizeStandIns$$' -fuzztime 20000x ./dedup
-	$(GO) test -run XXX -fuzz '^FuzzNormalizeLatin$$' -fuzztime 20000x ./dedup
-	$(GO) test -run XXX -fuzz '^FuzzSegment$$' -fuzztime 20000x ./dedup
-	$(GO) test -run XXX -fuzz '^FuzzJSONL$$' -fuzztime 20000x ./ingest
-	$(GO) test -run XXX -fuzz '^FuzzDocSketchBinary$$' -fuzztime 20000x ./dedup
-	$(GO) test -run XXX -fuzz '^FuzzParseShard$$' -fuzztime 20000x ./pipeline
+	$(GO) test -run XXX -fuzz '^FuzzNormalize$$' -fuzztime 80000x -fuzzminimizetime 200x ./dedup
+	$(GO) test -run XXX -fuzz '^FuzzNormalizeStandIns$$' -fuzztime 25000x -fuzzminimizetime 200x ./dedup
+	$(GO) test -run XXX -fuzz '^FuzzNormalizeLatin$$' -fuzztime 40000x -fuzzminimizetime 200x ./dedup
+	$(GO) test -run XXX -fuzz '^FuzzSegment$$' -fuzztime 100000x -fuzzminimizetime 200x ./dedup
+	$(GO) test -run XXX -fuzz '^FuzzJSONL$$' -fuzztime 25000x -fuzzminimizetime 200x ./ingest
+	$(GO) test -run XXX -fuzz '^FuzzDocSketchBinary$$' -fuzztime 150000x -fuzzminimizetime 200x ./dedup
+	$(GO) test -run XXX -fuzz '^FuzzParseShard$$' -fuzztime 25000x -fuzzminimizetime 200x ./pipeline
 
 # The report is rendered from the labelled dev corpus when ../shared is beside the
 # checkout (as in CI), else from the bundled sample.
