@@ -16,14 +16,14 @@ import (
 // reserves.
 
 // sqlKeywords are the keywords the query may use (written in upper case in it).
-var sqlKeywords = words(`WITH AS SELECT DISTINCT FROM JOIN LEFT CROSS ON WHERE GROUP BY
+var sqlKeywords = keywordSet(`WITH AS SELECT DISTINCT FROM JOIN LEFT CROSS ON WHERE GROUP BY
 	HAVING ORDER UNION ALL CASE WHEN THEN ELSE END AND OR NOT IS NULL OVER PARTITION
 	RANGE BETWEEN UNBOUNDED PRECEDING CURRENT ROW DESC ASC TRUE FALSE BIGINT INTEGER
 	BOOLEAN`)
 
 // sqlFunctions are the functions it may call: aggregates and window functions of
 // SQL:2003 that Spark SQL and Trino both have, and CAST.
-var sqlFunctions = words(`COUNT MIN MAX SUM COALESCE CAST ROW_NUMBER`)
+var sqlFunctions = keywordSet(`COUNT MIN MAX SUM COALESCE CAST ROW_NUMBER`)
 
 // sqlOperators are its operators and punctuation. Not among them: / (Spark's divides
 // in floating point, Trino's truncates), || and the bit operators (not in all three),
@@ -33,7 +33,7 @@ var sqlOperators = []string{"<>", "<=", ">=", "(", ")", ",", ".", "+", "-", "*",
 // reservedNames may not name a table, column or alias: Trino's reserved keywords
 // (trino.io/docs/current/language/reserved.html) and Spark's in ANSI mode
 // (docs/sql-ref-ansi-compliance.md of Spark 3.x/4.x), together.
-var reservedNames = words(`ALTER AND AS BETWEEN BY CASE CAST CONSTRAINT CREATE CROSS CUBE
+var reservedNames = keywordSet(`ALTER AND AS BETWEEN BY CASE CAST CONSTRAINT CREATE CROSS CUBE
 	CURRENT_CATALOG CURRENT_DATE CURRENT_PATH CURRENT_ROLE CURRENT_SCHEMA CURRENT_TIME
 	CURRENT_TIMESTAMP CURRENT_USER DEALLOCATE DELETE DESCRIBE DISTINCT DROP ELSE END ESCAPE
 	EXCEPT EXECUTE EXISTS EXTRACT FALSE FOR FROM FULL GROUP GROUPING HAVING IN INNER
@@ -45,7 +45,7 @@ var reservedNames = words(`ALTER AND AS BETWEEN BY CASE CAST CONSTRAINT CREATE C
 	OFFSET ONLY OVERLAPS PRIMARY REFERENCES SESSION_USER SOME TIME TO TRAILING UNIQUE
 	UNKNOWN USER`)
 
-func words(s string) map[string]bool {
+func keywordSet(s string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(s) {
 		m[w] = true
