@@ -469,6 +469,7 @@ func TestLazyBandsInAdd(t *testing.T) {
 	lazy := DefaultConfig()
 	lazy.lazyBands = true
 	eager, deferred := NewIndexFor(DefaultRules(), 0), NewIndexFor(DefaultRules(), 0)
+	eager.keepBands, deferred.keepBands = true, true
 	fe, fl := NewFingerprinter(DefaultConfig()), NewFingerprinter(lazy)
 	var de, dl []Doc
 	skipped := 0
@@ -511,7 +512,7 @@ func TestLazyBandsInAdd(t *testing.T) {
 				t.Errorf("doc %d paragraph %d: key in %d documents eager, %d lazy", i, k, a, b)
 			}
 			for _, h := range p.bands {
-				if a, b := eager.BandDocs(h), deferred.BandDocs(h); a != b {
+				if a, b := eager.bandDocs(h), deferred.bandDocs(h); a != b {
 					t.Errorf("doc %d paragraph %d: band in %d documents eager, %d lazy", i, k, a, b)
 				}
 			}

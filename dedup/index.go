@@ -75,6 +75,13 @@ type Index struct {
 	knownBytes int64 // the size known had when Seal freed it
 	knownN     int   // and its entries
 
+	// what the tables held when Seal released those judging does not read (the band
+	// keys and the copy groups' anchors and nodes), for the stats; keepBands keeps the
+	// band table for tests that compare its counts
+	sealedBytes, sealedEntries map[string]int64
+	sealedBands                int
+	keepBands                  bool
+
 	// scratch of collect
 	ckeys, cbands, cprefix []uint64
 	cparas                 []paraBands
@@ -163,6 +170,9 @@ func (ix *Index) Bytes() int64 {
 // "titles", "frequent_raw" (Frequent, held during counting only), and the tables of
 // the copy groups, "copy_anchors" and "copy_nodes".
 func (ix *Index) TableBytes() map[string]int64 {
+	if ix.sealedBytes != nil {
+		return ix.sealedBytes
+	}
 	return map[string]int64{
 		"keys": ix.keys.bytes(), "raw": ix.raw.bytes(), "source_keys": ix.srcKeys.bytes(),
 		"bands": ix.bands.bytes(), "prefixes": ix.prefix.bytes(),
@@ -174,6 +184,9 @@ func (ix *Index) TableBytes() map[string]int64 {
 // TableEntries returns the number of hashes each count table holds, by the names of
 // TableBytes (for a sketch: the distinct hashes added to it).
 func (ix *Index) TableEntries() map[string]int64 {
+	if ix.sealedEntries != nil {
+		return ix.sealedEntries
+	}
 	return map[string]int64{
 		"keys": int64(ix.keys.len()), "raw": int64(ix.raw.len()), "source_keys": int64(ix.srcKeys.len()),
 		"bands": int64(ix.bands.len()), "prefixes": int64(ix.prefix.len()),
@@ -449,8 +462,9 @@ func (ix *Index) SourceDocs(source string, k uint64) (withKey, all int) {
 // MinHash.
 func (ix *Index) NearDocs(key uint64) int { return int(ix.near[key]) }
 
-// BandDocs returns the number of documents holding a paragraph with band key b.
-func (ix *Index) BandDocs(b uint64) int { return int(ix.bands.get(b).docs) }
+// bandDocs returns the number of documents holding a paragraph with band key b (for
+// tests: a sealed Index keeps its band table only with keepBands).
+func (ix *Index) bandDocs(b uint64) int { return int(ix.bands.get(b).docs) }
 
 // Seal ends counting: Add must not be called again. It decides the copy groups and
 // takes back what copies of one story counted twice (see Copy groups), then copies
@@ -484,8 +498,28 @@ func (ix *Index) Seal() error {
 			s.val.docs = ix.keys.get(s.val.key).docs
 		}
 	}
+	ix.release()
 	ix.sealed = true
 	return nil
+}
+
+// release frees the tables that judging does not read once the copy groups and the
+// near-boilerplate keys are decided: the band keys (Judge reads NearDocs) and the
+// anchors and nodes of the copy groups (Group reads groupOf). On a gigabyte of new text
+// they are three quarters of the Index, and pass 2 holds the document sketches and the
+// writers' buffers on top of what is left.
+func (ix *Index) release() {
+	ix.sealedBytes, ix.sealedEntries = ix.TableBytes(), ix.TableEntries()
+	ix.sealedBands = ix.bands.len()
+	if !ix.keepBands {
+		if t, ok := ix.bands.(*packedTable); ok {
+			t.slab.free()
+		}
+		ix.bands = newPackedTable(0)
+	}
+	ix.anchors.slab.free()
+	ix.nodes.slab.free()
+	ix.anchors, ix.nodes = newOpenTable[anchorPair](0), newOpenTable[node](0)
 }
 
 // Known sets in p, for the raw-bytes hash of a paragraph, the fingerprint fields Judge
@@ -530,6 +564,9 @@ func (ix *Index) DistinctKeys() int {
 func (ix *Index) DistinctBands() int {
 	if ix.loaded {
 		return ix.distinctBands
+	}
+	if ix.sealedEntries != nil {
+		return ix.sealedBands
 	}
 	return ix.bands.len()
 }

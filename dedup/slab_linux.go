@@ -27,6 +27,7 @@ const hugePage = 2 << 20
 type slab struct {
 	mem     []byte
 	cleanup runtime.Cleanup
+	dropped uintptr // bytes at the start of mem given back by dropUpTo
 }
 
 // slabsMapped counts the slabs mapped and not yet unmapped (for tests).
@@ -75,4 +76,25 @@ func (s *slab) free() {
 	s.cleanup.Stop()
 	unmap(s.mem)
 	s.mem = nil
+}
+
+// dropUpTo gives the whole huge pages of the slab that end at or before address end
+// back to the system (they read as zeros afterwards). A table that grows reads its old
+// slots once, in order, and drops them behind it (see dropEvery): the old and the new
+// slots are then not both resident at the peak of a growth.
+func (s *slab) dropUpTo(end unsafe.Pointer) {
+	if s == nil || s.mem == nil {
+		return
+	}
+	base := uintptr(unsafe.Pointer(&s.mem[0]))
+	off := uintptr(end) - base
+	if off > uintptr(len(s.mem)) {
+		return
+	}
+	off -= (uintptr(end)) % hugePage
+	if off <= s.dropped {
+		return
+	}
+	_ = syscall.Madvise(s.mem[s.dropped:off], syscall.MADV_DONTNEED) // only memory is at stake
+	s.dropped = off
 }

@@ -2,7 +2,10 @@
 
 package dedup
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+	"unsafe"
+)
 
 // slab: on systems other than Linux the tables stay on the Go heap.
 type slab struct{}
@@ -12,5 +15,7 @@ func allocSlots[V any](n int) ([]openSlot[V], *slab) { return make([]openSlot[V]
 func allocSlice[T any](n int) ([]T, *slab) { return make([]T, n), nil }
 
 func (s *slab) free() {}
+
+func (s *slab) dropUpTo(unsafe.Pointer) {}
 
 var slabsMapped atomic.Int64 // always 0 here

@@ -2,19 +2,20 @@ package dedup
 
 import (
 	"math"
+	"math/bits"
 	"unsafe"
 )
 
 // openTable is an open-addressing hash table (linear probing) from 64-bit keys to values
 // of type V, stored beside their keys in one slice: no per-entry heap object. Keys are
-// hashes already, so a key's home slot is its low bits; the key 0 marks an empty slot and
-// is stored as 1 (a hash of 0 or 1 is as likely as any other). The table keeps its load
-// between 3/8 and 3/4.
+// hashes already, so a key's home slot is its high bits scaled to the table's size
+// (home); the key 0 marks an empty slot and is stored as 1 (a hash of 0 or 1 is as
+// likely as any other). The table keeps its load between 1/2 and 3/4 (see tableSize).
 type openTable[V any] struct {
 	slots []openSlot[V]
 	n     int
-	mask  uint64
-	slab  *slab // the memory of slots when it is not on the Go heap (see allocSlots)
+	size  uint64 // len(slots)
+	slab  *slab  // the memory of slots when it is not on the Go heap (see allocSlots)
 }
 
 type openSlot[V any] struct {
@@ -22,19 +23,51 @@ type openSlot[V any] struct {
 	val V
 }
 
-// tableSize is the number of slots of a table for capacity keys at a load of 3/4: a
-// power of two, at least 16.
+// tableSize is the number of slots of a table for capacity keys at a load of 3/4 or
+// less: the least of 16, 24, 32, 48, 64, 96, … (powers of two and one and a half times
+// them) that holds them. A table grows to the next size, half again or a third again
+// larger, not twice: at a load between 1/2 and 3/4, a table of counts takes a third
+// less memory than one of powers of two (between 3/8 and 3/4), and the old and the new
+// slots held together while it grows take 2.5 or 2.33 times the old, not 3.
 func tableSize(capacity int) int {
 	size := 16
 	for size*3/4 < capacity {
-		size *= 2
+		size = nextSize(size)
 	}
 	return size
 }
 
+// nextSize returns the table size after size (see tableSize).
+func nextSize(size int) int {
+	if size&(size-1) == 0 {
+		return size + size/2
+	}
+	return size / 3 * 4
+}
+
+// home returns the home slot of hash h in a table of size slots: its high bits, scaled
+// (a multiply and a shift, where a power of two would take the low bits).
+func home(h, size uint64) uint64 {
+	hi, _ := bits.Mul64(h, size)
+	return hi
+}
+
+// dropEvery is how many old slots a growing table moves between two calls of
+// slab.dropUpTo. Homes scale with the size, so the slots are moved in about the order
+// of their new places and the new table's pages are touched as the old one's go.
+const dropEvery = 1 << 16
+
+// next returns the slot after i in a table of size slots, wrapping around.
+func next(i, size uint64) uint64 {
+	if i++; i == size {
+		return 0
+	}
+	return i
+}
+
 func newOpenTable[V any](capacity int) openTable[V] {
 	size := tableSize(capacity)
-	t := openTable[V]{mask: uint64(size - 1)}
+	t := openTable[V]{size: uint64(size)}
 	t.slots, t.slab = allocSlots[V](size)
 	return t
 }
@@ -44,7 +77,7 @@ func fixKey(k uint64) uint64 { return max(k, 1) }
 // find returns the value of k, and whether k is in the table.
 func (t *openTable[V]) find(k uint64) (V, bool) {
 	k = fixKey(k)
-	for i := k & t.mask; ; i = (i + 1) & t.mask {
+	for i := home(k, t.size); ; i = next(i, t.size) {
 		s := &t.slots[i]
 		if s.key == k {
 			return s.val, true
@@ -60,7 +93,7 @@ func (t *openTable[V]) find(k uint64) (V, bool) {
 // was inserted. The pointer is valid until the next ref.
 func (t *openTable[V]) ref(k uint64) (*V, bool) {
 	k = fixKey(k)
-	for i := k & t.mask; ; i = (i + 1) & t.mask {
+	for i := home(k, t.size); ; i = next(i, t.size) {
 		s := &t.slots[i]
 		if s.key == k {
 			return &s.val, false
@@ -79,16 +112,19 @@ func (t *openTable[V]) ref(k uint64) (*V, bool) {
 
 func (t *openTable[V]) grow() {
 	old, oldSlab := t.slots, t.slab
-	t.slots, t.slab = allocSlots[V](2 * len(old))
+	t.slots, t.slab = allocSlots[V](nextSize(len(old)))
 	defer oldSlab.free()
-	t.mask = uint64(len(t.slots) - 1)
-	for _, s := range old {
+	t.size = uint64(len(t.slots))
+	for j, s := range old {
+		if j%dropEvery == dropEvery-1 {
+			oldSlab.dropUpTo(unsafe.Pointer(&old[j]))
+		}
 		if s.key == 0 {
 			continue
 		}
-		i := s.key & t.mask
+		i := home(s.key, t.size)
 		for t.slots[i].key != 0 {
-			i = (i + 1) & t.mask
+			i = next(i, t.size)
 		}
 		t.slots[i] = s
 	}
@@ -97,7 +133,7 @@ func (t *openTable[V]) grow() {
 // touch loads the home slot of k and returns its key: a load whose result is used, so
 // that a caller can have the memory system fetch many slots at once before working on
 // them one by one.
-func (t *openTable[V]) touch(k uint64) uint64 { return t.slots[fixKey(k)&t.mask].key }
+func (t *openTable[V]) touch(k uint64) uint64 { return t.slots[home(fixKey(k), t.size)].key }
 
 // len returns the number of keys.
 func (t *openTable[V]) len() int { return t.n }
@@ -195,20 +231,20 @@ func (e *rawInfo) fill(p *Para) {
 
 // packedTable counts documents per key in 8 bytes a slot, half a table's: a slot holds
 // the key's top 48 bits (its fingerprint, never 0) above a 16-bit saturating count, and
-// a key's home is its fingerprint's low bits, so the table grows without the bits it
-// dropped. Two keys of one fingerprint share a count: among the 32 M band keys of a
+// a key's home is found from its fingerprint alone (home), so the table grows without
+// the bits it dropped. Two keys of one fingerprint share a count: among the 32 M band keys of a
 // gigabyte of new text, two pairs on average (48 bits), far too few to make anything
 // frequent. The band keys, the table that grows fastest, live here.
 type packedTable struct {
 	slots []uint64
 	n     int
-	mask  uint64
+	size  uint64 // len(slots)
 	slab  *slab
 }
 
 func newPackedTable(capacity int) *packedTable {
 	size := tableSize(capacity)
-	t := &packedTable{mask: uint64(size - 1)}
+	t := &packedTable{size: uint64(size)}
 	t.slots, t.slab = allocSlice[uint64](size)
 	return t
 }
@@ -222,7 +258,7 @@ func packedFP(k uint64) uint64 { return max(k>>16, 1) }
 
 // find returns the slot of k's fingerprint, or of the empty slot where it would go.
 func (t *packedTable) find(fp uint64) *uint64 {
-	for i := fp & t.mask; ; i = (i + 1) & t.mask {
+	for i := home(fp<<16, t.size); ; i = next(i, t.size) {
 		s := &t.slots[i]
 		if *s == 0 || *s>>16 == fp {
 			return s
@@ -257,14 +293,17 @@ func (t *packedTable) get(k uint64) slot {
 	return slot{key: k, docs: uint32(*t.find(packedFP(k)) & packedCount)}
 }
 
-func (t *packedTable) touch(k uint64) uint64 { return t.slots[packedFP(k)&t.mask] }
+func (t *packedTable) touch(k uint64) uint64 { return t.slots[home(packedFP(k)<<16, t.size)] }
 
 func (t *packedTable) grow() {
 	old, oldSlab := t.slots, t.slab
-	t.slots, t.slab = allocSlice[uint64](2 * len(old))
+	t.slots, t.slab = allocSlice[uint64](nextSize(len(old)))
 	defer oldSlab.free()
-	t.mask = uint64(len(t.slots) - 1)
-	for _, s := range old {
+	t.size = uint64(len(t.slots))
+	for j, s := range old {
+		if j%dropEvery == dropEvery-1 {
+			oldSlab.dropUpTo(unsafe.Pointer(&old[j]))
+		}
 		if s != 0 {
 			*t.find(s >> 16) = s
 		}

@@ -64,18 +64,24 @@ func Clean(ctx context.Context, opts Options) (*schema.Stats, error) {
 	if err := r.openOutputs(); err != nil {
 		return nil, err
 	}
+	r.phases = newPhaseClock()
+	phases := r.phases
 	if err := r.pass1(ctx); err != nil {
 		return nil, err
 	}
+	phases.lap("pass 1")
 	if err := r.pass2(ctx); err != nil {
 		return nil, err
 	}
+	phases.lap("pass 2")
 	if err := r.flushSpool(ctx); err != nil {
 		return nil, err
 	}
+	phases.lap("write corpus")
 	if err := r.commit(); err != nil {
 		return nil, err
 	}
+	phases.lap("commit")
 	return r.stats, nil
 }
 
@@ -106,6 +112,7 @@ type run struct {
 	// dupCounts: kept ordinal of a document that stays -> copies dropped for it
 	dupCounts map[int32]int32
 	spool     *spool
+	phases    *phaseClock // WINNOW_PHASES
 
 	audit *audit.Audit // nil without a report
 
@@ -398,6 +405,7 @@ func (r *run) pass2(ctx context.Context) error {
 	if err := r.ix.Seal(); err != nil {
 		return err
 	}
+	r.phases.lap("seal")
 	js := r.newJudges()
 	if err := r.startPlacement(); err != nil {
 		return err
