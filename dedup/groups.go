@@ -7,8 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // Copy groups
@@ -290,32 +294,104 @@ type paraBands struct {
 // the records of the first documents holding it (a paragraph's evidence is counted
 // until its key is in MinDocs documents).
 func (ix *Index) decideNear(minDocs int) error {
-	ix.near = map[uint64]int32{}
+	// one goroutine reads the records in order, in chunks of about nearChunk bytes;
+	// workers decode them and look their bands up, each into a map of its own (a key's
+	// count is the same in every record that holds it: its bands are those of its text)
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	chunks := make(chan []byte, 2*workers)
+	free := make(chan []byte, 2*workers)
+	found := make([]map[uint64]int32, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		found[w] = map[uint64]int32{}
+		wg.Go(func() {
+			var rec record
+			var sink uint64
+			for b := range chunks {
+				if errs[w] == nil {
+					errs[w] = ix.nearChunk(b, minDocs, &rec, found[w], &sink)
+				}
+				select {
+				case free <- b[:0]:
+				default: // enough buffers wait already
+				}
+			}
+			atomic.AddUint64(&ix.sink, sink)
+		})
+	}
+	err := ix.readChunks(chunks, free)
+	close(chunks)
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	ix.near = found[0]
+	for w := 1; w < workers; w++ {
+		if errs[w] != nil {
+			return errs[w]
+		}
+		maps.Copy(ix.near, found[w])
+	}
+	return errs[0]
+}
+
+// nearChunkBytes is the size of the chunks of records that decideNear's workers take.
+const nearChunkBytes = 1 << 20
+
+// readChunks reads the spool's records in order and sends them in chunks of whole
+// records (each prefixed by its length, as written) to chunks, reusing the buffers
+// that come back on free.
+func (ix *Index) readChunks(chunks chan<- []byte, free <-chan []byte) error {
 	seq := bufio.NewReaderSize(io.NewSectionReader(ix.spool, 0, ix.spoolOff), 1<<20)
-	var rec record
-	var buf []byte
+	var cur []byte
 	for i := range len(ix.offsets) {
 		off, end := ix.recordSpan(i)
-		if cap(buf) < int(end-off) {
-			buf = make([]byte, end-off)
+		if cur == nil {
+			select {
+			case cur = <-free:
+			default:
+				cur = make([]byte, 0, nearChunkBytes)
+			}
 		}
-		b := buf[:end-off]
-		if _, err := io.ReadFull(seq, b); err != nil {
+		n := len(cur)
+		cur = slices.Grow(cur, int(end-off))[:n+int(end-off)]
+		if _, err := io.ReadFull(seq, cur[n:]); err != nil {
 			return fmt.Errorf("reading the pass 1 spool: %w", err)
 		}
-		if err := decodeRecord(b, &rec, true); err != nil {
+		if len(cur) >= nearChunkBytes {
+			chunks <- cur
+			cur = nil
+		}
+	}
+	if len(cur) > 0 {
+		chunks <- cur
+	}
+	return nil
+}
+
+// nearChunk decides the paragraphs of the records in chunk b (see decideNear) into
+// near.
+func (ix *Index) nearChunk(b []byte, minDocs int, rec *record, near map[uint64]int32, sink *uint64) error {
+	for len(b) > 0 {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || n > uint64(len(b)-k) {
+			return errRecord
+		}
+		if err := decodeRecord(b[:k+int(n)], rec, true); err != nil {
 			return err
 		}
+		b = b[k+int(n):]
 		var v uint64
 		for _, p := range rec.paras {
 			for _, h := range p.bands {
 				v += ix.bands.touch(h)
 			}
 		}
-		ix.sink += v
+		*sink += v
 		for _, p := range rec.paras {
 			if n := ix.bandGroups(&p); n >= minDocs {
-				ix.near[p.key] = int32(min(n, math.MaxInt32))
+				near[p.key] = int32(min(n, math.MaxInt32))
 			}
 		}
 	}

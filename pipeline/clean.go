@@ -46,6 +46,10 @@ type result struct {
 const (
 	batchDocs  = 256
 	batchBytes = 4 << 20
+	// writeAhead is how many batches of rows each output writer may queue: the writers
+	// encode and compress on goroutines of their own (export.Background), beside the
+	// sink of pass 2 and the replay of the spool that feed them
+	writeAhead = 4
 )
 
 // Clean runs the clean job: pass 1 counts, pass 2 applies the rules and writes the
@@ -180,6 +184,7 @@ func (r *run) openOutputs() error {
 		if err != nil {
 			return err
 		}
+		w = export.Background(w, writeAhead)
 		r.corpus = append(r.corpus, w)
 		r.undo = append(r.undo, w.Abort)
 		return nil
@@ -190,10 +195,11 @@ func (r *run) openOutputs() error {
 		}
 	}
 	if r.opts.JSONL != "" {
-		w, err := export.NewJSONLWriter[schema.Record](r.opts.JSONL)
+		jw, err := export.NewJSONLWriter[schema.Record](r.opts.JSONL)
 		if err != nil {
 			return err
 		}
+		w := export.Background[schema.Record](jw, writeAhead)
 		r.corpus = append(r.corpus, w)
 		r.undo = append(r.undo, w.Abort)
 	}
@@ -202,6 +208,7 @@ func (r *run) openOutputs() error {
 		if err != nil {
 			return err
 		}
+		w = export.Background(w, writeAhead)
 		r.removed = w
 		r.undo = append(r.undo, w.Abort)
 	}
