@@ -198,16 +198,23 @@ func (ix *Index) writeRecord(rec *record) error {
 var errRecord = errors.New("dedup: corrupt spool record")
 
 // readRecord reads the record of document ord into rec, whose slices it reuses.
-func (ix *Index) readRecord(ord int, rec *record, full bool) error {
+func (ix *Index) readRecord(ord int, rec *record, full bool) (err error) {
+	ix.rbuf, err = ix.readRecordInto(ord, rec, ix.rbuf, full)
+	return err
+}
+
+// readRecordInto is readRecord through buf rather than the Index's buffer, for
+// goroutines that read records at once; it returns buf, grown.
+func (ix *Index) readRecordInto(ord int, rec *record, buf []byte, full bool) ([]byte, error) {
 	off, end := ix.recordSpan(ord)
-	if cap(ix.rbuf) < int(end-off) {
-		ix.rbuf = make([]byte, end-off)
+	if cap(buf) < int(end-off) {
+		buf = make([]byte, end-off)
 	}
-	b := ix.rbuf[:end-off]
+	b := buf[:end-off]
 	if _, err := ix.spool.ReadAt(b, off); err != nil && !(errors.Is(err, io.EOF) && len(b) > 0) {
-		return fmt.Errorf("reading the pass 1 spool: %w", err)
+		return buf, fmt.Errorf("reading the pass 1 spool: %w", err)
 	}
-	return decodeRecord(b, rec, full)
+	return buf, decodeRecord(b, rec, full)
 }
 
 // recordSpan returns where the record of document ord starts and ends in the spool.
@@ -608,6 +615,7 @@ func (ix *Index) group() error {
 		}
 	}
 	ix.copies = int64(len(members))
+	ix.members = members // for countBands
 	slices.SortFunc(members, func(a, b uint32) int {
 		if c := cmp.Compare(ix.groupOf[a], ix.groupOf[b]); c != 0 {
 			return c
@@ -647,7 +655,8 @@ func (ix *Index) group() error {
 				ix.srcDocs[src]--
 			}
 			srcSeen[rec.src] = true
-			for k, hs := range [][]uint64{rec.keys, rec.bands, rec.prefx} {
+			// (the bands are taken back by countBands)
+			for k, hs := range [][]uint64{rec.keys, nil, rec.prefx} {
 				for _, h := range hs {
 					if !insert(k, h) {
 						switch k {
@@ -712,3 +721,220 @@ func (ix *Index) label(edges [][2]uint64) {
 
 // newSpoolWriter buffers writes to a spool.
 func newSpoolWriter(s Spool) *bufio.Writer { return bufio.NewWriterSize(s, 1<<16) }
+
+// countBands counts the band keys the records hold, by copy group, as Add counts the
+// keys: each document adds its distinct band keys, and the copies of a story count
+// once (the members of each group take back what they repeat). Pass 1 only spools the
+// bands; counting them here, in partitions of the band keys (bandParts), keeps the
+// counts exact under any memory budget: a partition's table holds its share of the
+// distinct band keys. The partitions are counted a round of bandRound at a time, on a
+// goroutine each, while one goroutine reads and decodes the records once a round. When
+// one round counts them all the tables stay as they are; otherwise each keeps only the
+// keys in two groups or more, the only ones decideNear can find frequent.
+func (ix *Index) countBands() error {
+	round := bandRound()
+	parts := (ix.bandParts() + round - 1) / round * round
+	pt := &partedTable{tables: make([]*packedTable, parts)}
+	ix.bandKeys, ix.bandBytes = 0, 0
+	for first := 0; first < parts; first += round {
+		if err := ix.countRound(pt, first, round, parts == round); err != nil {
+			return err
+		}
+	}
+	ix.bands = pt
+	ix.members = nil
+	return nil
+}
+
+// bandRound is how many partitions of the band keys countBands counts at once.
+func bandRound() int { return min(max(runtime.GOMAXPROCS(0), 1), 4) }
+
+// countRound counts partitions first to first+n-1 of pt (see countBands); with whole,
+// the tables keep every key.
+func (ix *Index) countRound(pt *partedTable, first, n int, whole bool) error {
+	parts := len(pt.tables)
+	feeds := make([]chan []uint64, n)
+	free := make(chan []uint64, 4*n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for q := range n {
+		feeds[q] = make(chan []uint64, 4)
+		t := newPackedTable(int(ix.bandAdds / int64(parts) / 4))
+		pt.tables[first+q] = t
+		wg.Go(func() {
+			var sink uint64
+			for batch := range feeds[q] {
+				for _, h := range batch {
+					sink += t.touch(h)
+				}
+				for _, h := range batch {
+					t.add(h)
+				}
+				select {
+				case free <- batch[:0]:
+				default:
+				}
+			}
+			atomic.AddUint64(&ix.sink, sink)
+			errs[q] = ix.takeBackBands(t, first+q, parts)
+		})
+	}
+	bufs := make([][]uint64, n)
+	send := func(q int) {
+		feeds[q] <- bufs[q]
+		select {
+		case bufs[q] = <-free:
+		default:
+			bufs[q] = make([]uint64, 0, bandBatch)
+		}
+	}
+	for q := range bufs {
+		bufs[q] = make([]uint64, 0, bandBatch)
+	}
+	var rec record
+	err := ix.eachRecord(&rec, func(rec *record) {
+		for _, h := range rec.bands {
+			q := bandPart(h, parts) - first
+			if q < 0 || q >= n {
+				continue
+			}
+			if bufs[q] = append(bufs[q], h); len(bufs[q]) == bandBatch {
+				send(q)
+			}
+		}
+	})
+	for q := range n {
+		if len(bufs[q]) > 0 {
+			feeds[q] <- bufs[q]
+		}
+		close(feeds[q])
+	}
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	var bytes int64
+	for q := range n {
+		if errs[q] != nil {
+			return errs[q]
+		}
+		t := pt.tables[first+q]
+		ix.bandKeys += t.len()
+		bytes += t.bytes()
+		if !whole {
+			pt.tables[first+q] = t.keepFrequent(2)
+		}
+	}
+	ix.bandBytes = max(ix.bandBytes, bytes)
+	return nil
+}
+
+// bandBatch is how many band keys the reader of countRound hands a partition at once.
+const bandBatch = 4096
+
+// takeBackBands takes back from t, the table of partition part of parts, the band keys
+// that copies of one story counted more than once.
+func (ix *Index) takeBackBands(t *packedTable, part, parts int) error {
+	var rec record
+	var buf []byte
+	seen := map[uint64]struct{}{}
+	for start := 0; start < len(ix.members); {
+		g := ix.groupOf[ix.members[start]]
+		clear(seen)
+		for ; start < len(ix.members) && ix.groupOf[ix.members[start]] == g; start++ {
+			var err error
+			if buf, err = ix.readRecordInto(int(ix.members[start]), &rec, buf, true); err != nil {
+				return err
+			}
+			for _, h := range rec.bands {
+				if bandPart(h, parts) != part {
+					continue
+				}
+				if _, ok := seen[h]; ok {
+					t.sub(h)
+				} else {
+					seen[h] = struct{}{}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// partedTable is the band counts of countBands: a table a partition of the keys.
+type partedTable struct{ tables []*packedTable }
+
+var _ counter = (*partedTable)(nil)
+
+func (p *partedTable) table(k uint64) *packedTable { return p.tables[bandPart(k, len(p.tables))] }
+func (p *partedTable) add(k uint64)                { p.table(k).add(k) }
+func (p *partedTable) sub(k uint64)                { p.table(k).sub(k) }
+func (p *partedTable) get(k uint64) slot           { return p.table(k).get(k) }
+func (p *partedTable) touch(k uint64) uint64       { return p.table(k).touch(k) }
+
+func (p *partedTable) len() int {
+	n := 0
+	for _, t := range p.tables {
+		n += t.len()
+	}
+	return n
+}
+
+func (p *partedTable) bytes() int64 {
+	var n int64
+	for _, t := range p.tables {
+		n += t.bytes()
+	}
+	return n
+}
+
+// free unmaps the tables.
+func (p *partedTable) free() {
+	for _, t := range p.tables {
+		t.slab.free()
+	}
+}
+
+// bandParts returns the number of partitions countBands counts the band keys in: one
+// when a table of all the band keys Add spooled (at 16 bytes a key: 8 a slot, at a load
+// of 1/2) fits in half the memory budget, else as many as it takes.
+func (ix *Index) bandParts() int {
+	if ix.budget <= 0 {
+		return 1
+	}
+	half := max(ix.budget/2, 1)
+	return int(max(1, (16*ix.bandAdds+half-1)/half))
+}
+
+// bandPart returns the partition of band key h among parts, from the bits of h that
+// packedTable keeps, so that keys it counts together fall in one partition: the low
+// bits of its fingerprint, as a table's homes are the high bits (partitions by the high
+// bits would fill the start of each table and leave the rest empty).
+func bandPart(h uint64, parts int) int {
+	if parts == 1 {
+		return 0
+	}
+	return int(home(packedFP(h)<<40, uint64(parts)))
+}
+
+// eachRecord decodes the spool's records in order into rec, with their keys and bands,
+// and calls fn with each.
+func (ix *Index) eachRecord(rec *record, fn func(*record)) error {
+	seq := bufio.NewReaderSize(io.NewSectionReader(ix.spool, 0, ix.spoolOff), 1<<20)
+	var buf []byte
+	for i := range len(ix.offsets) {
+		off, end := ix.recordSpan(i)
+		if cap(buf) < int(end-off) {
+			buf = make([]byte, end-off)
+		}
+		b := buf[:end-off]
+		if _, err := io.ReadFull(seq, b); err != nil {
+			return fmt.Errorf("reading the pass 1 spool: %w", err)
+		}
+		if err := decodeRecord(b, rec, true); err != nil {
+			return err
+		}
+		fn(rec)
+	}
+	return nil
+}

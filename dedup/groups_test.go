@@ -205,3 +205,71 @@ func TestSyndicatedWithEditsIsOneGroup(t *testing.T) {
 		t.Errorf("%d story paragraphs removed", lost)
 	}
 }
+
+// Counting the band keys partition by partition, under a memory budget too small for
+// one table, gives the counts of one table: the same distinct keys, the same count for
+// every key in two groups or more, the same near-boilerplate verdicts.
+func TestBandPartitionsCountAlike(t *testing.T) {
+	docs := groupCorpus()
+	// a notice reworded a little on every page: near copies that only the bands see
+	verbs := randomShort(len(docs), 5)
+	for i := range docs {
+		docs[i] += fmt.Sprintf("\n\nRead our community guidelines before you comment on this story, then %s and share your view with other readers of the site.", verbs[i])
+	}
+	index := func(parts int) *Index {
+		ix := NewIndexFor(DefaultRules(), 0)
+		ix.keepBands = true
+		fp := NewFingerprinter(DefaultConfig())
+		var d Doc
+		for _, text := range docs {
+			fp.Doc("", text, &d)
+			ix.Add("", &d)
+		}
+		if parts > 1 {
+			// a budget that takes about parts partitions
+			ix.budget = 2 * 16 * ix.bandAdds / int64(parts)
+		}
+		if err := ix.Seal(); err != nil {
+			t.Fatal(err)
+		}
+		return ix
+	}
+	whole := index(1)
+	if len(whole.bands.(*partedTable).tables) != bandRound() {
+		t.Fatalf("%d partitions without a budget, want one round of %d", len(whole.bands.(*partedTable).tables), bandRound())
+	}
+	fp := NewFingerprinter(DefaultConfig())
+	for _, parts := range []int{3, 7, 16} {
+		split := index(parts)
+		if n := len(split.bands.(*partedTable).tables); n < parts {
+			t.Errorf("budget for %d partitions: %d", parts, n)
+		}
+		if a, b := whole.DistinctBands(), split.DistinctBands(); a != b {
+			t.Errorf("%d partitions: %d distinct band keys, want %d", parts, b, a)
+		}
+		var d Doc
+		near, frequent := 0, 0
+		for _, text := range docs {
+			fp.Doc("", text, &d)
+			for i, p := range d.Paras {
+				if a, b := whole.NearDocs(p.Key), split.NearDocs(p.Key); a != b {
+					t.Errorf("%d partitions: paragraph %d near in %d groups, want %d", parts, i, b, a)
+				}
+				near += min(whole.NearDocs(p.Key), 1)
+				for _, h := range p.bands {
+					want := whole.bandDocs(h)
+					if want < 2 {
+						continue
+					}
+					frequent++
+					if got := split.bandDocs(h); got != want {
+						t.Errorf("%d partitions: band in %d groups, want %d", parts, got, want)
+					}
+				}
+			}
+		}
+		if near == 0 || frequent == 0 {
+			t.Fatalf("the corpus has %d near-boilerplate paragraphs and %d frequent bands: nothing to compare", near, frequent)
+		}
+	}
+}

@@ -82,10 +82,19 @@ type Index struct {
 	sealedBands                int
 	keepBands                  bool
 
+	// the band keys, counted by Seal from the spool (countBands): bandAdds is how many
+	// Add spooled (the bound of the distinct ones that sizes the partitions), bandKeys
+	// how many distinct ones Seal counted, bandBytes the largest partition's table;
+	// members are the documents of copy groups, by group (group)
+	bandAdds  int64
+	bandKeys  int
+	bandBytes int64
+	members   []uint32
+
 	// scratch of collect
-	ckeys, cbands, cprefix []uint64
-	cparas                 []paraBands
-	set                    growSet
+	ckeys, cprefix []uint64
+	cparas         []paraBands
+	set            growSet
 }
 
 // NewIndex returns an empty Index.
@@ -142,11 +151,10 @@ func (ix *Index) checkBudget() {
 	if ix.budget <= 0 || ix.sketched {
 		return
 	}
-	if ix.bands.bytes()+ix.prefix.bytes() <= ix.budget {
+	if ix.prefix.bytes() <= ix.budget/8 {
 		return
 	}
 	ix.sketched = true
-	ix.bands = toSketch(ix.bands, ix.budget*7/8)
 	ix.prefix = toSketch(ix.prefix, ix.budget/8)
 }
 
@@ -230,8 +238,8 @@ func (ix *Index) Add(source string, d *Doc) {
 	ix.docHash = append(ix.docHash, d.Hash)
 	inc(ix.srcDocs, src)
 	ix.prefetchKeys(d)
-	keys, bands, prefix := ix.collect(d)
-	ix.prefetchEvidence(bands, prefix)
+	keys, prefix := ix.collect(d)
+	ix.prefetchEvidence(prefix)
 	bySource := ix.countsSource(src)
 	for _, k := range keys {
 		ix.keys.add(k)
@@ -239,9 +247,8 @@ func (ix *Index) Add(source string, d *Doc) {
 			ix.srcKeys.add(srcKey(src, k))
 		}
 	}
-	for _, b := range bands {
-		ix.bands.add(b)
-	}
+	// the band keys are counted by Seal, from the spool (countBands)
+	ix.bandAdds += int64(Bands * len(ix.cparas))
 	for _, h := range prefix {
 		ix.prefix.add(h)
 	}
@@ -331,7 +338,7 @@ func (ix *Index) prefetchKnown(raws []uint64) uint64 {
 	return v
 }
 
-// prefetchKeys touches the slots of d's paragraph keys, raw hashes and band keys, and
+// prefetchKeys touches the slots of d's paragraph keys and raw hashes, and
 // prefetchEvidence those of the rest of the evidence collect keeps. The tables are far
 // larger than the processor's caches, so almost every lookup is a cache miss; the
 // touches are independent loads, which the processor overlaps, and the lookups that
@@ -345,13 +352,6 @@ func (ix *Index) prefetchKeys(d *Doc) {
 			continue // Add looks nothing else up for it
 		}
 		v += ix.raw.touch(p.Raw)
-		if p.hi > p.lo && p.bands != ([Bands]uint64{}) {
-			// collect keeps them unless p is saturated
-			// (under Config.lazyBands they are computed later, and touched then)
-			for _, b := range p.bands {
-				v += ix.bands.touch(b)
-			}
-		}
 	}
 	ix.sink += v
 }
@@ -371,11 +371,8 @@ func (ix *Index) prefetchJudge(d *Doc) uint64 {
 	return v
 }
 
-func (ix *Index) prefetchEvidence(bands, prefix []uint64) {
+func (ix *Index) prefetchEvidence(prefix []uint64) {
 	var v uint64
-	for _, h := range bands {
-		v += ix.bands.touch(h)
-	}
 	for _, h := range prefix {
 		v += ix.prefix.touch(h)
 	}
@@ -386,8 +383,8 @@ func (ix *Index) prefetchEvidence(bands, prefix []uint64) {
 // paragraphs, and the evidence (shape keys, band keys, prefixes) of
 // the paragraphs whose key is in fewer than satDocs documents. The slices are the
 // Index's scratch, valid until the next call.
-func (ix *Index) collect(d *Doc) (keys, bands, prefix []uint64) {
-	keys, bands, prefix = ix.ckeys[:0], ix.cbands[:0], ix.cprefix[:0]
+func (ix *Index) collect(d *Doc) (keys, prefix []uint64) {
+	keys, prefix = ix.ckeys[:0], ix.cprefix[:0]
 	ix.cparas = ix.cparas[:0]
 	for i := range d.Paras {
 		p := &d.Paras[i]
@@ -407,14 +404,12 @@ func (ix *Index) collect(d *Doc) (keys, bands, prefix []uint64) {
 			keys = append(keys, p.ShapeKey)
 		}
 		if p.hi > p.lo {
-			bs := d.bands(p)
-			bands = append(bands, bs[:]...)
-			ix.cparas = append(ix.cparas, paraBands{key: p.Key, short: p.Short, bands: *bs})
+			ix.cparas = append(ix.cparas, paraBands{key: p.Key, short: p.Short, bands: *d.bands(p)})
 		}
 	}
-	ix.ckeys, ix.cbands = ix.set.distinct(keys), ix.set.distinct(bands)
+	ix.ckeys = ix.set.distinct(keys)
 	ix.cprefix = ix.set.distinct(prefix)
-	return ix.ckeys, ix.cbands, ix.cprefix
+	return ix.ckeys, ix.cprefix
 }
 
 // Docs returns the number of documents added.
@@ -487,6 +482,9 @@ func (ix *Index) Seal() error {
 	if ix.satDocs != math.MaxUint32 {
 		thr = int(ix.satDocs)
 	}
+	if err := ix.countBands(); err != nil {
+		return err
+	}
 	if err := ix.decideNear(thr); err != nil {
 		return err
 	}
@@ -510,10 +508,14 @@ func (ix *Index) Seal() error {
 // writers' buffers on top of what is left.
 func (ix *Index) release() {
 	ix.sealedBytes, ix.sealedEntries = ix.TableBytes(), ix.TableEntries()
-	ix.sealedBands = ix.bands.len()
+	ix.sealedBytes["bands"], ix.sealedEntries["bands"] = ix.bandBytes, int64(ix.bandKeys)
+	ix.sealedBands = ix.bandKeys
 	if !ix.keepBands {
-		if t, ok := ix.bands.(*packedTable); ok {
+		switch t := ix.bands.(type) {
+		case *packedTable:
 			t.slab.free()
+		case *partedTable:
+			t.free()
 		}
 		ix.bands = newPackedTable(0)
 	}

@@ -282,6 +282,26 @@ func (t *packedTable) add(k uint64) {
 	}
 }
 
+// keepFrequent returns a table of the keys of t counted min times or more, and frees t.
+func (t *packedTable) keepFrequent(min uint32) *packedTable {
+	n := 0
+	for _, s := range t.slots {
+		if uint32(s&packedCount) >= min {
+			n++
+		}
+	}
+	f := newPackedTable(n)
+	for _, s := range t.slots {
+		if uint32(s&packedCount) >= min {
+			*f.find(s >> 16) = s
+		}
+	}
+	f.n = n
+	t.slab.free()
+	t.slots, t.slab, t.n = nil, nil, 0
+	return f
+}
+
 func (t *packedTable) sub(k uint64) {
 	s := t.find(packedFP(k))
 	if c := *s & packedCount; c != 0 && c != packedCount {
