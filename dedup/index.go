@@ -476,6 +476,15 @@ func (ix *Index) Seal() error {
 	if err := ix.group(); err != nil {
 		return err
 	}
+	ix.knownBytes, ix.knownN = ix.known.bytes(), ix.known.n
+	ix.known = newKnownTable() // Frequent is for pass 1 only
+	for i := range ix.raw.slots {
+		s := &ix.raw.slots[i]
+		if s.key != 0 {
+			s.val.docs = ix.keys.get(s.val.key).docs
+		}
+	}
+	ix.release()
 	// near copies in MinDocs groups, or in 2 (the least MinDocs of any rules) for an
 	// Index not made for its rules
 	thr := 2
@@ -488,40 +497,36 @@ func (ix *Index) Seal() error {
 	if err := ix.decideNear(thr); err != nil {
 		return err
 	}
-	ix.knownBytes, ix.knownN = ix.known.bytes(), ix.known.n
-	ix.known = newKnownTable() // Frequent is for pass 1 only
-	for i := range ix.raw.slots {
-		s := &ix.raw.slots[i]
-		if s.key != 0 {
-			s.val.docs = ix.keys.get(s.val.key).docs
-		}
+	ix.sealedBytes["bands"], ix.sealedEntries["bands"] = ix.bandBytes, int64(ix.bandKeys)
+	ix.sealedBands = ix.bandKeys
+	if !ix.keepBands {
+		ix.bands.(*partedTable).free()
+		ix.bands = newPackedTable(0)
 	}
-	ix.release()
 	ix.sealed = true
 	return nil
 }
 
-// release frees the tables that judging does not read once the copy groups and the
-// near-boilerplate keys are decided: the band keys (Judge reads NearDocs) and the
-// anchors and nodes of the copy groups (Group reads groupOf). On a gigabyte of new text
-// they are three quarters of the Index, and pass 2 holds the document sketches and the
-// writers' buffers on top of what is left.
+// release frees, once the copy groups are decided and before the band keys are counted
+// (countBands), what neither that nor judging reads: the anchors and nodes of the copy
+// groups (Group reads groupOf) and the keys in one group; Seal frees the band counts
+// once it has decided near boilerplate (Judge reads NearDocs). On a gigabyte of new
+// text they are nearly all of the Index, and pass 2 holds the document sketches and the
+// writers' buffers on top of what is left. It notes the tables' sizes for the stats
+// first.
 func (ix *Index) release() {
 	ix.sealedBytes, ix.sealedEntries = ix.TableBytes(), ix.TableEntries()
-	ix.sealedBytes["bands"], ix.sealedEntries["bands"] = ix.bandBytes, int64(ix.bandKeys)
-	ix.sealedBands = ix.bandKeys
-	if !ix.keepBands {
-		switch t := ix.bands.(type) {
-		case *packedTable:
-			t.slab.free()
-		case *partedTable:
-			t.free()
-		}
-		ix.bands = newPackedTable(0)
-	}
 	ix.anchors.slab.free()
 	ix.nodes.slab.free()
 	ix.anchors, ix.nodes = newOpenTable[anchorPair](0), newOpenTable[node](0)
+	// every paragraph judged was counted, so a key absent from the table is in one
+	// group: the table keeps the keys in two or more, as an Index loaded from counts
+	// does (on new text, a small share of them)
+	ix.distinctKeys = ix.keys.len()
+	if !ix.keepBands {
+		ix.keys = ix.keys.keepFrequent(2)
+		ix.floorKeys = 1
+	}
 }
 
 // Known sets in p, for the raw-bytes hash of a paragraph, the fingerprint fields Judge
@@ -556,7 +561,7 @@ func (ix *Index) TitleDocs(k uint64) int { return int(ix.titles.get(k).docs) }
 
 // DistinctKeys returns the number of distinct paragraph keys counted.
 func (ix *Index) DistinctKeys() int {
-	if ix.loaded {
+	if ix.loaded || ix.sealedEntries != nil {
 		return ix.distinctKeys
 	}
 	return ix.keys.len()

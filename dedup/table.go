@@ -171,6 +171,26 @@ func (t *table) add(k uint64) {
 	}
 }
 
+// keepFrequent returns a table of the keys of t in min documents or more, and frees t.
+func (t *table) keepFrequent(min uint32) *table {
+	n := 0
+	for _, s := range t.slots {
+		if s.key != 0 && s.val.docs >= min {
+			n++
+		}
+	}
+	f := newTable(n)
+	for _, s := range t.slots {
+		if s.key != 0 && s.val.docs >= min {
+			c, _ := f.ref(s.key)
+			*c = s.val
+		}
+	}
+	t.slab.free()
+	t.slots, t.slab, t.n = nil, nil, 0
+	return f
+}
+
 // set sets the count of k (LoadIndex).
 func (t *table) set(k uint64, docs uint32) {
 	c, _ := t.ref(k)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -82,6 +83,12 @@ func Clean(ctx context.Context, opts Options) (*schema.Stats, error) {
 		return nil, err
 	}
 	phases.lap("write corpus")
+	if path := os.Getenv("WINNOW_MEMPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			pprof.WriteHeapProfile(f)
+			f.Close()
+		}
+	}
 	if err := r.commit(); err != nil {
 		return nil, err
 	}

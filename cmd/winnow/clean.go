@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -130,8 +132,19 @@ Examples:
 		})
 }
 
+// limitHeap asks Go's garbage collector to keep the heap under the memory budget (at
+// least 256 MiB), unless GOMEMLIMIT says otherwise. Without a limit the heap grows to
+// twice what is live between collections: on a gigabyte of new text under --memory
+// 128MiB, a peak of 405 MiB where 316 MiB do, in the same time.
+func limitHeap(budget int64) {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(max(budget, 256<<20))
+	}
+}
+
 // runClean validates opts and runs the job with progress and a summary on stderr.
 func runClean(c *cli.Context, opts pipeline.Options) error {
+	limitHeap(opts.Memory)
 	if err := opts.Validate(); err != nil {
 		return usageError{err}
 	}
