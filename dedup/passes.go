@@ -5,12 +5,14 @@ package dedup
 
 // CountingFingerprinter returns a Fingerprinter for the documents given to ix.Add (pass
 // 1): it hands over the key of a paragraph ix already holds as frequent without
-// normalizing it again, and computes no Rest (Add reads none). It may run on other
-// goroutines while ix adds.
+// normalizing it again. What it computes besides is what a JudgingFingerprinter would,
+// so that pass 2 can judge from its fingerprints (Doc.Encode, Fingerprinter.Decode).
+// It may run on other goroutines while ix adds.
 func (ix *Index) CountingFingerprinter(c Config) *Fingerprinter {
 	c.known = ix.frequent
 	c.prefetch = ix.prefetchFrequent
-	c.wantRest = func(uint64) bool { return false }
+	// Add reads no Rest, but pass 2 judges from these fingerprints (Doc.Encode)
+	c.wantRest = nil
 	// the workers compute the bands, in parallel: computed by Add on its one
 	// goroutine, they made it the slowest stage of pass 1 on new text
 	c.lazyBands = false

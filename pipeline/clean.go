@@ -26,6 +26,9 @@ type batch struct {
 	fps   []dedup.Doc // pass 1
 	out   []result    // pass 2
 	bytes int64
+	// the documents' fingerprint records (fpSpool), each ending at recEnd in pass 2
+	recs   []byte
+	recEnd []int
 }
 
 // para is what pass 2 keeps of a paragraph for the ledger and the stats.
@@ -123,6 +126,7 @@ type run struct {
 	// dupCounts: kept ordinal of a document that stays -> copies dropped for it
 	dupCounts map[int32]int32
 	spool     *spool
+	fpSpool   *fpSpool    // pass 1's fingerprints, for pass 2 (nil in the staged path)
 	phases    *phaseClock // WINNOW_PHASES
 
 	audit *audit.Audit // nil without a report
@@ -374,6 +378,11 @@ func (r *run) pass1(ctx context.Context) error {
 	}
 	r.undo = append(r.undo, func() { f.Close(); os.Remove(f.Name()) })
 	r.ix.UseSpool(f)
+	// the fingerprints wait on disk for pass 2
+	if r.fpSpool, err = newFPSpool(""); err != nil {
+		return err
+	}
+	r.undo = append(r.undo, r.fpSpool.close)
 	// paragraphs already exact boilerplate are not fingerprinted again
 	fps := make([]*dedup.Fingerprinter, r.opts.Workers)
 	for i := range fps {
@@ -386,9 +395,15 @@ func (r *run) pass1(ctx context.Context) error {
 		func(ctx context.Context, emit func(*batch) error) error { return r.read(ctx, 1, emit) },
 		func(w int, b *batch) error {
 			fingerprintBatch(fps[w], &free, b)
+			encodeBatch(b)
 			return nil
 		},
 		func(b *batch) error {
+			if r.fpSpool != nil {
+				if err := r.fpSpool.write(b); err != nil {
+					r.dropFPSpool(err)
+				}
+			}
 			for i, d := range b.docs {
 				r.ix.Add(d.Source, &b.fps[i])
 			}
@@ -396,6 +411,17 @@ func (r *run) pass1(ctx context.Context) error {
 			b.fps = nil
 			return nil
 		})
+}
+
+// dropFPSpool gives up the fingerprint spool after an error writing it (a full
+// temporary folder, a file size limit): it is only a saving, and pass 2 then
+// fingerprints the text again, to the same result.
+func (r *run) dropFPSpool(err error) {
+	r.fpSpool.close()
+	r.fpSpool = nil
+	if r.opts.Warn != nil {
+		r.opts.Warn(fmt.Sprintf("%v: pass 2 fingerprints the text again", err))
+	}
 }
 
 // fingerprintBatch fingerprints the documents of b into b.fps with f, in a slice
@@ -426,8 +452,23 @@ func (r *run) pass2(ctx context.Context) error {
 	}
 	r.indexStats()
 	var out sinkBuffers
-	err := ordered(ctx, r.opts.Workers,
-		func(ctx context.Context, emit func(*batch) error) error { return r.read(ctx, 2, emit) },
+	produce := func(ctx context.Context, emit func(*batch) error) error { return r.read(ctx, 2, emit) }
+	if r.fpSpool != nil {
+		if err := r.fpSpool.rewind(); err != nil {
+			r.dropFPSpool(err)
+		}
+	}
+	if r.fpSpool != nil {
+		produce = func(ctx context.Context, emit func(*batch) error) error {
+			return r.read(ctx, 2, func(b *batch) error {
+				if err := r.fpSpool.fill(b); err != nil {
+					return err
+				}
+				return emit(b)
+			})
+		}
+	}
+	err := ordered(ctx, r.opts.Workers, produce,
 		js.judgeBatch,
 		func(b *batch) error { return r.sinkBatch(b, &out) })
 	if err != nil {
@@ -473,7 +514,13 @@ func (js *judges) judgeBatch(w int, b *batch) error {
 	jd.decs = make([]dedup.Decision, 0, js.hint[w])
 	jd.spans = make([]para, 0, js.hint[w])
 	for i, d := range b.docs {
-		js.r.judgeDoc(&jd, js.fps[w], js.judges[w], js.sketchers[w], &js.docs[w], d, &b.out[i])
+		var rec []byte
+		if b.recEnd != nil {
+			rec = b.rec(i)
+		}
+		if err := js.r.judgeDoc(&jd, js.fps[w], js.judges[w], js.sketchers[w], &js.docs[w], d, rec, &b.out[i]); err != nil {
+			return err
+		}
 	}
 	js.hint[w] = len(jd.decs) + len(jd.decs)/4
 	return nil
@@ -551,9 +598,16 @@ type judging struct {
 	scratch docScratch
 }
 
-// judgeDoc fingerprints and judges document d into res (pass 2's work on a worker).
-func (r *run) judgeDoc(jd *judging, f *dedup.Fingerprinter, j *dedup.Judge, s *dedup.DocSketcher, fp *dedup.Doc, d *schema.Document, res *result) {
-	f.Doc(d.Title, d.Text, fp)
+// judgeDoc judges document d into res (pass 2's work on a worker): from rec, its
+// fingerprint record of pass 1, or, without one, fingerprinting it.
+func (r *run) judgeDoc(jd *judging, f *dedup.Fingerprinter, j *dedup.Judge, s *dedup.DocSketcher, fp *dedup.Doc, d *schema.Document, rec []byte, res *result) error {
+	if rec != nil {
+		if err := f.Decode(d.Title, d.Text, rec, fp); err != nil {
+			return fmt.Errorf("read the fingerprint spool: document %q: %w", d.ID, err)
+		}
+	} else {
+		f.Doc(d.Title, d.Text, fp)
+	}
 	n := len(jd.decs)
 	jd.decs = j.Judge(jd.decs, d.Source, fp)
 	res.decs = jd.decs[n:len(jd.decs):len(jd.decs)]
@@ -566,6 +620,7 @@ func (r *run) judgeDoc(jd *judging, f *dedup.Fingerprinter, j *dedup.Judge, s *d
 	if !r.opts.NoDocDedup && res.nKept > 0 {
 		res.sketch = r.docSketch(s, d.Text, fp, res.decs, &jd.scratch)
 	}
+	return nil
 }
 
 // keptText sets res's kept text and its counts of kept and removed paragraphs from

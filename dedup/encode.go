@@ -1,0 +1,199 @@
+package dedup
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/cespare/xxhash/v2"
+)
+
+// Fingerprints are data: pass 1 fingerprints a document once and encodes what pass 2
+// needs of it (Doc.Encode); pass 2 decodes it (Fingerprinter.Decode) instead of
+// normalizing and shingling the text again. The paragraphs' places are not encoded:
+// Decode segments the text again (that is cheap), and so gets them and their raw hashes.
+//
+// A record: the document's paragraph count, text hash and title key, then for each
+// paragraph a flag byte and, unless it is a paragraph pass 1 did not fingerprint
+// (Config.known), its key, its shape key when it differs, its words and numbers, its
+// shingles and its prefixes with their rests. On new text it takes about 8 bytes a
+// word, the shingles.
+
+// flags of an encoded paragraph
+const (
+	encKnown  = 1 << iota // not fingerprinted by pass 1: nothing follows
+	encShort              // Para.Short
+	encShape              // a shape key follows the key
+	encPrefix             // a count of prefixes and the prefixes and rests follow
+)
+
+// Encode appends to dst the record of d, which must be the fingerprint of a document
+// with its title key (not lazy) and its prefixes' rests (Config.wantRest nil), and
+// returns it.
+func (d *Doc) Encode(dst []byte) []byte {
+	dst = binary.AppendUvarint(dst, uint64(len(d.Paras)))
+	dst = binary.LittleEndian.AppendUint64(dst, d.Hash)
+	dst = binary.LittleEndian.AppendUint64(dst, d.TitleKey)
+	for i := range d.Paras {
+		p := &d.Paras[i]
+		if p.known {
+			dst = append(dst, encKnown)
+			continue
+		}
+		var flags byte
+		if p.Short {
+			flags |= encShort
+		}
+		if p.ShapeKey != p.Key {
+			flags |= encShape
+		}
+		if p.prefix[0] != 0 {
+			flags |= encPrefix
+		}
+		dst = append(dst, flags)
+		dst = binary.LittleEndian.AppendUint64(dst, p.Key)
+		if flags&encShape != 0 {
+			dst = binary.LittleEndian.AppendUint64(dst, p.ShapeKey)
+		}
+		dst = binary.AppendUvarint(dst, uint64(p.Words))
+		dst = binary.AppendUvarint(dst, uint64(p.Numbers))
+		sh := d.Shingles[p.lo:p.hi]
+		dst = binary.AppendUvarint(dst, uint64(len(sh)))
+		for _, h := range sh {
+			dst = binary.LittleEndian.AppendUint64(dst, h)
+		}
+		if flags&encPrefix != 0 {
+			n := 0
+			for n < TemplatePrefix && p.prefix[n] != 0 {
+				n++
+			}
+			dst = append(dst, byte(n))
+			for k := range n {
+				dst = binary.LittleEndian.AppendUint64(dst, p.prefix[k])
+				dst = binary.LittleEndian.AppendUint64(dst, p.rest[k])
+			}
+		}
+	}
+	return dst
+}
+
+var (
+	errEncoded   = errors.New("dedup: a fingerprint record is cut short or does not match its document")
+	errOtherText = errors.New("dedup: a fingerprint record is of another text (did the input change between the passes?)")
+)
+
+// Decode fills d with the fingerprint of the document text with the given title, as
+// Doc would, from rec, the record Encode wrote of it in pass 1: what f's Config would
+// not compute is left out as Doc would leave it (a paragraph Config.known recognises
+// has no shingles, none has bands), and the paragraphs rec does not hold, those pass 1
+// did not fingerprint, are fingerprinted now. It reports an error when rec is not a
+// record of text (its text hash differs) or is corrupt.
+func (f *Fingerprinter) Decode(title, text string, rec []byte, d *Doc) error {
+	dec := decoder{b: rec}
+	n := int(dec.uv())
+	d.Hash = dec.u64()
+	d.TitleKey, d.title, d.lazy = dec.u64(), "", false
+	d.Paras = d.Paras[:0]
+	d.Shingles = d.Shingles[:0]
+	if dec.bad || d.Hash != xxhash.Sum64String(text) {
+		return errOtherText
+	}
+	f.spans = Segment(f.spans[:0], text, f.cfg.Split)
+	if n != len(f.spans) {
+		return fmt.Errorf("%w (%d paragraphs, %d in the text)", errEncoded, n, len(f.spans))
+	}
+	f.raws = f.raws[:0]
+	for _, s := range f.spans {
+		f.raws = append(f.raws, xxhash.Sum64String(text[s.Start:s.End]))
+	}
+	f.prefetch()
+	for i, s := range f.spans {
+		raw := f.raws[i]
+		d.Paras = append(d.Paras, Para{})
+		p := &d.Paras[len(d.Paras)-1]
+		flags := dec.byte()
+		known := f.cfg.known != nil && f.cfg.known(raw, p)
+		switch {
+		case known:
+			p.Span, p.Raw, p.known = s, raw, true
+			p.lo = int32(len(d.Shingles))
+			p.hi = p.lo
+			dec.skipPara(flags)
+		case flags&encKnown != 0:
+			*p = Para{}
+			f.para(text[s.Start:s.End], s, d, p)
+			p.Raw = raw
+		default:
+			*p = Para{Span: s, Raw: raw, Short: flags&encShort != 0}
+			p.Key = dec.u64()
+			p.ShapeKey = p.Key
+			if flags&encShape != 0 {
+				p.ShapeKey = dec.u64()
+			}
+			p.Words, p.Numbers = int32(dec.uv()), int32(dec.uv())
+			m := int(dec.uv())
+			if m > len(dec.b)/8 {
+				return errEncoded
+			}
+			p.lo = int32(len(d.Shingles))
+			for range m {
+				d.Shingles = append(d.Shingles, dec.u64())
+			}
+			p.hi = int32(len(d.Shingles))
+			if flags&encPrefix != 0 {
+				for k := range min(int(dec.byte()), TemplatePrefix) {
+					p.prefix[k], p.rest[k] = dec.u64(), dec.u64()
+				}
+			}
+		}
+		if dec.bad {
+			return errEncoded
+		}
+	}
+	if len(dec.b) != 0 {
+		return errEncoded
+	}
+	return nil
+}
+
+func (d *decoder) byte() byte {
+	if len(d.b) < 1 {
+		d.bad = true
+		return 0
+	}
+	c := d.b[0]
+	d.b = d.b[1:]
+	return c
+}
+
+// skipPara passes over an encoded paragraph of the given flags.
+func (d *decoder) skipPara(flags byte) {
+	if flags&encKnown != 0 {
+		return
+	}
+	skip := 8
+	if flags&encShape != 0 {
+		skip += 8
+	}
+	d.skip(skip)
+	d.uv()
+	d.uv()
+	m := d.uv()
+	if m > uint64(len(d.b)/8) {
+		d.bad = true
+		return
+	}
+	d.skip(8 * int(m))
+	if flags&encPrefix != 0 {
+		d.skip(16 * int(d.byte()))
+	}
+}
+
+func (d *decoder) skip(n int) {
+	if len(d.b) < n {
+		d.bad = true
+		d.b = nil
+		return
+	}
+	d.b = d.b[n:]
+}

@@ -1,0 +1,136 @@
+package dedup
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"testing"
+)
+
+// resolveTitle computes a lazy title key, as Judge would when it needs it.
+func resolveTitle(d *Doc) {
+	if d.lazy {
+		d.TitleKey, d.title, d.lazy = titleKey(&normalizer{}, d.title), "", false
+	}
+}
+
+// encodeCorpus counts docs in a new Index with pass 1's fingerprinter, seals it, and
+// returns it with each document's record.
+func encodeCorpus(t *testing.T, docs []string) (*Index, [][]byte) {
+	t.Helper()
+	ix := NewIndexFor(DefaultRules(), 0)
+	cf := ix.CountingFingerprinter(DefaultConfig())
+	var d Doc
+	var recs [][]byte
+	for i, text := range docs {
+		cf.Doc(fmt.Sprintf("Title %d", i%7), text, &d)
+		recs = append(recs, d.Encode(nil))
+		ix.Add("", &d)
+	}
+	if err := ix.Seal(); err != nil {
+		t.Fatal(err)
+	}
+	return ix, recs
+}
+
+// Pass 2 judges from pass 1's records: Decode gives the fingerprint a
+// JudgingFingerprinter computes from the text, paragraph by paragraph, whether pass 1
+// fingerprinted the paragraph or took it as frequent, and whether pass 2 takes it as
+// known boilerplate.
+func TestDecodeIsDoc(t *testing.T) {
+	docs := groupCorpus()
+	// four exact copies of a story: its paragraphs are in four documents (frequent in
+	// pass 1, not fingerprinted for the fourth) but one group (not boilerplate)
+	docs = append(docs, docs[3], docs[3], docs[3])
+	// short paragraphs with prefixes and numbers, and a table
+	for i := range 6 {
+		docs = append(docs, fmt.Sprintf("Read more: Title %d\n\nPublished March %d, 2021 at 3:4%d p.m.\n\nNet 16,900,%d00 vs 13,100,000\n\nNet 16,900,%d00 vs 13,100,000", i, i+1, i, i, i))
+	}
+	ix, recs := encodeCorpus(t, docs)
+	jf, dec := ix.JudgingFingerprinter(DefaultConfig()), ix.JudgingFingerprinter(DefaultConfig())
+	var want, got Doc
+	var known, fallback, decoded int
+	for i, text := range docs {
+		title := fmt.Sprintf("Title %d", i%7)
+		jf.Doc(title, text, &want)
+		if err := dec.Decode(title, text, recs[i], &got); err != nil {
+			t.Fatalf("document %d: %v", i, err)
+		}
+		resolveTitle(&want)
+		if want.Hash != got.Hash || want.TitleKey != got.TitleKey || len(want.Paras) != len(got.Paras) {
+			t.Fatalf("document %d: hash %x title %x %d paragraphs, want %x %x %d", i, got.Hash, got.TitleKey, len(got.Paras), want.Hash, want.TitleKey, len(want.Paras))
+		}
+		for k := range want.Paras {
+			a, b := want.Paras[k], got.Paras[k]
+			if !slices.Equal(want.ParaShingles(k), got.ParaShingles(k)) {
+				t.Errorf("document %d paragraph %d: shingles differ", i, k)
+			}
+			a.lo, a.hi, b.lo, b.hi = 0, 0, 0, 0
+			if !reflect.DeepEqual(a, b) {
+				t.Errorf("document %d paragraph %d:\ndecoded %+v\nwant    %+v", i, k, b, a)
+			}
+		}
+		// what each paragraph took: known in pass 2, fingerprinted now, or decoded
+		for k, p := range got.Paras {
+			switch {
+			case p.known:
+				known++
+			case paraFlag(t, recs[i], k)&encKnown != 0:
+				fallback++
+			default:
+				decoded++
+			}
+		}
+	}
+	if known == 0 || fallback == 0 || decoded == 0 {
+		t.Errorf("%d paragraphs known, %d fingerprinted again, %d decoded: the corpus misses a case", known, fallback, decoded)
+	}
+}
+
+// paraFlag returns the flags of paragraph k of record rec.
+func paraFlag(t *testing.T, rec []byte, k int) byte {
+	d := decoder{b: rec}
+	n := int(d.uv())
+	d.skip(16)
+	for i := range n {
+		f := d.byte()
+		if i == k {
+			return f
+		}
+		d.skipPara(f)
+	}
+	t.Fatalf("record has no paragraph %d", k)
+	return 0
+}
+
+// A record that is not the text's, or is cut short or corrupt, is an error, never a
+// panic.
+func TestDecodeRejectsBadRecords(t *testing.T) {
+	docs := groupCorpus()
+	ix, recs := encodeCorpus(t, docs)
+	f := ix.JudgingFingerprinter(DefaultConfig())
+	var d Doc
+	rec := recs[0]
+	cases := map[string][]byte{
+		"another document's": recs[1],
+		"empty":              nil,
+		"cut in the header":  rec[:5],
+		"cut in half":        rec[:len(rec)/2],
+		"one byte short":     rec[:len(rec)-1],
+		"one byte more":      append(slices.Clone(rec), 0),
+	}
+	for name, bad := range cases {
+		if err := f.Decode("Title 0", docs[0], bad, &d); err == nil {
+			t.Errorf("%s record: no error", name)
+		}
+	}
+	// every byte flipped in turn: an error or a fingerprint, never a panic
+	for i := range rec {
+		bad := slices.Clone(rec)
+		bad[i] ^= 0xff
+		_ = f.Decode("Title 0", docs[0], bad, &d)
+	}
+	if err := f.Decode("Title 0", docs[0], rec, &d); err != nil {
+		t.Errorf("the record itself: %v", err)
+	}
+}

@@ -1,0 +1,106 @@
+package pipeline
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/winnowdata/winnow/internal/tempfile"
+)
+
+// fpSpool holds pass 1's fingerprints of the documents (dedup.Doc.Encode), in input
+// order, for pass 2 to judge them without fingerprinting them again: a temporary file
+// of records, each after its length in 4 bytes. Pass 1's workers encode their batch's
+// documents (encodeBatch) and its sink appends the batch (write); pass 2's reader
+// takes the records of each batch as it reads its documents (fill).
+type fpSpool struct {
+	f *os.File
+	w *bufio.Writer
+	r *bufio.Reader
+	n int64 // bytes written
+}
+
+func newFPSpool(dir string) (*fpSpool, error) {
+	f, err := tempfile.Create(dir, "winnow-fingerprints-")
+	if err != nil {
+		return nil, fmt.Errorf("create the fingerprint spool: %w", err)
+	}
+	return &fpSpool{f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
+}
+
+func (s *fpSpool) close() {
+	s.f.Close()
+	os.Remove(s.f.Name())
+}
+
+// encodeBatch encodes the fingerprints of b's documents into b.recs (on a worker).
+func encodeBatch(b *batch) {
+	b.recs = b.recs[:0]
+	for i := range b.fps {
+		at := len(b.recs)
+		b.recs = append(b.recs, 0, 0, 0, 0)
+		b.recs = b.fps[i].Encode(b.recs)
+		binary.LittleEndian.PutUint32(b.recs[at:], uint32(len(b.recs)-at-4))
+	}
+}
+
+// write appends b's records to the spool (in input order, on pass 1's sink).
+func (s *fpSpool) write(b *batch) error {
+	if _, err := s.w.Write(b.recs); err != nil {
+		return fmt.Errorf("write the fingerprint spool: %w", err)
+	}
+	s.n += int64(len(b.recs))
+	b.recs = nil
+	return nil
+}
+
+// rewind ends writing and starts reading from the first record.
+func (s *fpSpool) rewind() error {
+	if err := s.w.Flush(); err != nil {
+		return fmt.Errorf("write the fingerprint spool: %w", err)
+	}
+	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("read the fingerprint spool: %w", err)
+	}
+	s.r = bufio.NewReaderSize(s.f, 1<<20)
+	return nil
+}
+
+// fill reads the records of b's documents into b.recs, and where each ends into
+// b.recEnd (on pass 2's reader).
+func (s *fpSpool) fill(b *batch) error {
+	b.recs, b.recEnd = b.recs[:0], b.recEnd[:0]
+	var n [4]byte
+	for range b.docs {
+		if _, err := io.ReadFull(s.r, n[:]); err != nil {
+			return fmt.Errorf("read the fingerprint spool: %w", spoolEOF(err))
+		}
+		at := len(b.recs)
+		size := int(binary.LittleEndian.Uint32(n[:]))
+		b.recs = append(b.recs, make([]byte, size)...)
+		if _, err := io.ReadFull(s.r, b.recs[at:]); err != nil {
+			return fmt.Errorf("read the fingerprint spool: %w", spoolEOF(err))
+		}
+		b.recEnd = append(b.recEnd, len(b.recs))
+	}
+	return nil
+}
+
+// rec returns the record of document i of b.
+func (b *batch) rec(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = b.recEnd[i-1]
+	}
+	return b.recs[start:b.recEnd[i]]
+}
+
+// spoolEOF says that a spool ended early: pass 2 read more documents than pass 1.
+func spoolEOF(err error) error {
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		return fmt.Errorf("it ends before the input does (did the input change between the passes?)")
+	}
+	return err
+}
