@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/cespare/xxhash/v2"
 )
@@ -13,7 +14,8 @@ import (
 // normalizing and shingling the text again. The paragraphs' places are not encoded:
 // Decode segments the text again (that is cheap), and so gets them and their raw hashes.
 //
-// A record: the document's paragraph count, text hash and title key, then for each
+// A record: the document's paragraph count, text hash, title key and a sum of its
+// paragraphs' raw hashes (rawSum), then for each
 // paragraph a flag byte and, unless it is a paragraph pass 1 did not fingerprint
 // (Config.known), its key, its shape key when it differs, its words and numbers, its
 // shingles and its prefixes with their rests. On new text it takes about 8 bytes a
@@ -31,9 +33,12 @@ const (
 // with its title key (not lazy) and its prefixes' rests (Config.wantRest nil), and
 // returns it.
 func (d *Doc) Encode(dst []byte) []byte {
+	// one growth: at most 8 bytes a shingle and 100 a paragraph
+	dst = slices.Grow(dst, 34+8*len(d.Shingles)+100*len(d.Paras))
 	dst = binary.AppendUvarint(dst, uint64(len(d.Paras)))
 	dst = binary.LittleEndian.AppendUint64(dst, d.Hash)
 	dst = binary.LittleEndian.AppendUint64(dst, d.TitleKey)
+	dst = binary.LittleEndian.AppendUint64(dst, rawSum(d.Paras))
 	for i := range d.Paras {
 		p := &d.Paras[i]
 		if p.known {
@@ -77,6 +82,16 @@ func (d *Doc) Encode(dst []byte) []byte {
 	return dst
 }
 
+// rawSum folds the raw hashes of paragraphs into one: a record holds it, so that
+// Decode tells the record of another text (Doc.Hash would take hashing the text again).
+func rawSum(ps []Para) uint64 {
+	sum := uint64(0)
+	for i := range ps {
+		sum = mix(sum ^ ps[i].Raw)
+	}
+	return sum
+}
+
 var (
 	errEncoded   = errors.New("dedup: a fingerprint record is cut short or does not match its document")
 	errOtherText = errors.New("dedup: a fingerprint record is of another text (did the input change between the passes?)")
@@ -95,16 +110,20 @@ func (f *Fingerprinter) Decode(title, text string, rec []byte, d *Doc) error {
 	d.TitleKey, d.title, d.lazy = dec.u64(), "", false
 	d.Paras = d.Paras[:0]
 	d.Shingles = d.Shingles[:0]
-	if dec.bad || d.Hash != xxhash.Sum64String(text) {
-		return errOtherText
-	}
+	sum := dec.u64()
 	f.spans = Segment(f.spans[:0], text, f.cfg.Split)
-	if n != len(f.spans) {
+	if dec.bad || n != len(f.spans) {
 		return fmt.Errorf("%w (%d paragraphs, %d in the text)", errEncoded, n, len(f.spans))
 	}
 	f.raws = f.raws[:0]
+	check := uint64(0)
 	for _, s := range f.spans {
-		f.raws = append(f.raws, xxhash.Sum64String(text[s.Start:s.End]))
+		raw := xxhash.Sum64String(text[s.Start:s.End])
+		f.raws = append(f.raws, raw)
+		check = mix(check ^ raw)
+	}
+	if check != sum {
+		return errOtherText
 	}
 	f.prefetch()
 	for i, s := range f.spans {

@@ -91,7 +91,7 @@ func TestDecodeIsDoc(t *testing.T) {
 func paraFlag(t *testing.T, rec []byte, k int) byte {
 	d := decoder{b: rec}
 	n := int(d.uv())
-	d.skip(16)
+	d.skip(24)
 	for i := range n {
 		f := d.byte()
 		if i == k {

@@ -383,6 +383,7 @@ func (r *run) pass1(ctx context.Context) error {
 		return err
 	}
 	r.undo = append(r.undo, r.fpSpool.close)
+	spool := r.fpSpool // the workers' (the sink may drop r.fpSpool)
 	// paragraphs already exact boilerplate are not fingerprinted again
 	fps := make([]*dedup.Fingerprinter, r.opts.Workers)
 	for i := range fps {
@@ -395,7 +396,7 @@ func (r *run) pass1(ctx context.Context) error {
 		func(ctx context.Context, emit func(*batch) error) error { return r.read(ctx, 1, emit) },
 		func(w int, b *batch) error {
 			fingerprintBatch(fps[w], &free, b)
-			encodeBatch(b)
+			spool.encodeBatch(b)
 			return nil
 		},
 		func(b *batch) error {
@@ -404,6 +405,7 @@ func (r *run) pass1(ctx context.Context) error {
 					r.dropFPSpool(err)
 				}
 			}
+			b.recs = nil
 			for i, d := range b.docs {
 				r.ix.Add(d.Source, &b.fps[i])
 			}
@@ -523,6 +525,9 @@ func (js *judges) judgeBatch(w int, b *batch) error {
 		}
 	}
 	js.hint[w] = len(jd.decs) + len(jd.decs)/4
+	if b.recEnd != nil {
+		js.r.fpSpool.recycle(b) // decoded: the records are read no more
+	}
 	return nil
 }
 
@@ -583,6 +588,9 @@ func (r *run) indexStats() {
 		return // a staged run: the figures of memory are the reduce's
 	}
 	r.stats.SpoolBytes = r.ix.SpoolBytes()
+	if r.fpSpool != nil {
+		r.stats.FingerprintSpoolBytes = r.fpSpool.n
+	}
 	r.stats.IndexBytes = r.ix.Bytes()
 	r.stats.IndexTables = r.ix.TableBytes()
 	r.stats.IndexEntries = r.ix.TableEntries()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/winnowdata/winnow/internal/tempfile"
 )
@@ -16,10 +17,11 @@ import (
 // documents (encodeBatch) and its sink appends the batch (write); pass 2's reader
 // takes the records of each batch as it reads its documents (fill).
 type fpSpool struct {
-	f *os.File
-	w *bufio.Writer
-	r *bufio.Reader
-	n int64 // bytes written
+	f    *os.File
+	w    *bufio.Writer
+	r    *bufio.Reader
+	n    int64       // bytes written
+	free chan []byte // batches' record buffers, for the next batches (recycle)
 }
 
 func newFPSpool(dir string) (*fpSpool, error) {
@@ -27,7 +29,7 @@ func newFPSpool(dir string) (*fpSpool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create the fingerprint spool: %w", err)
 	}
-	return &fpSpool{f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
+	return &fpSpool{f: f, w: bufio.NewWriterSize(f, 1<<20), free: make(chan []byte, 16)}, nil
 }
 
 func (s *fpSpool) close() {
@@ -35,9 +37,31 @@ func (s *fpSpool) close() {
 	os.Remove(s.f.Name())
 }
 
+// buffer returns a buffer for a batch's records: one a batch gave back, or none.
+func (s *fpSpool) buffer() []byte {
+	select {
+	case b := <-s.free:
+		return b
+	default:
+		return nil
+	}
+}
+
+// recycle takes back b's record buffer once its records are written or judged: grown
+// from empty for every batch, they cost more than encoding them.
+func (s *fpSpool) recycle(b *batch) {
+	if b.recs != nil {
+		select {
+		case s.free <- b.recs[:0]:
+		default:
+		}
+	}
+	b.recs, b.recEnd = nil, nil
+}
+
 // encodeBatch encodes the fingerprints of b's documents into b.recs (on a worker).
-func encodeBatch(b *batch) {
-	b.recs = b.recs[:0]
+func (s *fpSpool) encodeBatch(b *batch) {
+	b.recs = s.buffer()
 	for i := range b.fps {
 		at := len(b.recs)
 		b.recs = append(b.recs, 0, 0, 0, 0)
@@ -52,7 +76,7 @@ func (s *fpSpool) write(b *batch) error {
 		return fmt.Errorf("write the fingerprint spool: %w", err)
 	}
 	s.n += int64(len(b.recs))
-	b.recs = nil
+	s.recycle(b)
 	return nil
 }
 
@@ -71,7 +95,7 @@ func (s *fpSpool) rewind() error {
 // fill reads the records of b's documents into b.recs, and where each ends into
 // b.recEnd (on pass 2's reader).
 func (s *fpSpool) fill(b *batch) error {
-	b.recs, b.recEnd = b.recs[:0], b.recEnd[:0]
+	b.recs, b.recEnd = s.buffer(), make([]int, 0, len(b.docs))
 	var n [4]byte
 	for range b.docs {
 		if _, err := io.ReadFull(s.r, n[:]); err != nil {
@@ -79,7 +103,7 @@ func (s *fpSpool) fill(b *batch) error {
 		}
 		at := len(b.recs)
 		size := int(binary.LittleEndian.Uint32(n[:]))
-		b.recs = append(b.recs, make([]byte, size)...)
+		b.recs = slices.Grow(b.recs, size)[:at+size]
 		if _, err := io.ReadFull(s.r, b.recs[at:]); err != nil {
 			return fmt.Errorf("read the fingerprint spool: %w", spoolEOF(err))
 		}
