@@ -11,7 +11,7 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 strip() { python3 -c '
 import json, sys
 s = json.load(open(sys.argv[1]))
-for k in ("counts_spool_bytes", "fingerprint_spool_bytes", "index_bytes", "sketched", "index_bytes_by_table", "index_entries_by_table"):
+for k in ("counts_spool_bytes", "index_bytes", "sketched", "index_bytes_by_table", "index_entries_by_table"):
     s.pop(k, None)
 print(json.dumps(s, sort_keys=True))' "$1"; }
 for n in "$@"; do

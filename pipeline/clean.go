@@ -588,9 +588,6 @@ func (r *run) indexStats() {
 		return // a staged run: the figures of memory are the reduce's
 	}
 	r.stats.SpoolBytes = r.ix.SpoolBytes()
-	if r.fpSpool != nil {
-		r.stats.FingerprintSpoolBytes = r.fpSpool.n
-	}
 	r.stats.IndexBytes = r.ix.Bytes()
 	r.stats.IndexTables = r.ix.TableBytes()
 	r.stats.IndexEntries = r.ix.TableEntries()

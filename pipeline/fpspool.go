@@ -20,7 +20,6 @@ type fpSpool struct {
 	f    *os.File
 	w    *bufio.Writer
 	r    *bufio.Reader
-	n    int64       // bytes written
 	free chan []byte // batches' record buffers, for the next batches (recycle)
 }
 
@@ -75,7 +74,6 @@ func (s *fpSpool) write(b *batch) error {
 	if _, err := s.w.Write(b.recs); err != nil {
 		return fmt.Errorf("write the fingerprint spool: %w", err)
 	}
-	s.n += int64(len(b.recs))
 	s.recycle(b)
 	return nil
 }

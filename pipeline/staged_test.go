@@ -47,7 +47,7 @@ func writeCopies(t *testing.T, in, dir string) string {
 
 // memoryFields are the stats that describe the memory of the run that counted, not
 // the corpus: a staged run's stats leave them out.
-var memoryFields = []string{"counts_spool_bytes", "fingerprint_spool_bytes", "index_bytes", "sketched", "index_bytes_by_table", "index_entries_by_table"}
+var memoryFields = []string{"counts_spool_bytes", "index_bytes", "sketched", "index_bytes_by_table", "index_entries_by_table"}
 
 func readStats(t *testing.T, path string) map[string]any {
 	t.Helper()

@@ -103,9 +103,6 @@ type Stats struct {
 	// SpoolBytes is the size of the temporary file in which pass 1 kept what each
 	// document counted, until the copy groups were known.
 	SpoolBytes int64 `json:"counts_spool_bytes"`
-	// FingerprintSpoolBytes is the size of the temporary file of pass 1's fingerprints
-	// that pass 2 judges from (0 when it could not be written, and in the staged path).
-	FingerprintSpoolBytes int64 `json:"fingerprint_spool_bytes"`
 	// IndexBytes is the memory of the fingerprint count tables after pass 1; Sketched
 	// says whether the --memory budget turned the near-duplicate tables into sketches.
 	IndexBytes int64 `json:"index_bytes"`
