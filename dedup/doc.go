@@ -14,11 +14,15 @@
 //     xxhash64 of its normalized form (Key: NFKC, case folded, quotes, dashes and
 //     punctuation folded), of its shape with varying numbers folded to 0 (ShapeKey),
 //     its word 5-shingles, 8 MinHash band keys and the hashes of its first words.
-//  2. Count: Index.Add reads a document's source and Doc, in input order, and counts its
-//     hashes; Index.Seal then decides the copy groups (a story and its copies count
-//     once: see groups.go) and takes back what copies counted twice. Index.Counts
-//     writes what judging needs as rows and LoadIndex reads them back, for the staged
-//     path, where another job (or docs/reduce.sql) counts.
+//     Doc.Encode writes it as bytes and Fingerprinter.Decode reads it back, so that
+//     the judging pass need not fingerprint the text again.
+//  2. Count: Index.Add reads a document's source and Doc, in input order, counts its
+//     keys and spools its band keys; Index.Seal then decides the copy groups (a story
+//     and its copies count once: see groups.go), takes back what copies counted twice,
+//     and counts the band keys from the spool in partitions that fit the memory budget
+//     (exact at any size). Index.Counts writes what judging needs as rows and
+//     LoadIndex reads them back, for the staged path, where another job (or
+//     docs/reduce.sql) counts.
 //  3. Judge: Judge.Judge reads a Doc and the sealed Index and writes one Decision a
 //     paragraph: kept (""), or removed with a reason and the count behind it. The rules,
 //     first first: duplicate_in_doc (its key, or Rules.Near of its shingles, earlier in

@@ -134,3 +134,37 @@ func TestDecodeRejectsBadRecords(t *testing.T) {
 		t.Errorf("the record itself: %v", err)
 	}
 }
+
+// FuzzDecode: Decode of any bytes against a document is an error or a fingerprint of
+// that document's paragraphs, never a panic, and a record decodes as it was encoded.
+func FuzzDecode(f *testing.F) {
+	docs := groupCorpus()[:4]
+	ix := NewIndexFor(DefaultRules(), 0)
+	cf := ix.CountingFingerprinter(DefaultConfig())
+	var d Doc
+	for _, text := range docs {
+		cf.Doc("", text, &d)
+		f.Add(uint8(0), d.Encode(nil))
+		ix.Add("", &d)
+	}
+	if err := ix.Seal(); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, which uint8, rec []byte) {
+		text := docs[int(which)%len(docs)]
+		dec := ix.JudgingFingerprinter(DefaultConfig())
+		var got Doc
+		if err := dec.Decode("", text, rec, &got); err != nil {
+			return
+		}
+		spans := Segment(nil, text, SplitAuto)
+		if len(got.Paras) != len(spans) {
+			t.Fatalf("%d paragraphs decoded, the text has %d", len(got.Paras), len(spans))
+		}
+		for i, p := range got.Paras {
+			if p.Span != spans[i] || p.lo > p.hi || int(p.hi) > len(got.Shingles) {
+				t.Fatalf("paragraph %d: span %v shingles [%d, %d) of %d", i, p.Span, p.lo, p.hi, len(got.Shingles))
+			}
+		}
+	})
+}
