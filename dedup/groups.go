@@ -214,7 +214,7 @@ func (ix *Index) readRecordInto(ord int, rec *record, buf []byte, full bool) ([]
 	if _, err := ix.spool.ReadAt(b, off); err != nil && !(errors.Is(err, io.EOF) && len(b) > 0) {
 		return buf, fmt.Errorf("reading the pass 1 spool: %w", err)
 	}
-	return buf, decodeRecord(b, rec, full)
+	return buf, decodeRecord(b, rec, full, full)
 }
 
 // recordSpan returns where the record of document ord starts and ends in the spool.
@@ -227,8 +227,9 @@ func (ix *Index) recordSpan(ord int) (off, end int64) {
 }
 
 // decodeRecord decodes the spool record b into rec, whose slices it reuses; the keys,
-// bands and prefixes only when full.
-func decodeRecord(b []byte, rec *record, full bool) error {
+// bands and prefixes only when full, and the set of the document's band keys
+// (rec.bands) only with bandSet too.
+func decodeRecord(b []byte, rec *record, full, bandSet bool) error {
 	n, k := binary.Uvarint(b)
 	if k <= 0 || int(n) != len(b)-k {
 		return errRecord
@@ -276,6 +277,9 @@ func decodeRecord(b []byte, rec *record, full bool) error {
 	}
 	if d.bad || len(d.b) != 0 {
 		return errRecord
+	}
+	if !bandSet {
+		return nil
 	}
 	// the distinct bands the document counted
 	rec.bands = rec.bands[:0]
@@ -385,7 +389,7 @@ func (ix *Index) nearChunk(b []byte, minDocs int, rec *record, near map[uint64]i
 		if k <= 0 || n > uint64(len(b)-k) {
 			return errRecord
 		}
-		if err := decodeRecord(b[:k+int(n)], rec, true); err != nil {
+		if err := decodeRecord(b[:k+int(n)], rec, true, false); err != nil {
 			return err
 		}
 		b = b[k+int(n):]
@@ -554,7 +558,7 @@ func (ix *Index) group() error {
 		if _, err := io.ReadFull(seq, b); err != nil {
 			return fmt.Errorf("reading the pass 1 spool: %w", err)
 		}
-		if err := decodeRecord(b, &rec, false); err != nil {
+		if err := decodeRecord(b, &rec, false, false); err != nil {
 			return err
 		}
 		own := ix.story(&rec)
@@ -728,16 +732,16 @@ func newSpoolWriter(s Spool) *bufio.Writer { return bufio.NewWriterSize(s, 1<<16
 // bands; counting them here, in partitions of the band keys (bandParts), keeps the
 // counts exact under any memory budget: a partition's table holds its share of the
 // distinct band keys. The partitions are counted a round of bandRound at a time, on a
-// goroutine each, while one goroutine reads and decodes the records once a round. When
-// one round counts them all the tables stay as they are; otherwise each keeps only the
-// keys in two groups or more, the only ones decideNear can find frequent.
+// goroutine each, while one goroutine reads and decodes the records once a round. Each
+// then keeps only its keys in two groups or more, the only ones decideNear can find
+// frequent: a small share on new text, which decideNear then finds in cache.
 func (ix *Index) countBands() error {
 	round := bandRound()
 	parts := (ix.bandParts() + round - 1) / round * round
 	pt := &partedTable{tables: make([]*packedTable, parts)}
 	ix.bandKeys, ix.bandBytes = 0, 0
 	for first := 0; first < parts; first += round {
-		if err := ix.countRound(pt, first, round, parts == round); err != nil {
+		if err := ix.countRound(pt, first, round); err != nil {
 			return err
 		}
 	}
@@ -749,17 +753,17 @@ func (ix *Index) countBands() error {
 // bandRound is how many partitions of the band keys countBands counts at once.
 func bandRound() int { return min(max(runtime.GOMAXPROCS(0), 1), 4) }
 
-// countRound counts partitions first to first+n-1 of pt (see countBands); with whole,
-// the tables keep every key.
-func (ix *Index) countRound(pt *partedTable, first, n int, whole bool) error {
+// countRound counts partitions first to first+n-1 of pt (see countBands).
+func (ix *Index) countRound(pt *partedTable, first, n int) error {
 	parts := len(pt.tables)
 	feeds := make([]chan []uint64, n)
+	counted, bytes := make([]int, n), make([]int64, n)
 	free := make(chan []uint64, 4*n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for q := range n {
 		feeds[q] = make(chan []uint64, 4)
-		t := newPackedTable(int(ix.bandAdds / int64(parts) / 4))
+		t := newPackedTable(int(ix.bandEst.count() * 1.03 / float64(parts)))
 		pt.tables[first+q] = t
 		wg.Go(func() {
 			var sink uint64
@@ -776,7 +780,10 @@ func (ix *Index) countRound(pt *partedTable, first, n int, whole bool) error {
 				}
 			}
 			atomic.AddUint64(&ix.sink, sink)
-			errs[q] = ix.takeBackBands(t, first+q, parts)
+			if errs[q] = ix.takeBackBands(t, first+q, parts); errs[q] == nil {
+				counted[q], bytes[q] = t.len(), t.bytes()
+				pt.tables[first+q] = t.keepFrequent(2)
+			}
 		})
 	}
 	bufs := make([][]uint64, n)
@@ -813,19 +820,15 @@ func (ix *Index) countRound(pt *partedTable, first, n int, whole bool) error {
 	if err != nil {
 		return err
 	}
-	var bytes int64
+	var round int64
 	for q := range n {
 		if errs[q] != nil {
 			return errs[q]
 		}
-		t := pt.tables[first+q]
-		ix.bandKeys += t.len()
-		bytes += t.bytes()
-		if !whole {
-			pt.tables[first+q] = t.keepFrequent(2)
-		}
+		ix.bandKeys += counted[q]
+		round += bytes[q]
 	}
-	ix.bandBytes = max(ix.bandBytes, bytes)
+	ix.bandBytes = max(ix.bandBytes, round)
 	return nil
 }
 
@@ -896,14 +899,15 @@ func (p *partedTable) free() {
 }
 
 // bandParts returns the number of partitions countBands counts the band keys in: one
-// when a table of all the band keys Add spooled (at 16 bytes a key: 8 a slot, at a load
-// of 1/2) fits in half the memory budget, else as many as it takes.
+// when a table of all the distinct band keys Add spooled (estimated, at 16 bytes a key:
+// 8 a slot, at a load of 1/2) fits in half the memory budget, else as many as it takes.
 func (ix *Index) bandParts() int {
 	if ix.budget <= 0 {
 		return 1
 	}
 	half := max(ix.budget/2, 1)
-	return int(max(1, (16*ix.bandAdds+half-1)/half))
+	need := int64(16 * ix.bandEst.count())
+	return int(max(1, (need+half-1)/half))
 }
 
 // bandPart returns the partition of band key h among parts, from the bits of h that
@@ -931,7 +935,7 @@ func (ix *Index) eachRecord(rec *record, fn func(*record)) error {
 		if _, err := io.ReadFull(seq, b); err != nil {
 			return fmt.Errorf("reading the pass 1 spool: %w", err)
 		}
-		if err := decodeRecord(b, rec, true); err != nil {
+		if err := decodeRecord(b, rec, true, true); err != nil {
 			return err
 		}
 		fn(rec)

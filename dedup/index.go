@@ -82,11 +82,12 @@ type Index struct {
 	sealedBands                int
 	keepBands                  bool
 
-	// the band keys, counted by Seal from the spool (countBands): bandAdds is how many
-	// Add spooled (the bound of the distinct ones that sizes the partitions), bandKeys
-	// how many distinct ones Seal counted, bandBytes the largest partition's table;
+	// the band keys, counted by Seal from the spool (countBands): bandEst estimates how
+	// many distinct ones Add spooled (it sizes the partitions and their tables),
+	// bandKeys is how many Seal counted,
+	// bandBytes the tables of a round of partitions;
 	// members are the documents of copy groups, by group (group)
-	bandAdds  int64
+	bandEst   *distinctEstimate // of the distinct band keys spooled
 	bandKeys  int
 	bandBytes int64
 	members   []uint32
@@ -113,6 +114,7 @@ func NewIndex() *Index {
 		nodes:   newOpenTable[node](1 << 12),
 		satDocs: math.MaxUint32,
 		known:   newKnownTable(),
+		bandEst: new(distinctEstimate),
 	}
 	ix.UseSpool(&memSpool{})
 	return ix
@@ -248,7 +250,11 @@ func (ix *Index) Add(source string, d *Doc) {
 		}
 	}
 	// the band keys are counted by Seal, from the spool (countBands)
-	ix.bandAdds += int64(Bands * len(ix.cparas))
+	for i := range ix.cparas {
+		for _, b := range ix.cparas[i].bands {
+			ix.bandEst.add(b)
+		}
+	}
 	for _, h := range prefix {
 		ix.prefix.add(h)
 	}
