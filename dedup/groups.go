@@ -522,6 +522,95 @@ func (ix *Index) story(rec *record) uint32 {
 	return words
 }
 
+// anchoredWords is a story paragraph of document doc anchored on another node, and
+// its words (group).
+type anchoredWords struct {
+	doc   uint32
+	words uint32
+	node  uint64
+}
+
+// anchored returns, for each document that looks for copies (look), the paragraphs of
+// its story anchored on another node than its own. The anchors are found at Seal, not
+// by Add: partition by partition of the long paragraphs' keys (anchorParts), a table of
+// the partition's anchors is built from every record, then the records that look are
+// read again and their story paragraphs of the partition looked up, so that the table
+// stays within the memory budget at any corpus size. The records are read in order,
+// through a buffer (a read call each, or a map of the file, cost more: one in every page
+// of a spool a quarter the size of the input counts in the resident memory).
+func (ix *Index) anchored(look []bool) ([]anchoredWords, error) {
+	parts := ix.anchorParts()
+	ix.anchorKeys, ix.anchorBytes = 0, 0
+	var found []anchoredWords
+	var rec record
+	for part := range parts {
+		t := newOpenTable[anchorPair](int(ix.longEst.count() * 1.03 / float64(parts)))
+		err := ix.eachRecord(&rec, false, false, func(_ int, rec *record) {
+			for _, l := range rec.long {
+				if anchorPart(l.key, parts) == part {
+					a, fresh := t.ref(l.key)
+					a.add(rec.node, fresh)
+				}
+			}
+		})
+		if err == nil {
+			err = ix.eachRecord(&rec, false, false, func(i int, rec *record) {
+				if !look[i] {
+					return
+				}
+				if ix.story(rec) < 2*CopyWords {
+					// a page whose one long paragraph is its site's sign-up line (all its
+					// long paragraphs are template, so the median is theirs) tells no
+					// story: with CopyWords, such pages of one site linked to each other
+					// (dev: 20 pages)
+					return
+				}
+				for k, l := range rec.long {
+					if !rec.story[k] || anchorPart(l.key, parts) != part {
+						continue
+					}
+					// the two smallest holders but this node
+					ap, _ := t.find(l.key)
+					as, n := ap.nodes()
+					for _, a := range as[:n] {
+						if a != fixKey(rec.node) {
+							found = append(found, anchoredWords{uint32(i), l.words, a})
+						}
+					}
+				}
+			})
+		}
+		ix.anchorKeys += t.len()
+		ix.anchorBytes = max(ix.anchorBytes, t.bytes())
+		t.slab.free()
+		if err != nil {
+			return nil, err
+		}
+	}
+	return found, nil
+}
+
+// anchorParts returns the number of partitions anchored finds the anchors in: one when
+// a table of every long paragraph's key (estimated, at 48 bytes a key: 24 a slot, at a
+// load of 1/2) fits in half the memory budget, else as many as it takes.
+func (ix *Index) anchorParts() int {
+	if ix.budget <= 0 {
+		return 1
+	}
+	half := max(ix.budget/2, 1)
+	need := int64(48 * ix.longEst.count())
+	return int(max(1, (need+half-1)/half))
+}
+
+// anchorPart returns the partition of long paragraph key k among parts: by its low
+// bits, as a table's homes are its high bits.
+func anchorPart(k uint64, parts int) int {
+	if parts == 1 {
+		return 0
+	}
+	return int(home(fixKey(k)<<32, uint64(parts)))
+}
+
 // dfWords is a long paragraph's document count and words (story).
 type dfWords struct{ df, words uint32 }
 
@@ -532,57 +621,39 @@ func (ix *Index) group() error {
 		return fmt.Errorf("writing the pass 1 spool: %w", err)
 	}
 	n := len(ix.docHash)
-	var rec, cand record
-	shared := map[uint64]uint32{}
-	var edges [][2]uint64 // pairs of nodes that are copies of each other
-	// the records are read in order, through a buffer (a read call each, or a map of
-	// the file, cost more: one in every page of a spool a quarter the size of the input
-	// counts in the resident memory); the candidates of a link at random
-	seq := bufio.NewReaderSize(io.NewSectionReader(ix.spool, 0, ix.spoolOff), 1<<20)
-	var sbuf []byte
+	// the documents that look for copies: the first with each text, of CopyWords long
+	// words or more
+	look := make([]bool, n)
 	for i := range n {
-		off, end := ix.recordSpan(i)
 		nd, _ := ix.nodes.ref(ix.docHash[i])
-		if nd.done || nd.words < CopyWords {
-			nd.done = true
-			if _, err := seq.Discard(int(end - off)); err != nil {
-				return fmt.Errorf("reading the pass 1 spool: %w", err)
-			}
-			continue
-		}
+		look[i] = !nd.done && nd.words >= CopyWords
 		nd.done = true
-		if cap(sbuf) < int(end-off) {
-			sbuf = make([]byte, end-off)
+	}
+	found, err := ix.anchored(look)
+	if err != nil {
+		return err
+	}
+	// each document's candidates, in order: the nodes its story's paragraphs are
+	// anchored on, with their words
+	slices.SortFunc(found, func(x, y anchoredWords) int {
+		if c := cmp.Compare(x.doc, y.doc); c != 0 {
+			return c
 		}
-		b := sbuf[:end-off]
-		if _, err := io.ReadFull(seq, b); err != nil {
-			return fmt.Errorf("reading the pass 1 spool: %w", err)
-		}
-		if err := decodeRecord(b, &rec, false, false); err != nil {
+		return cmp.Compare(x.node, y.node)
+	})
+	var rec, cand record
+	var edges [][2]uint64 // pairs of nodes that are copies of each other
+	for start := 0; start < len(found); {
+		doc := found[start].doc
+		if err := ix.readRecord(int(doc), &rec, false); err != nil {
 			return err
 		}
 		own := ix.story(&rec)
-		if own < 2*CopyWords {
-			// a page whose one long paragraph is its site's sign-up line (all its long
-			// paragraphs are template, so the median is theirs) tells no story: with
-			// CopyWords, such pages of one site linked to each other (dev: 20 pages)
-			continue
-		}
-		clear(shared)
-		for k, l := range rec.long {
-			if !rec.story[k] {
-				continue
+		for start < len(found) && found[start].doc == doc {
+			a, w := found[start].node, uint32(0)
+			for ; start < len(found) && found[start].doc == doc && found[start].node == a; start++ {
+				w += found[start].words
 			}
-			// the two smallest holders but this node
-			ap, _ := ix.anchors.find(l.key)
-			as, n := ap.nodes()
-			for _, a := range as[:n] {
-				if a != fixKey(rec.node) {
-					shared[a] += l.words
-				}
-			}
-		}
-		for a, w := range shared {
 			// a candidate: the paragraphs anchored on a are a fair part of the
 			// document; what it really shares with a is counted on a's record
 			if w < CopyWords || w*copyCandidate < own {
@@ -799,7 +870,7 @@ func (ix *Index) countRound(pt *partedTable, first, n int) error {
 		bufs[q] = make([]uint64, 0, bandBatch)
 	}
 	var rec record
-	err := ix.eachRecord(&rec, func(rec *record) {
+	err := ix.eachRecord(&rec, true, true, func(_ int, rec *record) {
 		for _, h := range rec.bands {
 			q := bandPart(h, parts) - first
 			if q < 0 || q >= n {
@@ -921,9 +992,9 @@ func bandPart(h uint64, parts int) int {
 	return int(home(packedFP(h)<<40, uint64(parts)))
 }
 
-// eachRecord decodes the spool's records in order into rec, with their keys and bands,
-// and calls fn with each.
-func (ix *Index) eachRecord(rec *record, fn func(*record)) error {
+// eachRecord decodes the spool's records in order into rec (see decodeRecord for full
+// and bandSet) and calls fn with each and its document's ordinal.
+func (ix *Index) eachRecord(rec *record, full, bandSet bool, fn func(int, *record)) error {
 	seq := bufio.NewReaderSize(io.NewSectionReader(ix.spool, 0, ix.spoolOff), 1<<20)
 	var buf []byte
 	for i := range len(ix.offsets) {
@@ -935,10 +1006,10 @@ func (ix *Index) eachRecord(rec *record, fn func(*record)) error {
 		if _, err := io.ReadFull(seq, b); err != nil {
 			return fmt.Errorf("reading the pass 1 spool: %w", err)
 		}
-		if err := decodeRecord(b, rec, true, true); err != nil {
+		if err := decodeRecord(b, rec, full, bandSet); err != nil {
 			return err
 		}
-		fn(rec)
+		fn(i, rec)
 	}
 	return nil
 }

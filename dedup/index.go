@@ -33,14 +33,16 @@ type Index struct {
 	docSrc  []uint32          // document ordinal -> source ordinal
 
 	// copy groups (groups.go)
-	anchors        openTable[anchorPair] // long paragraph key -> the two smallest nodes holding it
-	nodes          openTable[node]       // node (hash of a document's text) -> what Seal needs
-	docHash        []uint64              // document ordinal -> node
-	groupOf        []uint32              // document ordinal -> its group, named by a document's ordinal (Seal)
-	groupSize      []uint32              // group -> documents
-	copies         int64                 // documents in groups of two or more
-	groups         int64                 // groups of two or more
-	spool          Spool                 // the records of Add, read back by Seal
+	longEst        *distinctEstimate // of the long paragraphs' keys (anchored)
+	anchorKeys     int               // long paragraphs' keys Seal anchored (anchored)
+	anchorBytes    int64             // and the largest table of their anchors
+	nodes          openTable[node]   // node (hash of a document's text) -> what Seal needs
+	docHash        []uint64          // document ordinal -> node
+	groupOf        []uint32          // document ordinal -> its group, named by a document's ordinal (Seal)
+	groupSize      []uint32          // group -> documents
+	copies         int64             // documents in groups of two or more
+	groups         int64             // groups of two or more
+	spool          Spool             // the records of Add, read back by Seal
 	spw            *bufio.Writer
 	spoolOff       int64
 	spoolErr       error
@@ -109,7 +111,7 @@ func NewIndex() *Index {
 		srcKeys: newTable(1 << 16),
 		srcDocs: map[uint64]uint32{},
 		sources: map[uint64]uint32{},
-		anchors: newOpenTable[anchorPair](1 << 12),
+		longEst: new(distinctEstimate),
 		inCand:  map[uint64]bool{},
 		nodes:   newOpenTable[node](1 << 12),
 		satDocs: math.MaxUint32,
@@ -187,7 +189,7 @@ func (ix *Index) TableBytes() map[string]int64 {
 		"keys": ix.keys.bytes(), "raw": ix.raw.bytes(), "source_keys": ix.srcKeys.bytes(),
 		"bands": ix.bands.bytes(), "prefixes": ix.prefix.bytes(),
 		"titles": ix.titles.bytes(), "frequent_raw": max(ix.known.bytes(), ix.knownBytes),
-		"copy_anchors": ix.anchors.bytes(), "copy_nodes": ix.nodes.bytes(),
+		"copy_anchors": ix.anchorBytes, "copy_nodes": ix.nodes.bytes(),
 	}
 }
 
@@ -201,7 +203,7 @@ func (ix *Index) TableEntries() map[string]int64 {
 		"keys": int64(ix.keys.len()), "raw": int64(ix.raw.len()), "source_keys": int64(ix.srcKeys.len()),
 		"bands": int64(ix.bands.len()), "prefixes": int64(ix.prefix.len()),
 		"titles": int64(ix.titles.len()), "frequent_raw": int64(max(ix.known.n, ix.knownN)),
-		"copy_anchors": int64(ix.anchors.len()), "copy_nodes": int64(ix.nodes.len()),
+		"copy_anchors": int64(ix.anchorKeys), "copy_nodes": int64(ix.nodes.len()),
 	}
 }
 
@@ -284,8 +286,7 @@ func (ix *Index) Add(source string, d *Doc) {
 		if p.Words < CopyWords || !ix.lset.add(p.Key) {
 			continue
 		}
-		a, fresh := ix.anchors.ref(p.Key)
-		a.add(d.Hash, fresh)
+		ix.longEst.add(p.Key)
 		long = append(long, longPara{p.Key, uint32(p.Words)})
 		words += uint32(p.Words)
 	}
@@ -522,9 +523,8 @@ func (ix *Index) Seal() error {
 // first.
 func (ix *Index) release() {
 	ix.sealedBytes, ix.sealedEntries = ix.TableBytes(), ix.TableEntries()
-	ix.anchors.slab.free()
 	ix.nodes.slab.free()
-	ix.anchors, ix.nodes = newOpenTable[anchorPair](0), newOpenTable[node](0)
+	ix.nodes = newOpenTable[node](0)
 	// every paragraph judged was counted, so a key absent from the table is in one
 	// group: the table keeps the keys in two or more, as an Index loaded from counts
 	// does (on new text, a small share of them)
