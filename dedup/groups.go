@@ -56,11 +56,13 @@ import (
 // the groups are the same whatever the order of the documents or the number of
 // workers, and a GROUP BY over (paragraph, node) rows computes them as well.
 //
-// Counting: Add counts every document as it comes and writes what it counted (the
-// distinct hashes it added to each table) to a spool, one record a document. Seal
+// Counting: Add counts every document's keys as it comes and writes what it counted
+// (the distinct hashes it added to each table), its long paragraphs and its band keys to
+// a spool, one record a document. Seal finds the anchors from the records (anchored),
 // decides the groups, then reads back the records of the documents in groups of two or
 // more and takes back, for each hash, every count after a group's first: a hash held by
-// k members of a group is counted once. Only the members of groups are read again.
+// k members of a group is counted once. Only the members of groups are read again. The
+// band keys are then counted from the records (countBands).
 
 // CopyWords is the least number of words of a paragraph that defines a story for copy
 // groups, and the least number of words two copies must share. Story paragraphs are
