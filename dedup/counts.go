@@ -62,8 +62,8 @@ type Count struct {
 // SourceHash returns the hash a source is counted under (Count.Source).
 func SourceHash(source string) uint64 { return sourceHash(source) }
 
-// ErrSketched is returned by Counts for an Index whose evidence tables turned into
-// count-min sketches under its memory budget: a sketch holds no hashes to write out.
+// ErrSketched is returned by Counts for an Index whose prefix table turned into a
+// count-min sketch under its memory budget: a sketch holds no hashes to write out.
 var ErrSketched = errors.New("dedup: the index passed its memory budget and holds sketches, whose hashes cannot be written out; raise the memory budget")
 
 // Counts calls yield with every Count row a staged apply needs to judge as this Index

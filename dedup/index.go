@@ -54,7 +54,7 @@ type Index struct {
 	near           map[uint64]int32 // key of a near-boilerplate paragraph -> groups (Seal)
 	lset           growSet
 
-	budget   int64 // bytes for bands and prefix before they turn into sketches
+	budget   int64 // bytes a partition of the bands or the anchors may take (twice), and an eighth for the prefixes
 	sketched bool
 	sink     uint64 // keeps the loads of prefetchKeys and prefetchEvidence
 
@@ -138,11 +138,12 @@ func (ix *Index) UseSpool(s Spool) {
 // Per-source counts are kept for documents with a source (not ""), for the per-source
 // rule of Judge.
 //
-// The budget bounds the tables of near-duplicate evidence (band keys, character
-// shingles, prefixes), which grow fastest: when their exact tables together pass it,
-// they become count-min sketches of the budget's size (see sketch), and memory stops
-// growing with them. The exact paragraph keys, one slot of 16 bytes each at a load of 3/8
-// to 3/4, are never approximated.
+// The budget bounds the tables that Seal builds from the spool, the band keys and the
+// copy groups' anchors: each is counted in as many partitions of its keys as it takes
+// for a partition's table to fit half of it, exactly (see countBands, anchored). The
+// prefix table, small, turns into a count-min sketch past an eighth of it (see sketch).
+// The paragraph keys, one slot of 16 bytes each at a load of 1/2 to 3/4, are held whole
+// and exact.
 func NewIndexFor(r Rules, budget int64) *Index {
 	ix := NewIndex()
 	ix.satDocs = uint32(r.MinDocs)

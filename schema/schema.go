@@ -104,7 +104,8 @@ type Stats struct {
 	// document counted, until the copy groups were known.
 	SpoolBytes int64 `json:"counts_spool_bytes"`
 	// IndexBytes is the memory of the fingerprint count tables after pass 1; Sketched
-	// says whether the --memory budget turned the near-duplicate tables into sketches.
+	// says whether the --memory budget turned the prefix table into a sketch (the band
+	// keys and the copy groups' anchors are counted exactly, in partitions).
 	IndexBytes int64 `json:"index_bytes"`
 	Sketched   bool  `json:"sketched"`
 	// IndexTables splits IndexBytes by table: the exact paragraph keys ("keys"), the
