@@ -592,15 +592,18 @@ func (ix *Index) anchored(look []bool) ([]anchoredWords, error) {
 	return found, nil
 }
 
-// anchorParts returns the number of partitions anchored finds the anchors in: one when
-// a table of every long paragraph's key (estimated, at 48 bytes a key: 24 a slot, at a
-// load of 1/2) fits in half the memory budget, else as many as it takes.
-func (ix *Index) anchorParts() int {
+// anchorParts returns the number of partitions anchored finds the anchors in: a table
+// of every long paragraph's key takes 48 bytes a key (24 a slot, at a load of 1/2).
+func (ix *Index) anchorParts() int { return ix.partitions(48, ix.longEst) }
+
+// partitions returns how many partitions a table of the distinct keys est saw, at
+// perKey bytes each, takes to fit half the memory budget: one without a budget.
+func (ix *Index) partitions(perKey float64, est *distinctEstimate) int {
 	if ix.budget <= 0 {
 		return 1
 	}
 	half := max(ix.budget/2, 1)
-	need := int64(48 * ix.longEst.count())
+	need := int64(perKey * est.count())
 	return int(max(1, (need+half-1)/half))
 }
 
@@ -971,17 +974,10 @@ func (p *partedTable) free() {
 	}
 }
 
-// bandParts returns the number of partitions countBands counts the band keys in: one
-// when a table of all the distinct band keys Add spooled (estimated, at 16 bytes a key:
-// 8 a slot, at a load of 1/2) fits in half the memory budget, else as many as it takes.
-func (ix *Index) bandParts() int {
-	if ix.budget <= 0 {
-		return 1
-	}
-	half := max(ix.budget/2, 1)
-	need := int64(16 * ix.bandEst.count())
-	return int(max(1, (need+half-1)/half))
-}
+// bandParts returns the number of partitions countBands counts the band keys in: a
+// table of all the distinct band keys Add spooled takes 16 bytes a key (8 a slot, at a
+// load of 1/2).
+func (ix *Index) bandParts() int { return ix.partitions(16, ix.bandEst) }
 
 // bandPart returns the partition of band key h among parts, from the bits of h that
 // packedTable keeps, so that keys it counts together fall in one partition: the low
