@@ -874,17 +874,24 @@ func (ix *Index) countRound(pt *partedTable, first, n int) error {
 	for q := range bufs {
 		bufs[q] = make([]uint64, 0, bandBatch)
 	}
-	var rec record
-	err := ix.eachRecord(&rec, true, true, func(_ int, rec *record) {
-		for _, h := range rec.bands {
-			q := bandPart(h, parts) - first
-			if q < 0 || q >= n {
-				continue
+	// each document's distinct band keys of this round's partitions, read straight
+	// from its record (a round of a few partitions out of many reads few of them)
+	var doc []uint64
+	err := ix.eachRecordBytes(func(_ int, b []byte) error {
+		doc = doc[:0]
+		err := recordBands(b, func(h uint64) {
+			if q := bandPart(h, parts) - first; q >= 0 && q < n {
+				doc = append(doc, h)
 			}
+		})
+		slices.Sort(doc)
+		for _, h := range slices.Compact(doc) {
+			q := bandPart(h, parts) - first
 			if bufs[q] = append(bufs[q], h); len(bufs[q]) == bandBatch {
 				send(q)
 			}
 		}
+		return err
 	})
 	for q := range n {
 		if len(bufs[q]) > 0 {
@@ -993,6 +1000,18 @@ func bandPart(h uint64, parts int) int {
 // eachRecord decodes the spool's records in order into rec (see decodeRecord for full
 // and bandSet) and calls fn with each and its document's ordinal.
 func (ix *Index) eachRecord(rec *record, full, bandSet bool, fn func(int, *record)) error {
+	return ix.eachRecordBytes(func(i int, b []byte) error {
+		if err := decodeRecord(b, rec, full, bandSet); err != nil {
+			return err
+		}
+		fn(i, rec)
+		return nil
+	})
+}
+
+// eachRecordBytes calls fn with each of the spool's records in order, as bytes (valid
+// until fn returns), and its document's ordinal; it stops at fn's first error.
+func (ix *Index) eachRecordBytes(fn func(int, []byte) error) error {
 	seq := bufio.NewReaderSize(io.NewSectionReader(ix.spool, 0, ix.spoolOff), 1<<20)
 	var buf []byte
 	for i := range len(ix.offsets) {
@@ -1004,10 +1023,50 @@ func (ix *Index) eachRecord(rec *record, full, bandSet bool, fn func(int, *recor
 		if _, err := io.ReadFull(seq, b); err != nil {
 			return fmt.Errorf("reading the pass 1 spool: %w", err)
 		}
-		if err := decodeRecord(b, rec, full, bandSet); err != nil {
+		if err := fn(i, b); err != nil {
 			return err
 		}
-		fn(i, rec)
+	}
+	return nil
+}
+
+// recordBands calls fn with every band key of the spool record b (repeats included),
+// passing over the rest of it without decoding it (see decodeRecord for the layout).
+func recordBands(b []byte, fn func(uint64)) error {
+	n, k := binary.Uvarint(b)
+	if k <= 0 || int(n) != len(b)-k {
+		return errRecord
+	}
+	d := decoder{b: b[k:]}
+	d.skip(8) // node
+	d.uv()    // source
+	nl := d.uv()
+	if nl > uint64(len(d.b)/9) {
+		return errRecord
+	}
+	for range nl {
+		d.skip(8)
+		d.uv()
+	}
+	for range 2 { // keys, prefixes
+		m := d.uv()
+		if m > uint64(len(d.b)/8) {
+			return errRecord
+		}
+		d.skip(8 * int(m))
+	}
+	m := d.uv()
+	if m > uint64(len(d.b)/(9+8*Bands)) {
+		return errRecord
+	}
+	for range m {
+		d.skip(9)
+		for range Bands {
+			fn(d.u64())
+		}
+	}
+	if d.bad || len(d.b) != 0 {
+		return errRecord
 	}
 	return nil
 }
