@@ -199,15 +199,17 @@ func (ix *Index) writeRecord(rec *record) error {
 
 var errRecord = errors.New("dedup: corrupt spool record")
 
-// readRecord reads the record of document ord into rec, whose slices it reuses.
+// readRecord reads the record of document ord into rec, whose slices it reuses (see
+// decodeRecord for full; it builds no band set).
 func (ix *Index) readRecord(ord int, rec *record, full bool) (err error) {
-	ix.rbuf, err = ix.readRecordInto(ord, rec, ix.rbuf, full)
+	ix.rbuf, err = ix.readRecordInto(ord, rec, ix.rbuf, full, false)
 	return err
 }
 
 // readRecordInto is readRecord through buf rather than the Index's buffer, for
-// goroutines that read records at once; it returns buf, grown.
-func (ix *Index) readRecordInto(ord int, rec *record, buf []byte, full bool) ([]byte, error) {
+// goroutines that read records at once, and with the band set when bandSet; it returns
+// buf, grown.
+func (ix *Index) readRecordInto(ord int, rec *record, buf []byte, full, bandSet bool) ([]byte, error) {
 	off, end := ix.recordSpan(ord)
 	if cap(buf) < int(end-off) {
 		buf = make([]byte, end-off)
@@ -216,7 +218,7 @@ func (ix *Index) readRecordInto(ord int, rec *record, buf []byte, full bool) ([]
 	if _, err := ix.spool.ReadAt(b, off); err != nil && !(errors.Is(err, io.EOF) && len(b) > 0) {
 		return buf, fmt.Errorf("reading the pass 1 spool: %w", err)
 	}
-	return buf, decodeRecord(b, rec, full, full)
+	return buf, decodeRecord(b, rec, full, bandSet)
 }
 
 // recordSpan returns where the record of document ord starts and ends in the spool.
@@ -356,10 +358,8 @@ const nearChunkBytes = 1 << 20
 // records (each prefixed by its length, as written) to chunks, reusing the buffers
 // that come back on free.
 func (ix *Index) readChunks(chunks chan<- []byte, free <-chan []byte) error {
-	seq := bufio.NewReaderSize(io.NewSectionReader(ix.spool, 0, ix.spoolOff), 1<<20)
 	var cur []byte
-	for i := range len(ix.offsets) {
-		off, end := ix.recordSpan(i)
+	err := ix.eachRecordBytes(func(_ int, b []byte) error {
 		if cur == nil {
 			select {
 			case cur = <-free:
@@ -367,20 +367,16 @@ func (ix *Index) readChunks(chunks chan<- []byte, free <-chan []byte) error {
 				cur = make([]byte, 0, nearChunkBytes)
 			}
 		}
-		n := len(cur)
-		cur = slices.Grow(cur, int(end-off))[:n+int(end-off)]
-		if _, err := io.ReadFull(seq, cur[n:]); err != nil {
-			return fmt.Errorf("reading the pass 1 spool: %w", err)
-		}
-		if len(cur) >= nearChunkBytes {
+		if cur = append(cur, b...); len(cur) >= nearChunkBytes {
 			chunks <- cur
 			cur = nil
 		}
-	}
-	if len(cur) > 0 {
+		return nil
+	})
+	if err == nil && len(cur) > 0 {
 		chunks <- cur
 	}
-	return nil
+	return err
 }
 
 // nearChunk decides the paragraphs of the records in chunk b (see decideNear) into
@@ -702,31 +698,31 @@ func (ix *Index) group() error {
 		}
 		return cmp.Compare(a, b)
 	})
-	var seen [4]map[uint64]struct{}
+	// a group's hashes seen so far: keys, prefixes, per-source keys (the bands are
+	// taken back by countBands)
+	var seen [3]map[uint64]struct{}
 	for k := range seen {
 		seen[k] = map[uint64]struct{}{}
 	}
 	srcSeen := map[uint32]bool{}
-	// insert adds h to set k and reports whether it was new there
-	insert := func(k int, h uint64) bool {
-		if _, ok := seen[k][h]; ok {
-			return false
+	// takeBack takes back from c every count of hs after the group's first (set k)
+	takeBack := func(k int, hs []uint64, c counter) {
+		for _, h := range hs {
+			if _, ok := seen[k][h]; ok {
+				c.sub(h)
+			} else {
+				seen[k][h] = struct{}{}
+			}
 		}
-		seen[k][h] = struct{}{}
-		return true
 	}
-	for start := 0; start < len(members); {
-		g := ix.groupOf[members[start]]
-		end := start
-		for end < len(members) && ix.groupOf[members[end]] == g {
-			end++
-		}
+	var sks []uint64
+	return ix.eachGroup(func(group []uint32) error {
 		ix.groups++
 		for k := range seen {
 			clear(seen[k])
 		}
 		clear(srcSeen)
-		for _, m := range members[start:end] {
+		for _, m := range group {
 			if err := ix.readRecord(int(m), &rec, true); err != nil {
 				return err
 			}
@@ -735,28 +731,31 @@ func (ix *Index) group() error {
 				ix.srcDocs[src]--
 			}
 			srcSeen[rec.src] = true
-			// (the bands are taken back by countBands)
-			for k, hs := range [][]uint64{rec.keys, nil, rec.prefx} {
-				for _, h := range hs {
-					if !insert(k, h) {
-						switch k {
-						case 0:
-							ix.keys.sub(h)
-						case 1:
-							ix.bands.sub(h)
-						case 2:
-							ix.prefix.sub(h)
-						}
-					}
+			takeBack(0, rec.keys, ix.keys)
+			takeBack(1, rec.prefx, ix.prefix)
+			if ix.countsSource(src) {
+				sks = sks[:0]
+				for _, h := range rec.keys {
+					sks = append(sks, srcKey(src, h))
 				}
-				if k == 0 && ix.countsSource(src) {
-					for _, h := range hs {
-						if sk := srcKey(src, h); !insert(3, sk) {
-							ix.srcKeys.sub(sk)
-						}
-					}
-				}
+				takeBack(2, sks, ix.srcKeys)
 			}
+		}
+		return nil
+	})
+}
+
+// eachGroup calls fn with the members of each copy group of two or more (ix.members,
+// sorted by group: group), a group after another, and stops at fn's first error.
+func (ix *Index) eachGroup(fn func(group []uint32) error) error {
+	ms := ix.members
+	for start := 0; start < len(ms); {
+		end := start + 1
+		for end < len(ms) && ix.groupOf[ms[end]] == ix.groupOf[ms[start]] {
+			end++
+		}
+		if err := fn(ms[start:end]); err != nil {
+			return err
 		}
 		start = end
 	}
@@ -924,12 +923,11 @@ func (ix *Index) takeBackBands(t *packedTable, part, parts int) error {
 	var rec record
 	var buf []byte
 	seen := map[uint64]struct{}{}
-	for start := 0; start < len(ix.members); {
-		g := ix.groupOf[ix.members[start]]
+	return ix.eachGroup(func(group []uint32) error {
 		clear(seen)
-		for ; start < len(ix.members) && ix.groupOf[ix.members[start]] == g; start++ {
+		for _, m := range group {
 			var err error
-			if buf, err = ix.readRecordInto(int(ix.members[start]), &rec, buf, true); err != nil {
+			if buf, err = ix.readRecordInto(int(m), &rec, buf, true, true); err != nil {
 				return err
 			}
 			for _, h := range rec.bands {
@@ -943,8 +941,8 @@ func (ix *Index) takeBackBands(t *packedTable, part, parts int) error {
 				}
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // partedTable is the band counts of countBands: a table a partition of the keys.

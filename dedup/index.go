@@ -78,8 +78,8 @@ type Index struct {
 	knownN     int   // and its entries
 
 	// what the tables held when Seal released those judging does not read (the band
-	// keys and the copy groups' anchors and nodes), for the stats; keepBands keeps the
-	// band table for tests that compare its counts
+	// keys, the copy groups' nodes, the keys in one group), for the stats; keepBands
+	// keeps the band counts and every key, for tests that compare counts
 	sealedBytes, sealedEntries map[string]int64
 	sealedBands                int
 	keepBands                  bool
