@@ -81,7 +81,6 @@ type Index struct {
 	// keys, the copy groups' nodes, the keys in one group), for the stats; keepBands
 	// keeps the band counts and every key, for tests that compare counts
 	sealedBytes, sealedEntries map[string]int64
-	sealedBands                int
 	keepBands                  bool
 
 	// the band keys, counted by Seal from the spool (countBands): bandEst estimates how
@@ -506,7 +505,6 @@ func (ix *Index) Seal() error {
 		return err
 	}
 	ix.sealedBytes["bands"], ix.sealedEntries["bands"] = ix.bandBytes, int64(ix.bandKeys)
-	ix.sealedBands = ix.bandKeys
 	if !ix.keepBands {
 		ix.bands.(*partedTable).free()
 		ix.bands = newPackedTable(0)
@@ -580,7 +578,7 @@ func (ix *Index) DistinctBands() int {
 		return ix.distinctBands
 	}
 	if ix.sealedEntries != nil {
-		return ix.sealedBands
+		return ix.bandKeys
 	}
 	return ix.bands.len()
 }

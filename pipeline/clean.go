@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -86,12 +85,7 @@ func Clean(ctx context.Context, opts Options) (*schema.Stats, error) {
 		return nil, err
 	}
 	phases.lap("write corpus")
-	if path := os.Getenv("WINNOW_MEMPROFILE"); path != "" {
-		if f, err := os.Create(path); err == nil {
-			pprof.WriteHeapProfile(f)
-			f.Close()
-		}
-	}
+	heapProfile()
 	if err := r.commit(); err != nil {
 		return nil, err
 	}
@@ -419,6 +413,7 @@ func (r *run) pass1(ctx context.Context) error {
 // temporary folder, a file size limit): it is only a saving, and pass 2 then
 // fingerprints the text again, to the same result.
 func (r *run) dropFPSpool(err error) {
+	r.fpSpool.dropped.Store(true)
 	r.fpSpool.close()
 	r.fpSpool = nil
 	if r.opts.Warn != nil {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"sync/atomic"
 
 	"github.com/winnowdata/winnow/internal/tempfile"
 )
@@ -21,6 +22,9 @@ type fpSpool struct {
 	w    *bufio.Writer
 	r    *bufio.Reader
 	free chan []byte // batches' record buffers, for the next batches (recycle)
+	// dropped is set when the run gives the spool up (dropFPSpool): the workers then
+	// encode no more
+	dropped atomic.Bool
 }
 
 func newFPSpool(dir string) (*fpSpool, error) {
@@ -60,6 +64,9 @@ func (s *fpSpool) recycle(b *batch) {
 
 // encodeBatch encodes the fingerprints of b's documents into b.recs (on a worker).
 func (s *fpSpool) encodeBatch(b *batch) {
+	if s.dropped.Load() {
+		return
+	}
 	b.recs = s.buffer()
 	for i := range b.fps {
 		at := len(b.recs)

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"time"
 )
 
@@ -26,4 +27,17 @@ func (c *phaseClock) lap(name string) {
 	now := time.Now()
 	fmt.Fprintf(os.Stderr, "winnow: %-14s %6.2f s\n", name, now.Sub(c.last).Seconds())
 	c.last = now
+}
+
+// heapProfile writes a heap profile to the file WINNOW_MEMPROFILE names, if it is set:
+// Clean calls it once the corpus is written, when the most is live.
+func heapProfile() {
+	path := os.Getenv("WINNOW_MEMPROFILE")
+	if path == "" {
+		return
+	}
+	if f, err := os.Create(path); err == nil {
+		pprof.WriteHeapProfile(f)
+		f.Close()
+	}
 }
