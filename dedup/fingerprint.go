@@ -408,10 +408,25 @@ func bandKeys(sh []uint64) (keys [Bands]uint64) {
 	// multiplier is odd). Shingle hashes are uniform, so all four are MinHash rows, for
 	// a quarter of the multiplies; 16 bits a row make a chance tie of two minimums rare
 	// at paragraph sizes (about one in 2,000 for 30 shingles), and eight rows make a
-	// band of 128 bits. One permutation at a time over all shingles: its four minimums
-	// stay in registers.
-	// rows[i] holds the four rows of permutation i, a 16-bit quarter each
+	// band of 128 bits. rows[i] holds the four rows of permutation i, a 16-bit
+	// quarter each.
 	var rows [Bands * Rows / 4]uint64
+	minRows(sh, &rows)
+	const perBand = Rows / 4
+	for b := range keys {
+		k := uint64(b) + 0x2545_f491_4f6c_dd1d
+		for _, r := range rows[b*perBand : (b+1)*perBand] {
+			k = mix(k ^ r)
+		}
+		keys[b] = k
+	}
+	return keys
+}
+
+// minRowsGeneric sets rows[i] to the four row minimums of permutation i over sh, a
+// 16-bit quarter each (all ones when sh is empty); minRows may run a vector version.
+// One permutation at a time over all shingles: its four minimums stay in registers.
+func minRowsGeneric(sh []uint64, rows *[Bands * Rows / 4]uint64) {
 	for i := range rows {
 		a, b := permA[i], permB[i]
 		m0, m1, m2, m3 := ^uint64(0), ^uint64(0), ^uint64(0), ^uint64(0)
@@ -424,15 +439,6 @@ func bandKeys(sh []uint64) (keys [Bands]uint64) {
 		}
 		rows[i] = m0 | m1<<16 | m2<<32 | m3<<48
 	}
-	const perBand = Rows / 4
-	for b := range keys {
-		k := uint64(b) + 0x2545_f491_4f6c_dd1d
-		for _, r := range rows[b*perBand : (b+1)*perBand] {
-			k = mix(k ^ r)
-		}
-		keys[b] = k
-	}
-	return keys
 }
 
 // charShingles appends the hashes of the n-rune windows of b (or of b whole when it

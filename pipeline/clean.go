@@ -627,6 +627,13 @@ func (r *run) judgeDoc(jd *judging, f *dedup.Fingerprinter, j *dedup.Judge, s *d
 // its decisions.
 func (r *run) keptText(sb *strings.Builder, text string, res *result) {
 	sb.Reset()
+	n := 0
+	for k, p := range res.paras {
+		if res.decs[k].Reason == "" {
+			n += p.end - p.start + 2
+		}
+	}
+	sb.Grow(n)
 	res.nKept, res.nRemoved = 0, 0
 	for k, p := range res.paras {
 		if res.decs[k].Reason != "" {
