@@ -186,7 +186,7 @@ func (ix *Index) sourceKeyCounts(yield func(Count) error) error {
 func LoadIndex(r Rules, next func() (Count, error)) (*Index, error) {
 	ix := NewIndex()
 	ix.floorKeys = 1 // a key is in one group at least: only keys in two or more are written
-	ix.near = map[uint64]int32{}
+	near := map[uint64]int32{}
 	var docs int64 = -1
 	type member struct{ ord, group, size uint64 }
 	var members []member
@@ -213,7 +213,7 @@ func LoadIndex(r Rules, next func() (Count, error)) (*Index, error) {
 		case CountTitle:
 			ix.titles.set(c.Hash, n)
 		case CountNear:
-			ix.near[c.Hash] = int32(min(c.N, math.MaxInt32))
+			near[c.Hash] = int32(min(c.N, math.MaxInt32))
 		case CountRaw:
 			v, _ := ix.raw.ref(c.Hash)
 			*v = rawInfo{key: c.Key, docs: n, words: uint16(min(max(c.Words, 0), 1<<16-1)),
@@ -240,6 +240,7 @@ func LoadIndex(r Rules, next func() (Count, error)) (*Index, error) {
 			return nil, fmt.Errorf("counts: unknown kind %q", c.Kind)
 		}
 	}
+	ix.setNear(near)
 	if docs < 0 {
 		return nil, errors.New(`counts: no "documents" row: not the output of a reduce`)
 	}

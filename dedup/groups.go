@@ -341,13 +341,13 @@ func (ix *Index) decideNear(minDocs int) error {
 	if err != nil {
 		return err
 	}
-	ix.near = found[0]
 	for w := 1; w < workers; w++ {
 		if errs[w] != nil {
 			return errs[w]
 		}
-		maps.Copy(ix.near, found[w])
+		maps.Copy(found[0], found[w])
 	}
+	ix.setNear(found[0])
 	return errs[0]
 }
 

@@ -69,7 +69,13 @@ type AtomicFile struct {
 	err  error     // why it was aborted, if it was: what Commit and Write return
 
 	writeErr error // the failed write that aborted it, if one did
+
+	written, handed int64 // bytes written to tmp, and handed to the kernel's writeback
 }
+
+// writebackChunk is how many bytes an AtomicFile writes between two requests to the
+// kernel to start writing them to disk (startWriteback).
+const writebackChunk = 8 << 20
 
 // CreateAtomic starts writing the file path (or standard output for "-"). The folder of
 // path must exist: CreateAtomic creates nothing but its temporary file.
@@ -158,6 +164,13 @@ func (f *AtomicFile) Write(p []byte) (int, error) {
 		f.writeErr = fmt.Errorf("write %s: %w", f.path, unwrapPath(err))
 		f.abort(f.writeErr)
 		return n, f.writeErr
+	}
+	if f.tmp != nil {
+		f.written += int64(n)
+		if f.written-f.handed >= writebackChunk {
+			startWriteback(f.tmp, f.handed, f.written-f.handed)
+			f.handed = f.written
+		}
 	}
 	return n, nil
 }

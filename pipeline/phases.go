@@ -7,26 +7,28 @@ import (
 	"time"
 )
 
-// phaseClock prints the wall time of each phase of a run to stderr when WINNOW_PHASES
+// phaseClock prints the wall and CPU time of each phase of a run to stderr when WINNOW_PHASES
 // is set: a debugging aid for benchmarks, like WINNOW_CPUPROFILE. It prints nothing
 // otherwise, so outputs never depend on it.
 type phaseClock struct {
-	on   bool
-	last time.Time
+	on      bool
+	last    time.Time
+	lastCPU time.Duration
 }
 
 func newPhaseClock() *phaseClock {
-	return &phaseClock{on: os.Getenv("WINNOW_PHASES") != "", last: time.Now()}
+	return &phaseClock{on: os.Getenv("WINNOW_PHASES") != "", last: time.Now(), lastCPU: cpuTime()}
 }
 
-// lap prints the time since the last lap under name.
+
+// lap prints the wall and CPU time since the last lap under name.
 func (c *phaseClock) lap(name string) {
 	if c == nil || !c.on {
 		return
 	}
-	now := time.Now()
-	fmt.Fprintf(os.Stderr, "winnow: %-14s %6.2f s\n", name, now.Sub(c.last).Seconds())
-	c.last = now
+	now, cpu := time.Now(), cpuTime()
+	fmt.Fprintf(os.Stderr, "winnow: %-14s %6.2f s, CPU %6.2f s\n", name, now.Sub(c.last).Seconds(), (cpu - c.lastCPU).Seconds())
+	c.last, c.lastCPU = now, cpu
 }
 
 // heapProfile writes a heap profile to the file WINNOW_MEMPROFILE names, if it is set:
