@@ -20,7 +20,6 @@ func newPhaseClock() *phaseClock {
 	return &phaseClock{on: os.Getenv("WINNOW_PHASES") != "", last: time.Now(), lastCPU: cpuTime()}
 }
 
-
 // lap prints the wall and CPU time since the last lap under name.
 func (c *phaseClock) lap(name string) {
 	if c == nil || !c.on {
