@@ -122,7 +122,7 @@ func writerConfig[T any](o ParquetOptions) (*parquet.WriterConfig, error) {
 	options := []parquet.WriterOption{
 		// The default names the parquet-go build; ours must not vary with the build.
 		&parquet.WriterConfig{CreatedBy: createdBy, KeyValueMetadata: kv},
-		parquet.Compression(zstdCodecs[o.ZstdLevel]),
+		parquet.Compression(splitZstd{zstdCodecs[o.ZstdLevel]}),
 		parquet.PageBufferSize(o.PageBufferSize),
 		parquet.MaxRowsPerRowGroup(o.MaxRowGroupRows),
 	}

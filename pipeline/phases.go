@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/pprof"
+	"strings"
 	"time"
 )
 
@@ -20,13 +21,14 @@ func newPhaseClock() *phaseClock {
 	return &phaseClock{on: os.Getenv("WINNOW_PHASES") != "", last: time.Now(), lastCPU: cpuTime()}
 }
 
-// lap prints the wall and CPU time since the last lap under name.
+// lap prints the wall and CPU time since the last lap under name, and the resident
+// memory now and at its peak so far where the system says.
 func (c *phaseClock) lap(name string) {
 	if c == nil || !c.on {
 		return
 	}
 	now, cpu := time.Now(), cpuTime()
-	fmt.Fprintf(os.Stderr, "winnow: %-14s %6.2f s, CPU %6.2f s\n", name, now.Sub(c.last).Seconds(), (cpu - c.lastCPU).Seconds())
+	fmt.Fprintf(os.Stderr, "winnow: %-14s %6.2f s, CPU %6.2f s%s\n", name, now.Sub(c.last).Seconds(), (cpu - c.lastCPU).Seconds(), rssNote())
 	c.last, c.lastCPU = now, cpu
 }
 
@@ -41,4 +43,23 @@ func heapProfile() {
 		pprof.WriteHeapProfile(f)
 		f.Close()
 	}
+}
+
+// rssNote returns ", RSS now N MiB, peak M MiB" from /proc/self/status, or "" where
+// there is none.
+func rssNote() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return ""
+	}
+	var rss, hwm int64
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			fmt.Sscan(v, &rss)
+		}
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			fmt.Sscan(v, &hwm)
+		}
+	}
+	return fmt.Sprintf(", RSS now %4d MiB, peak %4d MiB", rss>>10, hwm>>10)
 }
