@@ -335,7 +335,7 @@ func (ix *Index) decideNear(minDocs int) error {
 			atomic.AddUint64(&ix.sink, sink)
 		})
 	}
-	err := ix.readChunks(chunks, free)
+	err := ix.readChunks(chunks, free, nil)
 	close(chunks)
 	wg.Wait()
 	if err != nil {
@@ -356,16 +356,23 @@ const nearChunkBytes = 1 << 20
 
 // readChunks reads the spool's records in order and sends them in chunks of whole
 // records (each prefixed by its length, as written) to chunks, reusing the buffers
-// that come back on free.
-func (ix *Index) readChunks(chunks chan<- []byte, free <-chan []byte) error {
+// that come back on free. With only, it sends only the records of the documents i
+// with only[i], each after its ordinal (a uvarint).
+func (ix *Index) readChunks(chunks chan<- []byte, free <-chan []byte, only []bool) error {
 	var cur []byte
-	err := ix.eachRecordBytes(func(_ int, b []byte) error {
+	err := ix.eachRecordBytes(func(i int, b []byte) error {
+		if only != nil && !only[i] {
+			return nil
+		}
 		if cur == nil {
 			select {
 			case cur = <-free:
 			default:
 				cur = make([]byte, 0, nearChunkBytes)
 			}
+		}
+		if only != nil {
+			cur = binary.AppendUvarint(cur, uint64(i))
 		}
 		if cur = append(cur, b...); len(cur) >= nearChunkBytes {
 			chunks <- cur
@@ -490,15 +497,21 @@ func (ix *Index) sharedWords(rec *record, ord int, cand *record) (shared, own, t
 // site's, not the story's. A story and its copies are in the same few documents; the
 // lines of a site's template are in all its pages. (Counts are of documents, as Add
 // left them.)
-func (ix *Index) story(rec *record) uint32 {
-	ix.dfs = ix.dfs[:0]
+func (ix *Index) story(rec *record) uint32 { return ix.storyInto(rec, &ix.stories) }
+
+// storyScratch holds the buffers of storyInto, one per goroutine.
+type storyScratch struct{ dfs, sorted []dfWords }
+
+// storyInto is story with the buffers of sc.
+func (ix *Index) storyInto(rec *record, sc *storyScratch) uint32 {
+	sc.dfs = sc.dfs[:0]
 	total := uint32(0)
 	for _, l := range rec.long {
-		ix.dfs = append(ix.dfs, dfWords{ix.keys.get(l.key).docs, l.words})
+		sc.dfs = append(sc.dfs, dfWords{ix.keys.get(l.key).docs, l.words})
 		total += l.words
 	}
-	sorted := append(ix.dfsSorted[:0], ix.dfs...)
-	ix.dfsSorted = sorted
+	sorted := append(sc.sorted[:0], sc.dfs...)
+	sc.sorted = sorted
 	slices.SortFunc(sorted, func(a, b dfWords) int { return cmp.Compare(a.df, b.df) })
 	median, run := uint32(0), uint32(0)
 	for _, x := range sorted {
@@ -511,7 +524,7 @@ func (ix *Index) story(rec *record) uint32 {
 	rec.story = rec.story[:0]
 	words := uint32(0)
 	for i, l := range rec.long {
-		in := ix.dfs[i].df <= 2*median
+		in := sc.dfs[i].df <= 2*median
 		rec.story = append(rec.story, in)
 		if in {
 			words += l.words
@@ -530,59 +543,174 @@ type anchoredWords struct {
 
 // anchored returns, for each document that looks for copies (look), the paragraphs of
 // its story anchored on another node than its own. The anchors are found at Seal, not
-// by Add: partition by partition of the long paragraphs' keys (anchorParts), a table of
-// the partition's anchors is built from every record, then the records that look are
-// read again and their story paragraphs of the partition looked up, so that the table
-// stays within the memory budget at any corpus size. The records are read in order,
-// through a buffer (a read call each, or a map of the file, cost more: one in every page
-// of a spool a quarter the size of the input counts in the resident memory).
+// by Add, in rounds of partitions of the long paragraphs' keys (anchorParts), sized so
+// that a round's tables stay within the memory budget at any corpus size. In a round,
+// the records are read in order and each long key goes to its partition's goroutine,
+// which builds that partition's table of anchors (buildAnchors); then workers read the
+// records that look again, in chunks, and look their story paragraphs up in the
+// round's tables (lookAnchors). Records are read through a buffer (a read call each,
+// or a map of the file, cost more: one in every page of a spool a quarter the size of
+// the input counts in the resident memory). The result is in no particular order.
 func (ix *Index) anchored(look []bool) ([]anchoredWords, error) {
-	parts := ix.anchorParts()
+	round := bandRound()
+	parts := ix.anchorParts() * round
 	ix.anchorKeys, ix.anchorBytes = 0, 0
 	var found []anchoredWords
-	var rec record
-	for part := range parts {
-		t := newOpenTable[anchorPair](int(ix.longEst.count() * 1.03 / float64(parts)))
-		err := ix.eachRecord(&rec, false, false, func(_ int, rec *record) {
-			for _, l := range rec.long {
-				if anchorPart(l.key, parts) == part {
-					a, fresh := t.ref(l.key)
-					a.add(rec.node, fresh)
+	for first := 0; first < parts; first += round {
+		ts, err := ix.buildAnchors(first, round, parts)
+		if err == nil {
+			found, err = ix.lookAnchors(found, ts, first, parts, look)
+		}
+		var bytes int64
+		for i := range ts {
+			t := &ts[i]
+			ix.anchorKeys += t.len()
+			bytes += t.bytes()
+			t.slab.free()
+		}
+		ix.anchorBytes = max(ix.anchorBytes, bytes)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return found, nil
+}
+
+// anchorBatch is how many (key, node) pairs buildAnchors hands a partition at once.
+const anchorBatch = 4096
+
+// buildAnchors builds the anchor tables of partitions first to first+n-1 of parts,
+// one goroutine each, from every record's long paragraphs.
+func (ix *Index) buildAnchors(first, n, parts int) ([]openTable[anchorPair], error) {
+	ts := make([]openTable[anchorPair], n)
+	feeds := make([]chan []anchorPair, n)
+	free := make(chan []anchorPair, 4*n)
+	var wg sync.WaitGroup
+	for q := range n {
+		ts[q] = newOpenTable[anchorPair](int(ix.longEst.count() * 1.03 / float64(parts)))
+		feeds[q] = make(chan []anchorPair, 4)
+		t := &ts[q]
+		wg.Go(func() {
+			for batch := range feeds[q] {
+				// a pair is (key, node)
+				for _, kn := range batch {
+					a, fresh := t.ref(kn.a)
+					a.add(kn.b, fresh)
+				}
+				select {
+				case free <- batch[:0]:
+				default:
 				}
 			}
 		})
-		if err == nil {
-			err = ix.eachRecord(&rec, false, false, func(i int, rec *record) {
-				if !look[i] {
-					return
+	}
+	bufs := make([][]anchorPair, n)
+	for q := range bufs {
+		bufs[q] = make([]anchorPair, 0, anchorBatch)
+	}
+	var rec record
+	err := ix.eachRecord(&rec, false, false, func(_ int, rec *record) {
+		for _, l := range rec.long {
+			q := anchorPart(l.key, parts) - first
+			if q < 0 || q >= n {
+				continue
+			}
+			if bufs[q] = append(bufs[q], anchorPair{l.key, rec.node}); len(bufs[q]) == anchorBatch {
+				feeds[q] <- bufs[q]
+				select {
+				case bufs[q] = <-free:
+				default:
+					bufs[q] = make([]anchorPair, 0, anchorBatch)
 				}
-				if ix.story(rec) < 2*CopyWords {
-					// a page whose one long paragraph is its site's sign-up line (all its
-					// long paragraphs are template, so the median is theirs) tells no
-					// story: with CopyWords, such pages of one site linked to each other
-					// (dev: 20 pages)
-					return
-				}
-				for k, l := range rec.long {
-					if !rec.story[k] || anchorPart(l.key, parts) != part {
-						continue
-					}
-					// the two smallest holders but this node
-					ap, _ := t.find(l.key)
-					as, n := ap.nodes()
-					for _, a := range as[:n] {
-						if a != fixKey(rec.node) {
-							found = append(found, anchoredWords{uint32(i), l.words, a})
-						}
-					}
-				}
-			})
+			}
 		}
-		ix.anchorKeys += t.len()
-		ix.anchorBytes = max(ix.anchorBytes, t.bytes())
-		t.slab.free()
-		if err != nil {
-			return nil, err
+	})
+	for q := range n {
+		if len(bufs[q]) > 0 {
+			feeds[q] <- bufs[q]
+		}
+		close(feeds[q])
+	}
+	wg.Wait()
+	return ts, err
+}
+
+// lookAnchors appends to found the anchors, in the tables ts of partitions first to
+// first+len(ts)-1 of parts, of the story paragraphs of the records that look: workers
+// decode chunks of records and look them up, each into a slice of its own.
+func (ix *Index) lookAnchors(found []anchoredWords, ts []openTable[anchorPair], first, parts int, look []bool) ([]anchoredWords, error) {
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	chunks := make(chan []byte, 2*workers)
+	free := make(chan []byte, 2*workers)
+	founds := make([][]anchoredWords, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			var rec record
+			var sc storyScratch
+			for b := range chunks {
+				if errs[w] == nil {
+					founds[w], errs[w] = ix.lookChunk(founds[w], b, &rec, &sc, ts, first, parts)
+				}
+				select {
+				case free <- b[:0]:
+				default:
+				}
+			}
+		})
+	}
+	err := ix.readChunks(chunks, free, look)
+	close(chunks)
+	wg.Wait()
+	if err != nil {
+		return found, err
+	}
+	for w := range workers {
+		if errs[w] != nil {
+			return found, errs[w]
+		}
+		found = append(found, founds[w]...)
+	}
+	return found, nil
+}
+
+// lookChunk is lookAnchors' work on chunk b, whose records each follow their
+// document's ordinal.
+func (ix *Index) lookChunk(found []anchoredWords, b []byte, rec *record, sc *storyScratch, ts []openTable[anchorPair], first, parts int) ([]anchoredWords, error) {
+	for len(b) > 0 {
+		ord, k := binary.Uvarint(b)
+		if k <= 0 {
+			return found, errRecord
+		}
+		b = b[k:]
+		n, k := binary.Uvarint(b)
+		if k <= 0 || n > uint64(len(b)-k) {
+			return found, errRecord
+		}
+		if err := decodeRecord(b[:k+int(n)], rec, false, false); err != nil {
+			return found, err
+		}
+		b = b[k+int(n):]
+		if ix.storyInto(rec, sc) < 2*CopyWords {
+			// a page whose one long paragraph is its site's sign-up line (all its long
+			// paragraphs are template, so the median is theirs) tells no story: with
+			// CopyWords, such pages of one site linked to each other (dev: 20 pages)
+			continue
+		}
+		for i, l := range rec.long {
+			q := anchorPart(l.key, parts) - first
+			if !rec.story[i] || q < 0 || q >= len(ts) {
+				continue
+			}
+			// the two smallest holders but this node
+			ap, _ := ts[q].find(l.key)
+			as, n := ap.nodes()
+			for _, a := range as[:n] {
+				if a != fixKey(rec.node) {
+					found = append(found, anchoredWords{uint32(ord), l.words, a})
+				}
+			}
 		}
 	}
 	return found, nil

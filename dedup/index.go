@@ -34,28 +34,28 @@ type Index struct {
 	docSrc  []uint32          // document ordinal -> source ordinal
 
 	// copy groups (groups.go)
-	longEst        *distinctEstimate // of the long paragraphs' keys (anchored)
-	anchorKeys     int               // long paragraphs' keys Seal anchored (anchored)
-	anchorBytes    int64             // and the largest table of their anchors
-	nodes          openTable[node]   // node (hash of a document's text) -> what Seal needs
-	docHash        []uint64          // document ordinal -> node
-	groupOf        []uint32          // document ordinal -> its group, named by a document's ordinal (Seal)
-	groupSize      []uint32          // group -> documents
-	copies         int64             // documents in groups of two or more
-	groups         int64             // groups of two or more
-	spool          Spool             // the records of Add, read back by Seal
-	spw            *bufio.Writer
-	spoolOff       int64
-	spoolErr       error
-	offsets        []int64 // document ordinal -> offset of its record
-	rbuf           []byte
-	clong          []longPara
-	dfs, dfsSorted []dfWords        // scratch of story
-	inCand         map[uint64]bool  // scratch of sharedWords
-	near           map[uint64]int32 // key of a near-boilerplate paragraph -> groups (Seal)
-	nearBits       []uint64         // a filter of near's keys (see setNear)
-	nearShift      uint
-	lset           growSet
+	longEst     *distinctEstimate // of the long paragraphs' keys (anchored)
+	anchorKeys  int               // long paragraphs' keys Seal anchored (anchored)
+	anchorBytes int64             // and the largest table of their anchors
+	nodes       openTable[node]   // node (hash of a document's text) -> what Seal needs
+	docHash     []uint64          // document ordinal -> node
+	groupOf     []uint32          // document ordinal -> its group, named by a document's ordinal (Seal)
+	groupSize   []uint32          // group -> documents
+	copies      int64             // documents in groups of two or more
+	groups      int64             // groups of two or more
+	spool       Spool             // the records of Add, read back by Seal
+	spw         *bufio.Writer
+	spoolOff    int64
+	spoolErr    error
+	offsets     []int64 // document ordinal -> offset of its record
+	rbuf        []byte
+	clong       []longPara
+	stories     storyScratch     // scratch of story
+	inCand      map[uint64]bool  // scratch of sharedWords
+	near        map[uint64]int32 // key of a near-boilerplate paragraph -> groups (Seal)
+	nearBits    []uint64         // a filter of near's keys (see setNear)
+	nearShift   uint
+	lset        growSet
 
 	budget   int64 // bytes a partition of the bands or the anchors may take (twice), and an eighth for the prefixes
 	sketched bool
