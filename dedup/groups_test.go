@@ -293,3 +293,47 @@ func TestDistinctEstimate(t *testing.T) {
 		}
 	}
 }
+
+// Finding the copy-group anchors in several rounds of partitions, under a memory
+// budget too small for one table, gives the copy groups of one table.
+func TestAnchorPartitionsGroupAlike(t *testing.T) {
+	docs := groupCorpus()
+	index := func(parts int) *Index {
+		ix := NewIndexFor(DefaultRules(), 0)
+		fp := NewFingerprinter(DefaultConfig())
+		var d Doc
+		for _, text := range docs {
+			fp.Doc("", text, &d)
+			ix.Add("", &d)
+		}
+		if parts > 1 {
+			// a budget that takes about parts partitions of the anchors
+			ix.budget = int64(2*48*ix.longEst.count()) / int64(parts)
+		}
+		if got := ix.anchorParts(); got < parts {
+			t.Fatalf("budget for %d anchor partitions: %d", parts, got)
+		}
+		if err := ix.Seal(); err != nil {
+			t.Fatal(err)
+		}
+		return ix
+	}
+	whole := index(1)
+	grouped := 0
+	for i := range docs {
+		if whole.GroupSize(i) > 1 {
+			grouped++
+		}
+	}
+	if grouped == 0 {
+		t.Fatal("no copy groups in the corpus: nothing to compare")
+	}
+	for _, parts := range []int{2, 5} {
+		split := index(parts)
+		for i := range docs {
+			if a, b := whole.Group(i), split.Group(i); a != b {
+				t.Errorf("%d partitions: document %d in group %d, want %d", parts, i, b, a)
+			}
+		}
+	}
+}
