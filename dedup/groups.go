@@ -1004,6 +1004,7 @@ func (ix *Index) countRound(pt *partedTable, first, n int) error {
 	// each document's distinct band keys of this round's partitions, read straight
 	// from its record (a round of a few partitions out of many reads few of them)
 	var doc []uint64
+	var set growSet
 	err := ix.eachRecordBytes(func(_ int, b []byte) error {
 		doc = doc[:0]
 		err := recordBands(b, func(h uint64) {
@@ -1011,8 +1012,7 @@ func (ix *Index) countRound(pt *partedTable, first, n int) error {
 				doc = append(doc, h)
 			}
 		})
-		slices.Sort(doc)
-		for _, h := range slices.Compact(doc) {
+		for _, h := range set.distinct(doc) {
 			q := bandPart(h, parts) - first
 			if bufs[q] = append(bufs[q], h); len(bufs[q]) == bandBatch {
 				send(q)
