@@ -3,13 +3,13 @@ package main
 import (
 	"fmt"
 	"os"
-	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 	"github.com/winnowdata/winnow/dedup"
+	"github.com/winnowdata/winnow/internal/heaplimit"
 	"github.com/winnowdata/winnow/pipeline"
 )
 
@@ -135,10 +135,12 @@ Examples:
 // limitHeap asks Go's garbage collector to keep the heap under the memory budget (at
 // least 256 MiB), unless GOMEMLIMIT says otherwise. Without a limit the heap grows to
 // twice what is live between collections: on a gigabyte of new text under --memory
-// 128MiB, a peak of 405 MiB where 316 MiB do, in the same time.
+// 128MiB, a peak of 405 MiB where 316 MiB do, in the same time. The limit rises with
+// the live heap when that outgrows it (see package heaplimit), so that the collector
+// never runs back to back.
 func limitHeap(budget int64) {
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(max(budget, 256<<20))
+		heaplimit.Set(max(budget, 256<<20))
 	}
 }
 
