@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/cespare/xxhash/v2"
 	"github.com/winnowdata/winnow/audit"
@@ -383,13 +382,11 @@ func (r *run) pass1(ctx context.Context) error {
 	for i := range fps {
 		fps[i] = r.ix.CountingFingerprinter(r.opts.Dedup)
 	}
-	// fingerprints are recycled from batch to batch, so that their slices are grown
-	// once rather than for every document
-	var free sync.Pool
+	free := newFPFree(r.opts.Workers)
 	return ordered(ctx, r.opts.Workers,
 		func(ctx context.Context, emit func(*batch) error) error { return r.read(ctx, 1, emit) },
 		func(w int, b *batch) error {
-			fingerprintBatch(fps[w], &free, b)
+			fingerprintBatch(fps[w], free, b)
 			spool.encodeBatch(b)
 			return nil
 		},
@@ -403,7 +400,7 @@ func (r *run) pass1(ctx context.Context) error {
 			for i, d := range b.docs {
 				r.ix.Add(d.Source, &b.fps[i])
 			}
-			free.Put(b.fps)
+			free.put(b.fps)
 			b.fps = nil
 			return nil
 		})
@@ -421,12 +418,27 @@ func (r *run) dropFPSpool(err error) {
 	}
 }
 
+// fpFree recycles the fingerprints of batches: they go from batch to batch, so that
+// their slices are grown once rather than for every document. It is a channel, not a
+// sync.Pool, which every collection empties.
+type fpFree chan []dedup.Doc
+
+func newFPFree(workers int) fpFree { return make(fpFree, 4*workers+4) }
+
+// put gives fps back, or drops it when enough wait already.
+func (f fpFree) put(fps []dedup.Doc) {
+	select {
+	case f <- fps:
+	default:
+	}
+}
+
 // fingerprintBatch fingerprints the documents of b into b.fps with f, in a slice
-// recycled through free: fingerprints go from batch to batch, so that their slices are
-// grown once rather than for every document.
-func fingerprintBatch(f *dedup.Fingerprinter, free *sync.Pool, b *batch) {
-	if fp, ok := free.Get().([]dedup.Doc); ok {
-		b.fps = fp
+// recycled through free.
+func fingerprintBatch(f *dedup.Fingerprinter, free fpFree, b *batch) {
+	select {
+	case b.fps = <-free:
+	default:
 	}
 	if cap(b.fps) < len(b.docs) {
 		b.fps = append(b.fps[:cap(b.fps)], make([]dedup.Doc, len(b.docs)-cap(b.fps))...)

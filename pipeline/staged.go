@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/winnowdata/winnow/dedup"
 	"github.com/winnowdata/winnow/export"
@@ -153,11 +152,11 @@ func Fingerprint(ctx context.Context, opts Options, s Shard, dir string) error {
 	}
 	var docRows []schema.FPDoc
 	var paraRows []schema.FPPara
-	var free sync.Pool
+	free := newFPFree(opts.Workers)
 	err = ordered(ctx, opts.Workers,
 		func(ctx context.Context, emit func(*batch) error) error { return r.read(ctx, 1, emit) },
 		func(w int, b *batch) error {
-			fingerprintBatch(fps[w], &free, b)
+			fingerprintBatch(fps[w], free, b)
 			return nil
 		},
 		func(b *batch) error {
@@ -171,7 +170,7 @@ func Fingerprint(ctx context.Context, opts Options, s Shard, dir string) error {
 					paraRows = append(paraRows, fpPara(ord, k, fp))
 				}
 			}
-			free.Put(b.fps)
+			free.put(b.fps)
 			b.fps = nil
 			if err := docsW.Write(docRows); err != nil {
 				return err
