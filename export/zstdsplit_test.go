@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"testing"
 
+	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress/zstd"
+	"github.com/winnowdata/winnow/schema"
 )
 
 // TestSplitZstd checks splitZstd against its definition: a page below splitMin is one
@@ -48,5 +52,69 @@ func TestSplitZstd(t *testing.T) {
 				t.Errorf("%d bytes: decoded %d bytes that differ from the page", size, len(back))
 			}
 		})
+	}
+}
+
+// A corpus whose text pages pass splitMin is written with split pages and reads back
+// row for row.
+func TestParquetWriterSplitPagesReadBack(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	words := []string{"the", "council", "voted", "on", "Monday", "to", "raise", "rates", "by", "2.5%", "after", "débat"}
+	var rows []schema.Record
+	for i := range 600 {
+		var b bytes.Buffer
+		for b.Len() < 3000 {
+			b.WriteString(words[rng.IntN(len(words))])
+			b.WriteByte(' ')
+		}
+		rows = append(rows, schema.Record{ID: fmt.Sprint("doc", i), Source: "s", Text: b.String(), NParagraphs: 1})
+	}
+	path := filepath.Join(t.TempDir(), "corpus.parquet")
+	w, err := NewParquetWriter[schema.Record](path, ParquetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, pf := readParquet[schema.Record](t, path)
+	// the text column's chunk holds more zstd frames than pages: its pages of
+	// DefaultPageBufferSize (1.8 MB of text, two pages or more) were split
+	md := pf.Metadata().RowGroups[0]
+	checked := false
+	for i, cc := range md.Columns {
+		if cc.MetaData.PathInSchema[0] != "text" {
+			continue
+		}
+		start := cc.MetaData.DataPageOffset
+		chunk := b[start : start+cc.MetaData.TotalCompressedSize]
+		frames := bytes.Count(chunk, []byte{0x28, 0xb5, 0x2f, 0xfd})
+		checked = true
+		pages := pf.RowGroups()[0].ColumnChunks()[i].(*parquet.FileColumnChunk)
+		oi, err := pages.OffsetIndex()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := oi.NumPages(); n < 2 || frames != 2*n {
+			t.Errorf("text column: %d pages, %d zstd frames; want two frames a page", n, frames)
+		}
+	}
+	if !checked {
+		t.Fatal("no text column")
+	}
+	if len(got) != len(rows) {
+		t.Fatalf("read %d rows, wrote %d", len(got), len(rows))
+	}
+	for i := range rows {
+		if got[i] != rows[i] {
+			t.Fatalf("row %d differs", i)
+		}
 	}
 }
