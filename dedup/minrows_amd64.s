@@ -36,3 +36,73 @@ done:
 	VMOVDQU64 Z5, 64(DI)
 	VZEROUPPER
 	RET
+
+// func minRowsAVX2(sh []uint64, a, ahi, b, rows *[16]uint64)
+//
+// AVX2 has no 64-bit multiply: h*a mod 2^64 is lo(h)*lo(a) + (lo(h)*hi(a) +
+// hi(h)*lo(a))<<32, three VPMULUDQ. Four registers of four permutations each.
+TEXT ·minRowsAVX2(SB), NOSPLIT, $0-56
+	MOVQ sh_base+0(FP), SI
+	MOVQ sh_len+8(FP), CX
+	MOVQ a+24(FP), AX
+	MOVQ ahi+32(FP), BX
+	MOVQ b+40(FP), DX
+	MOVQ rows+48(FP), DI
+	VPCMPEQQ Y0, Y0, Y0
+	VPCMPEQQ Y1, Y1, Y1
+	VPCMPEQQ Y2, Y2, Y2
+	VPCMPEQQ Y3, Y3, Y3
+	TESTQ CX, CX
+	JZ done2
+
+loop2:
+	VPBROADCASTQ (SI), Y4
+	VPSRLQ $32, Y4, Y5
+
+	VPMULUDQ (AX), Y4, Y6
+	VPMULUDQ (BX), Y4, Y7
+	VPMULUDQ (AX), Y5, Y8
+	VPADDQ Y8, Y7, Y7
+	VPSLLQ $32, Y7, Y7
+	VPADDQ Y7, Y6, Y6
+	VPADDQ (DX), Y6, Y6
+	VPMINUW Y6, Y0, Y0
+
+	VPMULUDQ 32(AX), Y4, Y6
+	VPMULUDQ 32(BX), Y4, Y7
+	VPMULUDQ 32(AX), Y5, Y8
+	VPADDQ Y8, Y7, Y7
+	VPSLLQ $32, Y7, Y7
+	VPADDQ Y7, Y6, Y6
+	VPADDQ 32(DX), Y6, Y6
+	VPMINUW Y6, Y1, Y1
+
+	VPMULUDQ 64(AX), Y4, Y6
+	VPMULUDQ 64(BX), Y4, Y7
+	VPMULUDQ 64(AX), Y5, Y8
+	VPADDQ Y8, Y7, Y7
+	VPSLLQ $32, Y7, Y7
+	VPADDQ Y7, Y6, Y6
+	VPADDQ 64(DX), Y6, Y6
+	VPMINUW Y6, Y2, Y2
+
+	VPMULUDQ 96(AX), Y4, Y6
+	VPMULUDQ 96(BX), Y4, Y7
+	VPMULUDQ 96(AX), Y5, Y8
+	VPADDQ Y8, Y7, Y7
+	VPSLLQ $32, Y7, Y7
+	VPADDQ Y7, Y6, Y6
+	VPADDQ 96(DX), Y6, Y6
+	VPMINUW Y6, Y3, Y3
+
+	ADDQ $8, SI
+	DECQ CX
+	JNZ loop2
+
+done2:
+	VMOVDQU Y0, (DI)
+	VMOVDQU Y1, 32(DI)
+	VMOVDQU Y2, 64(DI)
+	VMOVDQU Y3, 96(DI)
+	VZEROUPPER
+	RET
