@@ -31,6 +31,7 @@ func stagedCommand(name, usage, args, description string, own []cli.Flag, action
 			if name != "place" {
 				o.Output = "" // -o is the stage's folder or file, not a corpus
 			}
+			limitHeap(o.Memory) // as clean does
 			start := time.Now()
 			if err := action(c, o); err != nil {
 				return err
