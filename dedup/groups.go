@@ -147,12 +147,12 @@ type longPara struct {
 
 // record is one document's spool record, decoded.
 type record struct {
-	node        uint64
-	src         uint32
-	long        []longPara
-	story       []bool // long paragraphs of its story (Index.story)
-	keys, prefx []uint64
-	paras       []paraBands // the paragraphs whose bands were counted
+	node               uint64
+	src                uint32
+	long               []longPara
+	story              []bool // long paragraphs of its story (Index.story)
+	keys, bands, prefx []uint64
+	paras              []paraBands // the paragraphs whose bands were counted
 }
 
 // writeRecord appends the spool record of one document to the spool.
@@ -200,15 +200,16 @@ func (ix *Index) writeRecord(rec *record) error {
 var errRecord = errors.New("dedup: corrupt spool record")
 
 // readRecord reads the record of document ord into rec, whose slices it reuses (see
-// decodeRecord for full).
+// decodeRecord for full; it builds no band set).
 func (ix *Index) readRecord(ord int, rec *record, full bool) (err error) {
-	ix.rbuf, err = ix.readRecordInto(ord, rec, ix.rbuf, full)
+	ix.rbuf, err = ix.readRecordInto(ord, rec, ix.rbuf, full, false)
 	return err
 }
 
-// readRecordInto is readRecord through buf rather than the Index's buffer; it returns
+// readRecordInto is readRecord through buf rather than the Index's buffer, for
+// goroutines that read records at once, and with the band set when bandSet; it returns
 // buf, grown.
-func (ix *Index) readRecordInto(ord int, rec *record, buf []byte, full bool) ([]byte, error) {
+func (ix *Index) readRecordInto(ord int, rec *record, buf []byte, full, bandSet bool) ([]byte, error) {
 	off, end := ix.recordSpan(ord)
 	if cap(buf) < int(end-off) {
 		buf = make([]byte, end-off)
@@ -217,7 +218,7 @@ func (ix *Index) readRecordInto(ord int, rec *record, buf []byte, full bool) ([]
 	if _, err := ix.spool.ReadAt(b, off); err != nil && !(errors.Is(err, io.EOF) && len(b) > 0) {
 		return buf, fmt.Errorf("reading the pass 1 spool: %w", err)
 	}
-	return buf, decodeRecord(b, rec, full)
+	return buf, decodeRecord(b, rec, full, bandSet)
 }
 
 // recordSpan returns where the record of document ord starts and ends in the spool.
@@ -230,8 +231,9 @@ func (ix *Index) recordSpan(ord int) (off, end int64) {
 }
 
 // decodeRecord decodes the spool record b into rec, whose slices it reuses; the keys,
-// bands and prefixes only when full.
-func decodeRecord(b []byte, rec *record, full bool) error {
+// bands and prefixes only when full, and the set of the document's band keys
+// (rec.bands) only with bandSet too.
+func decodeRecord(b []byte, rec *record, full, bandSet bool) error {
 	n, k := binary.Uvarint(b)
 	if k <= 0 || int(n) != len(b)-k {
 		return errRecord
@@ -280,6 +282,16 @@ func decodeRecord(b []byte, rec *record, full bool) error {
 	if d.bad || len(d.b) != 0 {
 		return errRecord
 	}
+	if !bandSet {
+		return nil
+	}
+	// the distinct bands the document counted
+	rec.bands = rec.bands[:0]
+	for _, p := range rec.paras {
+		rec.bands = append(rec.bands, p.bands[:]...)
+	}
+	slices.Sort(rec.bands)
+	rec.bands = slices.Compact(rec.bands)
 	return nil
 }
 
@@ -382,7 +394,7 @@ func (ix *Index) nearChunk(b []byte, minDocs int, rec *record, near map[uint64]i
 		if k <= 0 || n > uint64(len(b)-k) {
 			return errRecord
 		}
-		if err := decodeRecord(b[:k+int(n)], rec, true); err != nil {
+		if err := decodeRecord(b[:k+int(n)], rec, true, false); err != nil {
 			return err
 		}
 		b = b[k+int(n):]
@@ -597,7 +609,7 @@ func (ix *Index) buildAnchors(first, n, parts int) ([]openTable[anchorPair], err
 		bufs[q] = make([]anchorPair, 0, anchorBatch)
 	}
 	var rec record
-	err := ix.eachRecord(&rec, false, func(_ int, rec *record) {
+	err := ix.eachRecord(&rec, false, false, func(_ int, rec *record) {
 		for _, l := range rec.long {
 			q := anchorPart(l.key, parts) - first
 			if q < 0 || q >= n {
@@ -676,7 +688,7 @@ func (ix *Index) lookChunk(found []anchoredWords, b []byte, rec *record, sc *sto
 		if k <= 0 || n > uint64(len(b)-k) {
 			return found, errRecord
 		}
-		if err := decodeRecord(b[:k+int(n)], rec, false); err != nil {
+		if err := decodeRecord(b[:k+int(n)], rec, false, false); err != nil {
 			return found, err
 		}
 		b = b[k+int(n):]
@@ -950,6 +962,7 @@ func (ix *Index) countRound(pt *partedTable, first, n int) error {
 	feeds := make([]chan []uint64, n)
 	counted, bytes := make([]int, n), make([]int64, n)
 	free := make(chan []uint64, 4*n)
+	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for q := range n {
 		feeds[q] = make(chan []uint64, 4)
@@ -970,8 +983,10 @@ func (ix *Index) countRound(pt *partedTable, first, n int) error {
 				}
 			}
 			atomic.AddUint64(&ix.sink, sink)
-			counted[q], bytes[q] = t.len(), t.bytes()
-			pt.tables[first+q] = t.keepFrequent(2)
+			if errs[q] = ix.takeBackBands(t, first+q, parts); errs[q] == nil {
+				counted[q], bytes[q] = t.len(), t.bytes()
+				pt.tables[first+q] = t.keepFrequent(2)
+			}
 		})
 	}
 	bufs := make([][]uint64, n)
@@ -987,29 +1002,17 @@ func (ix *Index) countRound(pt *partedTable, first, n int) error {
 		bufs[q] = make([]uint64, 0, bandBatch)
 	}
 	// each document's distinct band keys of this round's partitions, read straight
-	// from its record (a round of a few partitions out of many reads few of them); a
-	// copy group counts a key once, so a member of a group of two or more hands on
-	// only the keys no member before it did: seen holds (group, key) pairs, as the
-	// key xor a hash of the group
+	// from its record (a round of a few partitions out of many reads few of them)
 	var doc []uint64
 	var set growSet
-	seen := newOpenTable[struct{}](0)
-	defer seen.slab.free()
-	err := ix.eachRecordBytes(func(i int, b []byte) error {
+	err := ix.eachRecordBytes(func(_ int, b []byte) error {
 		doc = doc[:0]
 		err := recordBands(b, func(h uint64) {
 			if q := bandPart(h, parts) - first; q >= 0 && q < n {
 				doc = append(doc, h)
 			}
 		})
-		member := ix.GroupSize(i) > 1
-		salt := mix(uint64(ix.Group(i)) ^ seedGroupBand)
 		for _, h := range set.distinct(doc) {
-			if member {
-				if _, fresh := seen.ref(h ^ salt); !fresh {
-					continue
-				}
-			}
 			q := bandPart(h, parts) - first
 			if bufs[q] = append(bufs[q], h); len(bufs[q]) == bandBatch {
 				send(q)
@@ -1029,6 +1032,9 @@ func (ix *Index) countRound(pt *partedTable, first, n int) error {
 	}
 	var round int64
 	for q := range n {
+		if errs[q] != nil {
+			return errs[q]
+		}
 		ix.bandKeys += counted[q]
 		round += bytes[q]
 	}
@@ -1036,11 +1042,36 @@ func (ix *Index) countRound(pt *partedTable, first, n int) error {
 	return nil
 }
 
-// seedGroupBand salts the group in the (group, band key) pairs of countRound.
-const seedGroupBand = 0x6a09_e667_f3bc_c909
-
 // bandBatch is how many band keys the reader of countRound hands a partition at once.
 const bandBatch = 4096
+
+// takeBackBands takes back from t, the table of partition part of parts, the band keys
+// that copies of one story counted more than once.
+func (ix *Index) takeBackBands(t *packedTable, part, parts int) error {
+	var rec record
+	var buf []byte
+	seen := map[uint64]struct{}{}
+	return ix.eachGroup(func(group []uint32) error {
+		clear(seen)
+		for _, m := range group {
+			var err error
+			if buf, err = ix.readRecordInto(int(m), &rec, buf, true, true); err != nil {
+				return err
+			}
+			for _, h := range rec.bands {
+				if bandPart(h, parts) != part {
+					continue
+				}
+				if _, ok := seen[h]; ok {
+					t.sub(h)
+				} else {
+					seen[h] = struct{}{}
+				}
+			}
+		}
+		return nil
+	})
+}
 
 // partedTable is the band counts of countBands: a table a partition of the keys.
 type partedTable struct{ tables []*packedTable }
@@ -1092,11 +1123,11 @@ func bandPart(h uint64, parts int) int {
 	return int(home(packedFP(h)<<40, uint64(parts)))
 }
 
-// eachRecord decodes the spool's records in order into rec (see decodeRecord for full)
-// and calls fn with each and its document's ordinal.
-func (ix *Index) eachRecord(rec *record, full bool, fn func(int, *record)) error {
+// eachRecord decodes the spool's records in order into rec (see decodeRecord for full
+// and bandSet) and calls fn with each and its document's ordinal.
+func (ix *Index) eachRecord(rec *record, full, bandSet bool, fn func(int, *record)) error {
 	return ix.eachRecordBytes(func(i int, b []byte) error {
-		if err := decodeRecord(b, rec, full); err != nil {
+		if err := decodeRecord(b, rec, full, bandSet); err != nil {
 			return err
 		}
 		fn(i, rec)
