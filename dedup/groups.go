@@ -11,7 +11,6 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"sync"
 	"sync/atomic"
 )
 
@@ -312,43 +311,26 @@ func (ix *Index) decideNear(minDocs int) error {
 	// one goroutine reads the records in order, in chunks of about nearChunk bytes;
 	// workers decode them and look their bands up, each into a map of its own (a key's
 	// count is the same in every record that holds it: its bands are those of its text)
-	workers := min(runtime.GOMAXPROCS(0), 4)
-	chunks := make(chan []byte, 2*workers)
-	free := make(chan []byte, 2*workers)
+	workers := chunkWorkers()
+	recs := make([]record, workers)
 	found := make([]map[uint64]int32, workers)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
+	sinks := make([]uint64, workers)
+	for w := range found {
 		found[w] = map[uint64]int32{}
-		wg.Go(func() {
-			var rec record
-			var sink uint64
-			for b := range chunks {
-				if errs[w] == nil {
-					errs[w] = ix.nearChunk(b, minDocs, &rec, found[w], &sink)
-				}
-				select {
-				case free <- b[:0]:
-				default: // enough buffers wait already
-				}
-			}
-			atomic.AddUint64(&ix.sink, sink)
-		})
 	}
-	err := ix.readChunks(chunks, free, nil)
-	close(chunks)
-	wg.Wait()
+	err := ix.eachChunk(nil, func(w int, b []byte) error {
+		return ix.nearChunk(b, minDocs, &recs[w], found[w], &sinks[w])
+	})
 	if err != nil {
 		return err
 	}
 	for w := 1; w < workers; w++ {
-		if errs[w] != nil {
-			return errs[w]
-		}
 		maps.Copy(found[0], found[w])
+		sinks[0] += sinks[w]
 	}
+	atomic.AddUint64(&ix.sink, sinks[0])
 	ix.setNear(found[0])
-	return errs[0]
+	return nil
 }
 
 // nearChunkBytes is the size of the chunks of records that decideNear's workers take.
@@ -583,55 +565,26 @@ const anchorBatch = 4096
 // one goroutine each, from every record's long paragraphs.
 func (ix *Index) buildAnchors(first, n, parts int) ([]openTable[anchorPair], error) {
 	ts := make([]openTable[anchorPair], n)
-	feeds := make([]chan []anchorPair, n)
-	free := make(chan []anchorPair, 4*n)
-	var wg sync.WaitGroup
-	for q := range n {
+	for q := range ts {
 		ts[q] = newOpenTable[anchorPair](int(ix.longEst.count() * 1.03 / float64(parts)))
-		feeds[q] = make(chan []anchorPair, 4)
+	}
+	// a pair is (key, node)
+	fan := newFanOut(n, anchorBatch, func(q int, batch []anchorPair) {
 		t := &ts[q]
-		wg.Go(func() {
-			for batch := range feeds[q] {
-				// a pair is (key, node)
-				for _, kn := range batch {
-					a, fresh := t.ref(kn.a)
-					a.add(kn.b, fresh)
-				}
-				select {
-				case free <- batch[:0]:
-				default:
-				}
-			}
-		})
-	}
-	bufs := make([][]anchorPair, n)
-	for q := range bufs {
-		bufs[q] = make([]anchorPair, 0, anchorBatch)
-	}
+		for _, kn := range batch {
+			a, fresh := t.ref(kn.a)
+			a.add(kn.b, fresh)
+		}
+	}, nil)
 	var rec record
 	err := ix.eachRecord(&rec, false, false, func(_ int, rec *record) {
 		for _, l := range rec.long {
-			q := anchorPart(l.key, parts) - first
-			if q < 0 || q >= n {
-				continue
-			}
-			if bufs[q] = append(bufs[q], anchorPair{l.key, rec.node}); len(bufs[q]) == anchorBatch {
-				feeds[q] <- bufs[q]
-				select {
-				case bufs[q] = <-free:
-				default:
-					bufs[q] = make([]anchorPair, 0, anchorBatch)
-				}
+			if q := anchorPart(l.key, parts) - first; q >= 0 && q < n {
+				fan.add(q, anchorPair{l.key, rec.node})
 			}
 		}
 	})
-	for q := range n {
-		if len(bufs[q]) > 0 {
-			feeds[q] <- bufs[q]
-		}
-		close(feeds[q])
-	}
-	wg.Wait()
+	fan.close()
 	return ts, err
 }
 
@@ -639,38 +592,19 @@ func (ix *Index) buildAnchors(first, n, parts int) ([]openTable[anchorPair], err
 // first+len(ts)-1 of parts, of the story paragraphs of the records that look: workers
 // decode chunks of records and look them up, each into a slice of its own.
 func (ix *Index) lookAnchors(found []anchoredWords, ts []openTable[anchorPair], first, parts int, look []bool) ([]anchoredWords, error) {
-	workers := min(runtime.GOMAXPROCS(0), 4)
-	chunks := make(chan []byte, 2*workers)
-	free := make(chan []byte, 2*workers)
+	workers := chunkWorkers()
+	recs := make([]record, workers)
+	scs := make([]storyScratch, workers)
 	founds := make([][]anchoredWords, workers)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			var rec record
-			var sc storyScratch
-			for b := range chunks {
-				if errs[w] == nil {
-					founds[w], errs[w] = ix.lookChunk(founds[w], b, &rec, &sc, ts, first, parts)
-				}
-				select {
-				case free <- b[:0]:
-				default:
-				}
-			}
-		})
-	}
-	err := ix.readChunks(chunks, free, look)
-	close(chunks)
-	wg.Wait()
+	err := ix.eachChunk(look, func(w int, b []byte) (err error) {
+		founds[w], err = ix.lookChunk(founds[w], b, &recs[w], &scs[w], ts, first, parts)
+		return err
+	})
 	if err != nil {
 		return found, err
 	}
-	for w := range workers {
-		if errs[w] != nil {
-			return found, errs[w]
-		}
-		found = append(found, founds[w]...)
+	for _, f := range founds {
+		found = append(found, f...)
 	}
 	return found, nil
 }
@@ -959,48 +893,27 @@ func bandRound() int { return min(max(runtime.GOMAXPROCS(0), 1), 4) }
 // countRound counts partitions first to first+n-1 of pt (see countBands).
 func (ix *Index) countRound(pt *partedTable, first, n int) error {
 	parts := len(pt.tables)
-	feeds := make([]chan []uint64, n)
 	counted, bytes := make([]int, n), make([]int64, n)
-	free := make(chan []uint64, 4*n)
+	sinks := make([]uint64, n)
 	errs := make([]error, n)
-	var wg sync.WaitGroup
 	for q := range n {
-		feeds[q] = make(chan []uint64, 4)
-		t := newPackedTable(int(ix.bandEst.count() * 1.03 / float64(parts)))
-		pt.tables[first+q] = t
-		wg.Go(func() {
-			var sink uint64
-			for batch := range feeds[q] {
-				for _, h := range batch {
-					sink += t.touch(h)
-				}
-				for _, h := range batch {
-					t.add(h)
-				}
-				select {
-				case free <- batch[:0]:
-				default:
-				}
-			}
-			atomic.AddUint64(&ix.sink, sink)
-			if errs[q] = ix.takeBackBands(t, first+q, parts); errs[q] == nil {
-				counted[q], bytes[q] = t.len(), t.bytes()
-				pt.tables[first+q] = t.keepFrequent(2)
-			}
-		})
+		pt.tables[first+q] = newPackedTable(int(ix.bandEst.count() * 1.03 / float64(parts)))
 	}
-	bufs := make([][]uint64, n)
-	send := func(q int) {
-		feeds[q] <- bufs[q]
-		select {
-		case bufs[q] = <-free:
-		default:
-			bufs[q] = make([]uint64, 0, bandBatch)
+	fan := newFanOut(n, bandBatch, func(q int, batch []uint64) {
+		t := pt.tables[first+q]
+		for _, h := range batch {
+			sinks[q] += t.touch(h)
 		}
-	}
-	for q := range bufs {
-		bufs[q] = make([]uint64, 0, bandBatch)
-	}
+		for _, h := range batch {
+			t.add(h)
+		}
+	}, func(q int) {
+		t := pt.tables[first+q]
+		if errs[q] = ix.takeBackBands(t, first+q, parts); errs[q] == nil {
+			counted[q], bytes[q] = t.len(), t.bytes()
+			pt.tables[first+q] = t.keepFrequent(2)
+		}
+	})
 	// each document's distinct band keys of this round's partitions, read straight
 	// from its record (a round of a few partitions out of many reads few of them)
 	var doc []uint64
@@ -1013,20 +926,11 @@ func (ix *Index) countRound(pt *partedTable, first, n int) error {
 			}
 		})
 		for _, h := range set.distinct(doc) {
-			q := bandPart(h, parts) - first
-			if bufs[q] = append(bufs[q], h); len(bufs[q]) == bandBatch {
-				send(q)
-			}
+			fan.add(bandPart(h, parts)-first, h)
 		}
 		return err
 	})
-	for q := range n {
-		if len(bufs[q]) > 0 {
-			feeds[q] <- bufs[q]
-		}
-		close(feeds[q])
-	}
-	wg.Wait()
+	fan.close()
 	if err != nil {
 		return err
 	}
@@ -1035,6 +939,7 @@ func (ix *Index) countRound(pt *partedTable, first, n int) error {
 		if errs[q] != nil {
 			return errs[q]
 		}
+		atomic.AddUint64(&ix.sink, sinks[q])
 		ix.bandKeys += counted[q]
 		round += bytes[q]
 	}

@@ -218,22 +218,12 @@ func TestBandPartitionsCountAlike(t *testing.T) {
 		docs[i] += fmt.Sprintf("\n\nRead our community guidelines before you comment on this story, then %s and share your view with other readers of the site.", verbs[i])
 	}
 	index := func(parts int) *Index {
-		ix := NewIndexFor(DefaultRules(), 0)
-		ix.keepBands = true
-		fp := NewFingerprinter(DefaultConfig())
-		var d Doc
-		for _, text := range docs {
-			fp.Doc("", text, &d)
-			ix.Add("", &d)
-		}
-		if parts > 1 {
-			// a budget that takes about parts partitions
-			ix.budget = int64(2*16*ix.bandEst.count()) / int64(parts)
-		}
-		if err := ix.Seal(); err != nil {
-			t.Fatal(err)
-		}
-		return ix
+		return sealedIndex(t, docs, true, func(ix *Index) {
+			if parts > 1 {
+				// a budget that takes about parts partitions
+				ix.budget = int64(2*16*ix.bandEst.count()) / int64(parts)
+			}
+		})
 	}
 	whole := index(1)
 	if len(whole.bands.(*partedTable).tables) != bandRound() {
@@ -299,24 +289,15 @@ func TestDistinctEstimate(t *testing.T) {
 func TestAnchorPartitionsGroupAlike(t *testing.T) {
 	docs := groupCorpus()
 	index := func(parts int) *Index {
-		ix := NewIndexFor(DefaultRules(), 0)
-		fp := NewFingerprinter(DefaultConfig())
-		var d Doc
-		for _, text := range docs {
-			fp.Doc("", text, &d)
-			ix.Add("", &d)
-		}
-		if parts > 1 {
-			// a budget that takes about parts partitions of the anchors
-			ix.budget = int64(2*48*ix.longEst.count()) / int64(parts)
-		}
-		if got := ix.anchorParts(); got < parts {
-			t.Fatalf("budget for %d anchor partitions: %d", parts, got)
-		}
-		if err := ix.Seal(); err != nil {
-			t.Fatal(err)
-		}
-		return ix
+		return sealedIndex(t, docs, false, func(ix *Index) {
+			if parts > 1 {
+				// a budget that takes about parts partitions of the anchors
+				ix.budget = int64(2*48*ix.longEst.count()) / int64(parts)
+			}
+			if got := ix.anchorParts(); got < parts {
+				t.Fatalf("budget for %d anchor partitions: %d", parts, got)
+			}
+		})
 	}
 	whole := index(1)
 	grouped := 0
@@ -336,4 +317,23 @@ func TestAnchorPartitionsGroupAlike(t *testing.T) {
 			}
 		}
 	}
+}
+
+// sealedIndex adds docs (without a source) to an Index of the default rules, calls
+// before, which may set a budget, and seals it; with keepBands the band counts stay.
+func sealedIndex(t *testing.T, docs []string, keepBands bool, before func(ix *Index)) *Index {
+	t.Helper()
+	ix := NewIndexFor(DefaultRules(), 0)
+	ix.keepBands = keepBands
+	fp := NewFingerprinter(DefaultConfig())
+	var d Doc
+	for _, text := range docs {
+		fp.Doc("", text, &d)
+		ix.Add("", &d)
+	}
+	before(ix)
+	if err := ix.Seal(); err != nil {
+		t.Fatal(err)
+	}
+	return ix
 }

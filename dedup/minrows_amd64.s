@@ -37,6 +37,19 @@ done:
 	VZEROUPPER
 	RET
 
+// MINROWS4 keeps in acc the row minimums of the four permutations at byte offset off
+// of a (AX), ahi (BX) and b (DX) for the shingle in Y4 (its high half in Y5):
+// lo(h)*lo(a) + (lo(h)*hi(a) + hi(h)*lo(a))<<32 + b, then VPMINUW.
+#define MINROWS4(off, acc) \
+	VPMULUDQ off(AX), Y4, Y6; \
+	VPMULUDQ off(BX), Y4, Y7; \
+	VPMULUDQ off(AX), Y5, Y8; \
+	VPADDQ   Y8, Y7, Y7; \
+	VPSLLQ   $32, Y7, Y7; \
+	VPADDQ   Y7, Y6, Y6; \
+	VPADDQ   off(DX), Y6, Y6; \
+	VPMINUW  Y6, acc, acc
+
 // func minRowsAVX2(sh []uint64, a, ahi, b, rows *[16]uint64)
 //
 // AVX2 has no 64-bit multiply: h*a mod 2^64 is lo(h)*lo(a) + (lo(h)*hi(a) +
@@ -58,43 +71,10 @@ TEXT ·minRowsAVX2(SB), NOSPLIT, $0-56
 loop2:
 	VPBROADCASTQ (SI), Y4
 	VPSRLQ $32, Y4, Y5
-
-	VPMULUDQ (AX), Y4, Y6
-	VPMULUDQ (BX), Y4, Y7
-	VPMULUDQ (AX), Y5, Y8
-	VPADDQ Y8, Y7, Y7
-	VPSLLQ $32, Y7, Y7
-	VPADDQ Y7, Y6, Y6
-	VPADDQ (DX), Y6, Y6
-	VPMINUW Y6, Y0, Y0
-
-	VPMULUDQ 32(AX), Y4, Y6
-	VPMULUDQ 32(BX), Y4, Y7
-	VPMULUDQ 32(AX), Y5, Y8
-	VPADDQ Y8, Y7, Y7
-	VPSLLQ $32, Y7, Y7
-	VPADDQ Y7, Y6, Y6
-	VPADDQ 32(DX), Y6, Y6
-	VPMINUW Y6, Y1, Y1
-
-	VPMULUDQ 64(AX), Y4, Y6
-	VPMULUDQ 64(BX), Y4, Y7
-	VPMULUDQ 64(AX), Y5, Y8
-	VPADDQ Y8, Y7, Y7
-	VPSLLQ $32, Y7, Y7
-	VPADDQ Y7, Y6, Y6
-	VPADDQ 64(DX), Y6, Y6
-	VPMINUW Y6, Y2, Y2
-
-	VPMULUDQ 96(AX), Y4, Y6
-	VPMULUDQ 96(BX), Y4, Y7
-	VPMULUDQ 96(AX), Y5, Y8
-	VPADDQ Y8, Y7, Y7
-	VPSLLQ $32, Y7, Y7
-	VPADDQ Y7, Y6, Y6
-	VPADDQ 96(DX), Y6, Y6
-	VPMINUW Y6, Y3, Y3
-
+	MINROWS4(0, Y0)
+	MINROWS4(32, Y1)
+	MINROWS4(64, Y2)
+	MINROWS4(96, Y3)
 	ADDQ $8, SI
 	DECQ CX
 	JNZ loop2
