@@ -58,17 +58,7 @@ func TestSplitZstd(t *testing.T) {
 // A corpus whose text pages pass splitMin is written with split pages and reads back
 // row for row.
 func TestParquetWriterSplitPagesReadBack(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 6))
-	words := []string{"the", "council", "voted", "on", "Monday", "to", "raise", "rates", "by", "2.5%", "after", "débat"}
-	var rows []schema.Record
-	for i := range 600 {
-		var b bytes.Buffer
-		for b.Len() < 3000 {
-			b.WriteString(words[rng.IntN(len(words))])
-			b.WriteByte(' ')
-		}
-		rows = append(rows, schema.Record{ID: fmt.Sprint("doc", i), Source: "s", Text: b.String(), NParagraphs: 1})
-	}
+	rows := sampleRecords(600, 3000)
 	path := filepath.Join(t.TempDir(), "corpus.parquet")
 	w, err := NewParquetWriter[schema.Record](path, ParquetOptions{})
 	if err != nil {
