@@ -477,8 +477,9 @@ func (ix *Index) NearDocs(key uint64) int {
 
 // setNear makes near the Index's near-boilerplate paragraphs, with a filter of one
 // bit in eight or more per key, indexed by the key's top bits (keys are hashes): Judge
-// asks NearDocs about every paragraph, and the filter, a few hundred KiB where the map
-// takes tens of MiB, answers most of them without the cache misses of the map.
+// asks NearDocs about every paragraph, and the filter, a byte or two a key where the
+// map takes tens, answers most of them without the cache misses of the map. Keys that
+// are not spread (as in tests) only make the filter pass more of them on to the map.
 func (ix *Index) setNear(near map[uint64]int32) {
 	ix.near = near
 	n := uint64(64)
