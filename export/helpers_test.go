@@ -200,3 +200,14 @@ func mustExist(t testing.TB, path string) {
 
 // join is filepath.Join, short.
 func join(elem ...string) string { return filepath.Join(elem...) }
+
+// writeAll writes rows with w and closes it, failing the test on an error of either.
+func writeAll[T any](t testing.TB, w RowWriter[T], rows []T) {
+	t.Helper()
+	if err := w.Write(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -146,12 +146,7 @@ func TestCreate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Write(rows); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeAll(t, w, rows)
 	if n := strings.Count(out.String(), "\n"); n != len(rows) {
 		t.Fatalf("%d lines on stdout, want %d", n, len(rows))
 	}

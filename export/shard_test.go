@@ -58,12 +58,7 @@ func TestShardedByBytes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Write(rows); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeAll(t, w, rows)
 	got, counts := readShards(t, dir)
 	if !reflect.DeepEqual(got, rows) {
 		t.Fatal("rows differ")

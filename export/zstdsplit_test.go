@@ -64,12 +64,7 @@ func TestParquetWriterSplitPagesReadBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Write(rows); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeAll(t, w, rows)
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
