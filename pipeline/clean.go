@@ -547,6 +547,11 @@ func (r *run) startPlacement() error {
 	r.docs = dedup.NewDocIndex(r.docConfig())
 	r.dupOf = map[int32]int32{}
 	r.copies = map[int32]int32{}
+	// every document of a copy group waits in members until pass 2 ends: sized once,
+	// the slice of 240-byte entries is not copied over and over as it grows
+	if docs, _ := r.ix.Copies(); docs > 0 {
+		r.members = make([]member, 0, docs)
+	}
 	// kept rows wait in the spool for their dup_count, and for the ledger row they
 	// become if a fuller copy replaces them
 	if len(r.corpus) > 0 || r.removed != nil {
