@@ -865,14 +865,18 @@ func newSpoolWriter(s Spool) *bufio.Writer { return bufio.NewWriterSize(s, 1<<16
 
 // countBands counts the band keys the records hold, by copy group, as Add counts the
 // keys: each document adds its distinct band keys, and the copies of a story count
-// once (the members of each group take back what they repeat). Pass 1 only spools the
-// bands; counting them here, in partitions of the band keys (bandParts), keeps the
-// counts exact under any memory budget: a partition's table holds its share of the
-// distinct band keys. The partitions are counted a round of bandRound at a time, on a
-// goroutine each, while one goroutine reads and decodes the records once a round. Each
-// then keeps only its keys in two groups or more, the only ones decideNear can find
-// frequent: a small share on new text, which decideNear then finds in cache.
+// once (the members of each group take back what they repeat, listed once by
+// spoolTakeBack). Pass 1 only spools the bands; counting them here, in partitions of
+// the band keys (bandParts), keeps the counts exact under any memory budget: a
+// partition's table holds its share of the distinct band keys. The partitions are
+// counted a round of bandRound at a time, on a goroutine each, while one goroutine
+// reads and decodes the records once a round. Each then keeps only its keys in two
+// groups or more, the only ones decideNear can find frequent: a small share on new
+// text, which decideNear then finds in cache.
 func (ix *Index) countBands() error {
+	if err := ix.spoolTakeBack(); err != nil {
+		return err
+	}
 	round := bandRound()
 	parts := (ix.bandParts() + round - 1) / round * round
 	pt := &partedTable{tables: make([]*packedTable, parts)}
@@ -895,7 +899,6 @@ func (ix *Index) countRound(pt *partedTable, first, n int) error {
 	parts := len(pt.tables)
 	counted, bytes := make([]int, n), make([]int64, n)
 	sinks := make([]uint64, n)
-	errs := make([]error, n)
 	for q := range n {
 		pt.tables[first+q] = newPackedTable(int(ix.bandEst.count() * 1.03 / float64(parts)))
 	}
@@ -907,13 +910,7 @@ func (ix *Index) countRound(pt *partedTable, first, n int) error {
 		for _, h := range batch {
 			t.add(h)
 		}
-	}, func(q int) {
-		t := pt.tables[first+q]
-		if errs[q] = ix.takeBackBands(t, first+q, parts); errs[q] == nil {
-			counted[q], bytes[q] = t.len(), t.bytes()
-			pt.tables[first+q] = t.keepFrequent(2)
-		}
-	})
+	}, nil)
 	// each document's distinct band keys of this round's partitions, read straight
 	// from its record (a round of a few partitions out of many reads few of them)
 	var doc []uint64
@@ -934,11 +931,29 @@ func (ix *Index) countRound(pt *partedTable, first, n int) error {
 	if err != nil {
 		return err
 	}
+	// with every key added, the keys that copies repeat are taken back (after, so
+	// that a count saturated by the adds stays saturated, as in docs/reduce.sql)
+	subs := newFanOut(n, bandBatch, func(q int, batch []uint64) {
+		t := pt.tables[first+q]
+		for _, h := range batch {
+			t.sub(h)
+		}
+	}, func(q int) {
+		t := pt.tables[first+q]
+		counted[q], bytes[q] = t.len(), t.bytes()
+		pt.tables[first+q] = t.keepFrequent(2)
+	})
+	err = ix.eachTakeBack(func(h uint64) {
+		if q := bandPart(h, parts) - first; q >= 0 && q < n {
+			subs.add(q, h)
+		}
+	})
+	subs.close()
+	if err != nil {
+		return err
+	}
 	var round int64
 	for q := range n {
-		if errs[q] != nil {
-			return errs[q]
-		}
 		atomic.AddUint64(&ix.sink, sinks[q])
 		ix.bandKeys += counted[q]
 		round += bytes[q]
@@ -950,13 +965,18 @@ func (ix *Index) countRound(pt *partedTable, first, n int) error {
 // bandBatch is how many band keys the reader of countRound hands a partition at once.
 const bandBatch = 4096
 
-// takeBackBands takes back from t, the table of partition part of parts, the band keys
-// that copies of one story counted more than once.
-func (ix *Index) takeBackBands(t *packedTable, part, parts int) error {
+// spoolTakeBack writes to the spool, after the records, the band keys that copies of
+// one story count more than once: for each copy group, every distinct band key of a
+// member that an earlier member of the group holds too. countRound takes them back
+// from its partitions' tables; read from here, a round reads them once, where reading
+// each group's records would cost a random read a member, a partition.
+func (ix *Index) spoolTakeBack() error {
+	ix.takeOff, ix.takeLen = ix.spoolOff, 0
 	var rec record
 	var buf []byte
+	var b8 [8]byte
 	seen := map[uint64]struct{}{}
-	return ix.eachGroup(func(group []uint32) error {
+	err := ix.eachGroup(func(group []uint32) error {
 		clear(seen)
 		for _, m := range group {
 			var err error
@@ -964,18 +984,39 @@ func (ix *Index) takeBackBands(t *packedTable, part, parts int) error {
 				return err
 			}
 			for _, h := range rec.bands {
-				if bandPart(h, parts) != part {
+				if _, ok := seen[h]; !ok {
+					seen[h] = struct{}{}
 					continue
 				}
-				if _, ok := seen[h]; ok {
-					t.sub(h)
-				} else {
-					seen[h] = struct{}{}
+				binary.LittleEndian.PutUint64(b8[:], h)
+				if _, err := ix.spw.Write(b8[:]); err != nil {
+					return fmt.Errorf("writing the pass 1 spool: %w", err)
 				}
+				ix.takeLen += 8
 			}
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	if err := ix.spw.Flush(); err != nil {
+		return fmt.Errorf("writing the pass 1 spool: %w", err)
+	}
+	return nil
+}
+
+// eachTakeBack calls fn with each band key spoolTakeBack wrote, in order.
+func (ix *Index) eachTakeBack(fn func(uint64)) error {
+	r := bufio.NewReaderSize(io.NewSectionReader(ix.spool, ix.takeOff, ix.takeLen), 1<<16)
+	var b [8]byte
+	for range ix.takeLen / 8 {
+		if _, err := io.ReadFull(r, b[:]); err != nil {
+			return fmt.Errorf("reading the pass 1 spool: %w", err)
+		}
+		fn(binary.LittleEndian.Uint64(b[:]))
+	}
+	return nil
 }
 
 // partedTable is the band counts of countBands: a table a partition of the keys.

@@ -265,6 +265,69 @@ func TestBandPartitionsCountAlike(t *testing.T) {
 	}
 }
 
+// A band key's count is the number of copy groups holding it, by definition: the
+// copies of a story take back what they repeat, in one partition or in many.
+func TestBandCountsAreGroups(t *testing.T) {
+	docs := groupCorpus()
+	verbs := randomShort(len(docs), 5)
+	for i := range docs {
+		docs[i] += fmt.Sprintf("\n\nRead our community guidelines before you comment on this story, then %s and share your view with other readers of the site.", verbs[i])
+	}
+	for _, parts := range []int{1, 7} {
+		ix := NewIndexFor(DefaultRules(), 0)
+		ix.keepBands = true
+		ix.satDocs = math.MaxUint32 // every paragraph's bands are counted
+		fp := NewFingerprinter(DefaultConfig())
+		var d Doc
+		for _, text := range docs {
+			fp.Doc("", text, &d)
+			ix.Add("", &d)
+		}
+		if parts > 1 {
+			ix.budget = int64(2*16*ix.bandEst.count()) / int64(parts)
+		}
+		if err := ix.Seal(); err != nil {
+			t.Fatal(err)
+		}
+		groups := map[uint64]map[int]bool{}
+		occurrences := 0
+		for ord, text := range docs {
+			fp.Doc("", text, &d)
+			for i := range d.Paras {
+				p := &d.Paras[i]
+				if p.hi <= p.lo {
+					continue
+				}
+				for _, h := range d.bands(p) {
+					if groups[h] == nil {
+						groups[h] = map[int]bool{}
+					}
+					groups[h][ix.Group(ord)] = true
+					occurrences++
+				}
+			}
+		}
+		copied, distinctGroups := 0, 0
+		for h, gs := range groups {
+			distinctGroups += len(gs)
+			want := len(gs)
+			if want < 2 {
+				want = 0 // Seal keeps the keys in two groups or more
+			}
+			if got := ix.bandDocs(h); got != want {
+				t.Errorf("%d partitions: band in %d groups counted %d", parts, len(gs), got)
+			}
+		}
+		if docs, _ := ix.Copies(); docs == 0 {
+			t.Fatal("the corpus has no copy groups: nothing is taken back")
+		}
+		copied = occurrences - distinctGroups
+		if copied == 0 {
+			t.Fatal("no band key repeats within a group: nothing is taken back")
+		}
+	}
+}
+
 // The estimate of distinct band keys that sizes Seal's tables is within 3 % at every
 // size, with repeats.
 func TestDistinctEstimate(t *testing.T) {

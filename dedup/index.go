@@ -45,7 +45,9 @@ type Index struct {
 	groups      int64             // groups of two or more
 	spool       Spool             // the records of Add, read back by Seal
 	spw         *bufio.Writer
-	spoolOff    int64
+	spoolOff    int64 // the end of the records
+	takeOff     int64 // where the keys of spoolTakeBack start in the spool
+	takeLen     int64 // and their bytes
 	spoolErr    error
 	offsets     []int64 // document ordinal -> offset of its record
 	rbuf        []byte
@@ -129,7 +131,8 @@ func NewIndex() *Index {
 // file, say. Call it before the first Add. The records take 8 bytes for every key and
 // prefix a document counts, 73 for every paragraph whose bands it counts (its key, a
 // flag and eight band keys: a paragraph not yet in MinDocs documents) and about 10 for
-// every long paragraph: a quarter of the input's size on new text.
+// every long paragraph: a quarter of the input's size on new text. Seal appends to s
+// the band keys that copies repeat (8 bytes each).
 func (ix *Index) UseSpool(s Spool) {
 	ix.spool, ix.spw = s, newSpoolWriter(s)
 }
