@@ -870,9 +870,9 @@ func newSpoolWriter(s Spool) *bufio.Writer { return bufio.NewWriterSize(s, 1<<16
 // the band keys (bandParts), keeps the counts exact under any memory budget: a
 // partition's table holds its share of the distinct band keys. The partitions are
 // counted a round of bandRound at a time, on a goroutine each, while one goroutine
-// reads and decodes the records once a round. Each then keeps only its keys in two
-// groups or more, the only ones decideNear can find frequent: a small share on new
-// text, which decideNear then finds in cache.
+// reads and decodes the records (first round) or the round's bucket (later rounds).
+// Each then keeps only its keys in two groups or more, the only ones decideNear can
+// find frequent: a small share on new text, which decideNear then finds in cache.
 func (ix *Index) countBands() error {
 	if err := ix.spoolTakeBack(); err != nil {
 		return err
@@ -881,8 +881,49 @@ func (ix *Index) countBands() error {
 	parts := (ix.bandParts() + round - 1) / round * round
 	pt := &partedTable{tables: make([]*packedTable, parts)}
 	ix.bandKeys, ix.bandBytes = 0, 0
-	for first := 0; first < parts; first += round {
-		if err := ix.countRound(pt, first, round); err != nil {
+	// The first round reads the records. With rounds to come, it also sorts the keys
+	// of those rounds into a bucket each, in blocks at the end of the spool, that the
+	// round reads then: the records are read once, however many rounds the budget
+	// takes, and each key is written and read once more.
+	var buckets *bandBuckets
+	if parts > round {
+		buckets = &bandBuckets{ix: ix, bufs: make([][]uint64, parts/round), blocks: make([][]bucketBlock, parts/round)}
+	}
+	err := ix.countRound(pt, 0, round, func(add func(q int, h uint64)) error {
+		var doc []uint64
+		var set growSet
+		readErr := ix.eachRecordBytes(func(_ int, b []byte) error {
+			doc = doc[:0]
+			err := recordBands(b, func(h uint64) {
+				if buckets != nil || bandPart(h, parts) < round {
+					doc = append(doc, h)
+				}
+			})
+			for _, h := range set.distinct(doc) {
+				if p := bandPart(h, parts); p < round {
+					add(p, h)
+				} else if err == nil {
+					err = buckets.put(p/round, h)
+				}
+			}
+			return err
+		})
+		if readErr != nil {
+			return readErr
+		}
+		if buckets != nil {
+			return buckets.flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for first := round; first < parts; first += round {
+		err := ix.countRound(pt, first, round, func(add func(q int, h uint64)) error {
+			return buckets.each(first/round, func(h uint64) { add(bandPart(h, parts)-first, h) })
+		})
+		if err != nil {
 			return err
 		}
 	}
@@ -891,11 +932,90 @@ func (ix *Index) countBands() error {
 	return nil
 }
 
+// bandBuckets are the band keys of the rounds after countBands' first, each round's
+// written to the spool in blocks of bucketBlock keys as its buffer fills.
+type bandBuckets struct {
+	ix     *Index
+	bufs   [][]uint64      // round -> keys not written yet
+	blocks [][]bucketBlock // round -> its blocks in the spool
+	bytes  []byte
+}
+
+// bucketBlock is a block of a bucket: where it starts in the spool, and its keys.
+type bucketBlock struct {
+	off  int64
+	keys int
+}
+
+// bucketKeys is how many keys a bucket buffers before it writes them as a block (a
+// variable for the tests, which make blocks of a few keys).
+var bucketKeys = 8192
+
+func (b *bandBuckets) put(round int, h uint64) error {
+	b.bufs[round] = append(b.bufs[round], h)
+	if len(b.bufs[round]) < bucketKeys {
+		return nil
+	}
+	return b.write(round)
+}
+
+// write appends the buffered keys of round to the spool as a block.
+func (b *bandBuckets) write(round int) error {
+	keys := b.bufs[round]
+	if len(keys) == 0 {
+		return nil
+	}
+	b.bytes = b.bytes[:0]
+	for _, h := range keys {
+		b.bytes = binary.LittleEndian.AppendUint64(b.bytes, h)
+	}
+	if _, err := b.ix.spw.Write(b.bytes); err != nil {
+		return fmt.Errorf("writing the pass 1 spool: %w", err)
+	}
+	b.blocks[round] = append(b.blocks[round], bucketBlock{b.ix.spoolEnd, len(keys)})
+	b.ix.spoolEnd += int64(len(b.bytes))
+	b.bufs[round] = keys[:0]
+	return nil
+}
+
+// flush writes what every bucket holds yet, and frees the buffers.
+func (b *bandBuckets) flush() error {
+	for r := range b.bufs {
+		if err := b.write(r); err != nil {
+			return err
+		}
+		b.bufs[r] = nil
+	}
+	if err := b.ix.spw.Flush(); err != nil {
+		return fmt.Errorf("writing the pass 1 spool: %w", err)
+	}
+	return nil
+}
+
+// each calls fn with the keys of round's bucket, in the order they were put.
+func (b *bandBuckets) each(round int, fn func(uint64)) error {
+	for _, bl := range b.blocks[round] {
+		if cap(b.bytes) < 8*bl.keys {
+			b.bytes = make([]byte, 8*bl.keys)
+		}
+		buf := b.bytes[:8*bl.keys]
+		if _, err := b.ix.spool.ReadAt(buf, bl.off); err != nil && !(errors.Is(err, io.EOF) && len(buf) > 0) {
+			return fmt.Errorf("reading the pass 1 spool: %w", err)
+		}
+		for i := 0; i < len(buf); i += 8 {
+			fn(binary.LittleEndian.Uint64(buf[i:]))
+		}
+	}
+	return nil
+}
+
 // bandRound is how many partitions of the band keys countBands counts at once.
 func bandRound() int { return min(max(runtime.GOMAXPROCS(0), 1), 4) }
 
-// countRound counts partitions first to first+n-1 of pt (see countBands).
-func (ix *Index) countRound(pt *partedTable, first, n int) error {
+// countRound counts partitions first to first+n-1 of pt (see countBands): feed hands
+// it, with add, each document's distinct keys of those partitions, partition by
+// partition in the order of the documents.
+func (ix *Index) countRound(pt *partedTable, first, n int, feed func(add func(q int, h uint64)) error) error {
 	parts := len(pt.tables)
 	counted, bytes := make([]int, n), make([]int64, n)
 	sinks := make([]uint64, n)
@@ -911,22 +1031,7 @@ func (ix *Index) countRound(pt *partedTable, first, n int) error {
 			t.add(h)
 		}
 	}, nil)
-	// each document's distinct band keys of this round's partitions, read straight
-	// from its record (a round of a few partitions out of many reads few of them)
-	var doc []uint64
-	var set growSet
-	err := ix.eachRecordBytes(func(_ int, b []byte) error {
-		doc = doc[:0]
-		err := recordBands(b, func(h uint64) {
-			if q := bandPart(h, parts) - first; q >= 0 && q < n {
-				doc = append(doc, h)
-			}
-		})
-		for _, h := range set.distinct(doc) {
-			fan.add(bandPart(h, parts)-first, h)
-		}
-		return err
-	})
+	err := feed(fan.add)
 	fan.close()
 	if err != nil {
 		return err
@@ -1003,6 +1108,7 @@ func (ix *Index) spoolTakeBack() error {
 	if err := ix.spw.Flush(); err != nil {
 		return fmt.Errorf("writing the pass 1 spool: %w", err)
 	}
+	ix.spoolEnd = ix.takeOff + ix.takeLen
 	return nil
 }
 
