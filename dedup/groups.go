@@ -538,10 +538,20 @@ func (ix *Index) anchored(look []bool) ([]anchoredWords, error) {
 	parts := ix.anchorParts() * round
 	ix.anchorKeys, ix.anchorBytes = 0, 0
 	var found []anchoredWords
+	// with rounds to come, the first reads the records and puts in their buckets the
+	// (key, node) pairs of later rounds' tables and the story paragraphs to look up in
+	// them (see spoolBuckets)
+	var later *anchorBuckets
+	if rounds := parts / round; rounds > 1 {
+		later = &anchorBuckets{
+			pairs: newSpoolBuckets(ix, rounds, 16, appendPair, pairAt),
+			asks:  newSpoolBuckets(ix, rounds, 24, appendAsk, askAt),
+		}
+	}
 	for first := 0; first < parts; first += round {
-		ts, err := ix.buildAnchors(first, round, parts)
+		ts, err := ix.buildAnchors(first, round, parts, later)
 		if err == nil {
-			found, err = ix.lookAnchors(found, ts, first, parts, look)
+			found, err = ix.lookAnchors(found, ts, first, parts, look, later)
 		}
 		var bytes int64
 		for i := range ts {
@@ -561,9 +571,43 @@ func (ix *Index) anchored(look []bool) ([]anchoredWords, error) {
 // anchorBatch is how many (key, node) pairs buildAnchors hands a partition at once.
 const anchorBatch = 4096
 
+// anchorBuckets are what the later rounds of anchored read instead of the records.
+type anchorBuckets struct {
+	pairs *spoolBuckets[anchorPair] // (long paragraph key, node) for the tables
+	asks  *spoolBuckets[anchorAsk]  // story paragraphs to look up
+}
+
+// anchorAsk is a story paragraph of document doc, of node node, to look up.
+type anchorAsk struct {
+	doc, words uint32
+	key, node  uint64
+}
+
+func appendPair(b []byte, p anchorPair) []byte {
+	return binary.LittleEndian.AppendUint64(binary.LittleEndian.AppendUint64(b, p.a), p.b)
+}
+
+func pairAt(b []byte) anchorPair {
+	return anchorPair{binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[8:])}
+}
+
+func appendAsk(b []byte, a anchorAsk) []byte {
+	b = binary.LittleEndian.AppendUint32(b, a.doc)
+	b = binary.LittleEndian.AppendUint32(b, a.words)
+	b = binary.LittleEndian.AppendUint64(b, a.key)
+	return binary.LittleEndian.AppendUint64(b, a.node)
+}
+
+func askAt(b []byte) anchorAsk {
+	return anchorAsk{binary.LittleEndian.Uint32(b), binary.LittleEndian.Uint32(b[4:]),
+		binary.LittleEndian.Uint64(b[8:]), binary.LittleEndian.Uint64(b[16:])}
+}
+
 // buildAnchors builds the anchor tables of partitions first to first+n-1 of parts,
-// one goroutine each, from every record's long paragraphs.
-func (ix *Index) buildAnchors(first, n, parts int) ([]openTable[anchorPair], error) {
+// one goroutine each, from every record's long paragraphs: read from the records in
+// the first round, which puts those of later rounds in later's buckets, and from the
+// round's bucket after.
+func (ix *Index) buildAnchors(first, n, parts int, later *anchorBuckets) ([]openTable[anchorPair], error) {
 	ts := make([]openTable[anchorPair], n)
 	for q := range ts {
 		ts[q] = newOpenTable[anchorPair](int(ix.longEst.count() * 1.03 / float64(parts)))
@@ -576,32 +620,76 @@ func (ix *Index) buildAnchors(first, n, parts int) ([]openTable[anchorPair], err
 			a.add(kn.b, fresh)
 		}
 	}, nil)
+	var err error
+	if first > 0 {
+		err = later.pairs.each(first/n, func(kn anchorPair) { fan.add(anchorPart(kn.a, parts)-first, kn) })
+		fan.close()
+		return ts, err
+	}
+	var w *bucketWriter[anchorPair]
+	if later != nil {
+		w = later.pairs.writer()
+	}
 	var rec record
-	err := ix.eachRecord(&rec, false, false, func(_ int, rec *record) {
+	var putErr error
+	err = ix.eachRecord(&rec, false, false, func(_ int, rec *record) {
 		for _, l := range rec.long {
-			if q := anchorPart(l.key, parts) - first; q >= 0 && q < n {
-				fan.add(q, anchorPair{l.key, rec.node})
+			kn := anchorPair{l.key, rec.node}
+			if p := anchorPart(l.key, parts); p < n {
+				fan.add(p, kn)
+			} else if putErr == nil {
+				putErr = w.put(p/n, kn)
 			}
 		}
 	})
 	fan.close()
+	if err == nil {
+		err = putErr
+	}
+	if err == nil && w != nil {
+		err = w.close()
+	}
 	return ts, err
 }
 
 // lookAnchors appends to found the anchors, in the tables ts of partitions first to
-// first+len(ts)-1 of parts, of the story paragraphs of the records that look: workers
-// decode chunks of records and look them up, each into a slice of its own.
-func (ix *Index) lookAnchors(found []anchoredWords, ts []openTable[anchorPair], first, parts int, look []bool) ([]anchoredWords, error) {
+// first+len(ts)-1 of parts, of the story paragraphs of the records that look. In the
+// first round workers decode chunks of records and look them up, each into a slice of
+// its own, and put those of later rounds in later's buckets; a later round looks up
+// the paragraphs of its bucket.
+func (ix *Index) lookAnchors(found []anchoredWords, ts []openTable[anchorPair], first, parts int, look []bool, later *anchorBuckets) ([]anchoredWords, error) {
+	if first > 0 {
+		err := later.asks.each(first/len(ts), func(a anchorAsk) {
+			found = appendAnchors(found, &ts[anchorPart(a.key, parts)-first], a)
+		})
+		return found, err
+	}
 	workers := chunkWorkers()
 	recs := make([]record, workers)
 	scs := make([]storyScratch, workers)
 	founds := make([][]anchoredWords, workers)
+	ws := make([]*bucketWriter[anchorAsk], workers)
+	for w := range ws {
+		if later != nil {
+			ws[w] = later.asks.writer()
+		}
+	}
 	err := ix.eachChunk(look, func(w int, b []byte) (err error) {
-		founds[w], err = ix.lookChunk(founds[w], b, &recs[w], &scs[w], ts, first, parts)
+		founds[w], err = ix.lookChunk(founds[w], b, &recs[w], &scs[w], ts, parts, ws[w])
 		return err
 	})
 	if err != nil {
 		return found, err
+	}
+	if later != nil {
+		for _, w := range ws {
+			if err := w.flush(); err != nil {
+				return found, err
+			}
+		}
+		if err := later.asks.sync(); err != nil {
+			return found, err
+		}
 	}
 	for _, f := range founds {
 		found = append(found, f...)
@@ -609,9 +697,23 @@ func (ix *Index) lookAnchors(found []anchoredWords, ts []openTable[anchorPair], 
 	return found, nil
 }
 
-// lookChunk is lookAnchors' work on chunk b, whose records each follow their
-// document's ordinal.
-func (ix *Index) lookChunk(found []anchoredWords, b []byte, rec *record, sc *storyScratch, ts []openTable[anchorPair], first, parts int) ([]anchoredWords, error) {
+// appendAnchors appends to found the anchors of a in t but a's own node: the two
+// smallest holders of its key.
+func appendAnchors(found []anchoredWords, t *openTable[anchorPair], a anchorAsk) []anchoredWords {
+	ap, _ := t.find(a.key)
+	as, n := ap.nodes()
+	for _, x := range as[:n] {
+		if x != fixKey(a.node) {
+			found = append(found, anchoredWords{a.doc, a.words, x})
+		}
+	}
+	return found
+}
+
+// lookChunk is the first round of lookAnchors on chunk b, whose records each follow
+// their document's ordinal: the story paragraphs of partitions 0 to len(ts)-1 are
+// looked up in ts, those of later rounds put in later (nil when there is none).
+func (ix *Index) lookChunk(found []anchoredWords, b []byte, rec *record, sc *storyScratch, ts []openTable[anchorPair], parts int, later *bucketWriter[anchorAsk]) ([]anchoredWords, error) {
 	for len(b) > 0 {
 		ord, k := binary.Uvarint(b)
 		if k <= 0 {
@@ -633,17 +735,14 @@ func (ix *Index) lookChunk(found []anchoredWords, b []byte, rec *record, sc *sto
 			continue
 		}
 		for i, l := range rec.long {
-			q := anchorPart(l.key, parts) - first
-			if !rec.story[i] || q < 0 || q >= len(ts) {
+			if !rec.story[i] {
 				continue
 			}
-			// the two smallest holders but this node
-			ap, _ := ts[q].find(l.key)
-			as, n := ap.nodes()
-			for _, a := range as[:n] {
-				if a != fixKey(rec.node) {
-					found = append(found, anchoredWords{uint32(ord), l.words, a})
-				}
+			a := anchorAsk{uint32(ord), l.words, l.key, rec.node}
+			if q := anchorPart(l.key, parts); q < len(ts) {
+				found = appendAnchors(found, &ts[q], a)
+			} else if err := later.put(q/len(ts), a); err != nil {
+				return found, err
 			}
 		}
 	}
@@ -683,6 +782,7 @@ func (ix *Index) group() error {
 	if err := ix.spw.Flush(); err != nil {
 		return fmt.Errorf("writing the pass 1 spool: %w", err)
 	}
+	ix.spoolEnd = ix.spoolOff // Seal writes after the records
 	n := len(ix.docHash)
 	// the documents that look for copies: the first with each text, of CopyWords long
 	// words or more
@@ -885,9 +985,11 @@ func (ix *Index) countBands() error {
 	// of those rounds into a bucket each, in blocks at the end of the spool, that the
 	// round reads then: the records are read once, however many rounds the budget
 	// takes, and each key is written and read once more.
-	var buckets *bandBuckets
+	var buckets *spoolBuckets[uint64]
+	var later *bucketWriter[uint64]
 	if parts > round {
-		buckets = &bandBuckets{ix: ix, bufs: make([][]uint64, parts/round), blocks: make([][]bucketBlock, parts/round)}
+		buckets = newSpoolBuckets(ix, parts/round, 8, binary.LittleEndian.AppendUint64, binary.LittleEndian.Uint64)
+		later = buckets.writer()
 	}
 	err := ix.countRound(pt, 0, round, func(add func(q int, h uint64)) error {
 		var doc []uint64
@@ -895,7 +997,7 @@ func (ix *Index) countBands() error {
 		readErr := ix.eachRecordBytes(func(_ int, b []byte) error {
 			doc = doc[:0]
 			err := recordBands(b, func(h uint64) {
-				if buckets != nil || bandPart(h, parts) < round {
+				if later != nil || bandPart(h, parts) < round {
 					doc = append(doc, h)
 				}
 			})
@@ -903,7 +1005,7 @@ func (ix *Index) countBands() error {
 				if p := bandPart(h, parts); p < round {
 					add(p, h)
 				} else if err == nil {
-					err = buckets.put(p/round, h)
+					err = later.put(p/round, h)
 				}
 			}
 			return err
@@ -911,8 +1013,8 @@ func (ix *Index) countBands() error {
 		if readErr != nil {
 			return readErr
 		}
-		if buckets != nil {
-			return buckets.flush()
+		if later != nil {
+			return later.close()
 		}
 		return nil
 	})
@@ -929,83 +1031,6 @@ func (ix *Index) countBands() error {
 	}
 	ix.bands = pt
 	ix.members = nil
-	return nil
-}
-
-// bandBuckets are the band keys of the rounds after countBands' first, each round's
-// written to the spool in blocks of bucketBlock keys as its buffer fills.
-type bandBuckets struct {
-	ix     *Index
-	bufs   [][]uint64      // round -> keys not written yet
-	blocks [][]bucketBlock // round -> its blocks in the spool
-	bytes  []byte
-}
-
-// bucketBlock is a block of a bucket: where it starts in the spool, and its keys.
-type bucketBlock struct {
-	off  int64
-	keys int
-}
-
-// bucketKeys is how many keys a bucket buffers before it writes them as a block (a
-// variable for the tests, which make blocks of a few keys).
-var bucketKeys = 8192
-
-func (b *bandBuckets) put(round int, h uint64) error {
-	b.bufs[round] = append(b.bufs[round], h)
-	if len(b.bufs[round]) < bucketKeys {
-		return nil
-	}
-	return b.write(round)
-}
-
-// write appends the buffered keys of round to the spool as a block.
-func (b *bandBuckets) write(round int) error {
-	keys := b.bufs[round]
-	if len(keys) == 0 {
-		return nil
-	}
-	b.bytes = b.bytes[:0]
-	for _, h := range keys {
-		b.bytes = binary.LittleEndian.AppendUint64(b.bytes, h)
-	}
-	if _, err := b.ix.spw.Write(b.bytes); err != nil {
-		return fmt.Errorf("writing the pass 1 spool: %w", err)
-	}
-	b.blocks[round] = append(b.blocks[round], bucketBlock{b.ix.spoolEnd, len(keys)})
-	b.ix.spoolEnd += int64(len(b.bytes))
-	b.bufs[round] = keys[:0]
-	return nil
-}
-
-// flush writes what every bucket holds yet, and frees the buffers.
-func (b *bandBuckets) flush() error {
-	for r := range b.bufs {
-		if err := b.write(r); err != nil {
-			return err
-		}
-		b.bufs[r] = nil
-	}
-	if err := b.ix.spw.Flush(); err != nil {
-		return fmt.Errorf("writing the pass 1 spool: %w", err)
-	}
-	return nil
-}
-
-// each calls fn with the keys of round's bucket, in the order they were put.
-func (b *bandBuckets) each(round int, fn func(uint64)) error {
-	for _, bl := range b.blocks[round] {
-		if cap(b.bytes) < 8*bl.keys {
-			b.bytes = make([]byte, 8*bl.keys)
-		}
-		buf := b.bytes[:8*bl.keys]
-		if _, err := b.ix.spool.ReadAt(buf, bl.off); err != nil && !(errors.Is(err, io.EOF) && len(buf) > 0) {
-			return fmt.Errorf("reading the pass 1 spool: %w", err)
-		}
-		for i := 0; i < len(buf); i += 8 {
-			fn(binary.LittleEndian.Uint64(buf[i:]))
-		}
-	}
 	return nil
 }
 
@@ -1076,7 +1101,7 @@ const bandBatch = 4096
 // from its partitions' tables; read from here, a round reads them once, where reading
 // each group's records would cost a random read a member, a partition.
 func (ix *Index) spoolTakeBack() error {
-	ix.takeOff, ix.takeLen = ix.spoolOff, 0
+	ix.takeOff, ix.takeLen = ix.spoolEnd, 0
 	var rec record
 	var buf []byte
 	var b8 [8]byte

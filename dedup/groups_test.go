@@ -228,8 +228,8 @@ func TestBandPartitionsCountAlike(t *testing.T) {
 	whole := index(1)
 	// the keys of later rounds wait in buckets written a few keys a block: many blocks,
 	// and a last one part full
-	defer func(n int) { bucketKeys = n }(bucketKeys)
-	bucketKeys = 7
+	defer func(n int) { bucketValues = n }(bucketValues)
+	bucketValues = 7
 	if len(whole.bands.(*partedTable).tables) != bandRound() {
 		t.Fatalf("%d partitions without a budget, want one round of %d", len(whole.bands.(*partedTable).tables), bandRound())
 	}
@@ -367,6 +367,9 @@ func TestAnchorPartitionsGroupAlike(t *testing.T) {
 		})
 	}
 	whole := index(1)
+	// later rounds read their buckets, written a few values a block
+	defer func(n int) { bucketValues = n }(bucketValues)
+	bucketValues = 7
 	grouped := 0
 	for i := range docs {
 		if whole.GroupSize(i) > 1 {
