@@ -489,7 +489,8 @@ func (ix *Index) storyInto(rec *record, sc *storyScratch) uint32 {
 	sc.dfs = sc.dfs[:0]
 	total := uint32(0)
 	for _, l := range rec.long {
-		sc.dfs = append(sc.dfs, dfWords{ix.keys.get(l.key).docs, l.words})
+		// (a key absent from the table is in one document: dropSingleKeys)
+		sc.dfs = append(sc.dfs, dfWords{max(ix.keys.get(l.key).docs, 1), l.words})
 		total += l.words
 	}
 	sorted := append(sc.sorted[:0], sc.dfs...)
@@ -783,6 +784,7 @@ func (ix *Index) group() error {
 		return fmt.Errorf("writing the pass 1 spool: %w", err)
 	}
 	ix.spoolEnd = ix.spoolOff // Seal writes after the records
+	ix.dropSingleKeys()
 	n := len(ix.docHash)
 	// the documents that look for copies: the first with each text, of CopyWords long
 	// words or more

@@ -87,7 +87,11 @@ type Index struct {
 	// keys, the copy groups' nodes, the keys in one group), for the stats; keepBands
 	// keeps the band counts and every key, for tests that compare counts
 	sealedBytes, sealedEntries map[string]int64
-	keepBands                  bool
+	allKeys                    struct {
+		bytes int64
+		n     int
+	} // the keys table before dropSingleKeys
+	keepBands bool
 
 	// the band keys, counted by Seal from the spool (countBands): bandEst estimates how
 	// many distinct ones Add spooled (it sizes the partitions and their tables),
@@ -556,16 +560,34 @@ func (ix *Index) Seal() error {
 // first.
 func (ix *Index) release() {
 	ix.sealedBytes, ix.sealedEntries = ix.TableBytes(), ix.TableEntries()
+	ix.distinctKeys = ix.keys.len()
+	if ix.allKeys.n > 0 {
+		ix.sealedBytes["keys"], ix.sealedEntries["keys"] = ix.allKeys.bytes, int64(ix.allKeys.n)
+		ix.distinctKeys = ix.allKeys.n
+	}
 	ix.nodes.slab.free()
 	ix.nodes = newOpenTable[node](0)
 	// every paragraph judged was counted, so a key absent from the table is in one
 	// group: the table keeps the keys in two or more, as an Index loaded from counts
-	// does (on new text, a small share of them)
-	ix.distinctKeys = ix.keys.len()
+	// does (on new text, a small share of them); group dropped the keys in one
+	// document already, and this drops those the copies' take-back left in one group
 	if !ix.keepBands {
 		ix.keys = ix.keys.keepFrequent(2)
 		ix.floorKeys = 1
 	}
+}
+
+// dropSingleKeys drops, as group starts, the keys in one document, nearly all of them
+// on new text: no copy takes back a count from them, and story reads them as one
+// document. The counts table was pass 1's largest (192 MiB on 3 GB of new text), and
+// group builds the anchors' tables next to it. It notes the table's size for the
+// stats first.
+func (ix *Index) dropSingleKeys() {
+	if ix.keepBands {
+		return
+	}
+	ix.allKeys.bytes, ix.allKeys.n = ix.keys.bytes(), ix.keys.len()
+	ix.keys = ix.keys.keepFrequent(2)
 }
 
 // Known sets in p, for the raw-bytes hash of a paragraph, the fingerprint fields Judge
