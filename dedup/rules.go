@@ -48,7 +48,6 @@ type Judge struct {
 	rules Rules
 	ix    *Index
 	keys  growSet    // paragraph keys seen so far in the document
-	seen  growSet    // shingles seen so far in the document
 	first firstTable // shingle -> the earlier paragraph of the document that held it first
 	hits  []int32    // scratch of nearCopy: shingles of the paragraph first held by each earlier one
 	hit   []int32    // the paragraphs hits counts for
@@ -80,7 +79,6 @@ func NewJudge(rules Rules, ix *Index) *Judge {
 //     title of another document.
 func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
 	j.keys.reset(len(d.Paras))
-	j.seen.reset(len(d.Shingles))
 	j.first.reset(len(d.Shingles))
 	if cap(j.hits) < len(d.Paras) {
 		j.hits = make([]int32, len(d.Paras))
@@ -123,9 +121,7 @@ func (j *Judge) Judge(dst []Decision, source string, d *Doc) []Decision {
 		dst = append(dst, dec)
 		j.keys.add(p.Key)
 		for _, h := range sh {
-			if j.seen.add(h) {
-				j.first.put(h, int32(i))
-			}
+			j.first.add(h, int32(i))
 		}
 	}
 	return dst
@@ -172,7 +168,7 @@ func (j *Judge) titleKey(d *Doc) uint64 {
 // the zyte pages this keeps 6 of the 39 content paragraphs lost; the dev corpus's captions printed
 // twice all still go).
 func (j *Judge) nearCopy(d *Doc, sh []uint64) bool {
-	if j.share(sh, j.seen.has) < j.rules.Near {
+	if !j.firstHolds(sh) {
 		return false
 	}
 	j.hit = j.hit[:0]
@@ -212,14 +208,31 @@ func (t *firstTable) reset(n int) {
 	t.mask = uint64(size - 1)
 }
 
-// put maps h (not yet in the table) to paragraph k.
-func (t *firstTable) put(h uint64, k int32) {
+// add maps h to paragraph k, unless h is in the table already.
+func (t *firstTable) add(h uint64, k int32) {
 	h = fixKey(h)
-	i := (h ^ h>>29) & t.mask
-	for t.keys[i] != 0 {
-		i = (i + 1) & t.mask
+	for i := (h ^ h>>29) & t.mask; ; i = (i + 1) & t.mask {
+		switch t.keys[i] {
+		case h:
+			return
+		case 0:
+			t.keys[i], t.vals[i] = h, k
+			return
+		}
 	}
-	t.keys[i], t.vals[i] = h, k
+}
+
+// has reports whether h is in the table.
+func (t *firstTable) has(h uint64) bool {
+	h = fixKey(h)
+	for i := (h ^ h>>29) & t.mask; ; i = (i + 1) & t.mask {
+		switch t.keys[i] {
+		case h:
+			return true
+		case 0:
+			return false
+		}
+	}
 }
 
 func (t *firstTable) get(h uint64) (int32, bool) {
@@ -265,12 +278,19 @@ func (j *Judge) sourceFrequent(source string, k uint64) bool {
 }
 
 // share returns the fraction of sh for which pred holds.
-func (j *Judge) share(sh []uint64, pred func(uint64) bool) float64 {
-	n := 0
+// firstHolds reports whether the earlier paragraphs of the document hold Near of the
+// shingles sh or more. It stops at the first missing shingle that puts that share out
+// of reach: on new text, within the first few.
+func (j *Judge) firstHolds(sh []uint64) bool {
+	n := float64(len(sh))
+	missing := 0
 	for _, h := range sh {
-		if pred(h) {
-			n++
+		if !j.first.has(h) {
+			missing++
+			if float64(len(sh)-missing)/n < j.rules.Near {
+				return false
+			}
 		}
 	}
-	return float64(n) / float64(len(sh))
+	return float64(len(sh)-missing)/n >= j.rules.Near
 }
