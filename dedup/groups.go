@@ -976,7 +976,8 @@ func newSpoolWriter(s Spool) *bufio.Writer { return bufio.NewWriterSize(s, 1<<16
 // Each then keeps only its keys in two groups or more, the only ones decideNear can
 // find frequent: a small share on new text, which decideNear then finds in cache.
 func (ix *Index) countBands() error {
-	if err := ix.spoolTakeBack(); err != nil {
+	takeBack, err := ix.spoolTakeBack()
+	if err != nil {
 		return err
 	}
 	round := bandRound()
@@ -990,10 +991,10 @@ func (ix *Index) countBands() error {
 	var buckets *spoolBuckets[uint64]
 	var later *bucketWriter[uint64]
 	if parts > round {
-		buckets = newSpoolBuckets(ix, parts/round, 8, binary.LittleEndian.AppendUint64, binary.LittleEndian.Uint64)
+		buckets = newBandBuckets(ix, parts/round)
 		later = buckets.writer()
 	}
-	err := ix.countRound(pt, 0, round, func(add func(q int, h uint64)) error {
+	err = ix.countRound(pt, 0, round, takeBack, func(add func(q int, h uint64)) error {
 		var doc []uint64
 		var set growSet
 		readErr := ix.eachRecordBytes(func(_ int, b []byte) error {
@@ -1024,7 +1025,7 @@ func (ix *Index) countBands() error {
 		return err
 	}
 	for first := round; first < parts; first += round {
-		err := ix.countRound(pt, first, round, func(add func(q int, h uint64)) error {
+		err := ix.countRound(pt, first, round, takeBack, func(add func(q int, h uint64)) error {
 			return buckets.each(first/round, func(h uint64) { add(bandPart(h, parts)-first, h) })
 		})
 		if err != nil {
@@ -1041,8 +1042,8 @@ func bandRound() int { return min(max(runtime.GOMAXPROCS(0), 1), 4) }
 
 // countRound counts partitions first to first+n-1 of pt (see countBands): feed hands
 // it, with add, each document's distinct keys of those partitions, partition by
-// partition in the order of the documents.
-func (ix *Index) countRound(pt *partedTable, first, n int, feed func(add func(q int, h uint64)) error) error {
+// partition in the order of the documents; then it takes back the keys of takeBack.
+func (ix *Index) countRound(pt *partedTable, first, n int, takeBack *spoolBuckets[uint64], feed func(add func(q int, h uint64)) error) error {
 	parts := len(pt.tables)
 	counted, bytes := make([]int, n), make([]int64, n)
 	sinks := make([]uint64, n)
@@ -1075,7 +1076,7 @@ func (ix *Index) countRound(pt *partedTable, first, n int, feed func(add func(q 
 		counted[q], bytes[q] = t.len(), t.bytes()
 		pt.tables[first+q] = t.keepFrequent(2)
 	})
-	err = ix.eachTakeBack(func(h uint64) {
+	err = takeBack.each(0, func(h uint64) {
 		if q := bandPart(h, parts) - first; q >= 0 && q < n {
 			subs.add(q, h)
 		}
@@ -1102,11 +1103,11 @@ const bandBatch = 4096
 // member that an earlier member of the group holds too. countRound takes them back
 // from its partitions' tables; read from here, a round reads them once, where reading
 // each group's records would cost a random read a member, a partition.
-func (ix *Index) spoolTakeBack() error {
-	ix.takeOff, ix.takeLen = ix.spoolEnd, 0
+func (ix *Index) spoolTakeBack() (*spoolBuckets[uint64], error) {
+	keys := newBandBuckets(ix, 1)
+	w := keys.writer()
 	var rec record
 	var buf []byte
-	var b8 [8]byte
 	seen := map[uint64]struct{}{}
 	err := ix.eachGroup(func(group []uint32) error {
 		clear(seen)
@@ -1118,38 +1119,22 @@ func (ix *Index) spoolTakeBack() error {
 			for _, h := range rec.bands {
 				if _, ok := seen[h]; !ok {
 					seen[h] = struct{}{}
-					continue
+				} else if err := w.put(0, h); err != nil {
+					return err
 				}
-				binary.LittleEndian.PutUint64(b8[:], h)
-				if _, err := ix.spw.Write(b8[:]); err != nil {
-					return fmt.Errorf("writing the pass 1 spool: %w", err)
-				}
-				ix.takeLen += 8
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := ix.spw.Flush(); err != nil {
-		return fmt.Errorf("writing the pass 1 spool: %w", err)
-	}
-	ix.spoolEnd = ix.takeOff + ix.takeLen
-	return nil
+	return keys, w.close()
 }
 
-// eachTakeBack calls fn with each band key spoolTakeBack wrote, in order.
-func (ix *Index) eachTakeBack(fn func(uint64)) error {
-	r := bufio.NewReaderSize(io.NewSectionReader(ix.spool, ix.takeOff, ix.takeLen), 1<<16)
-	var b [8]byte
-	for range ix.takeLen / 8 {
-		if _, err := io.ReadFull(r, b[:]); err != nil {
-			return fmt.Errorf("reading the pass 1 spool: %w", err)
-		}
-		fn(binary.LittleEndian.Uint64(b[:]))
-	}
-	return nil
+// newBandBuckets returns buckets of band keys for rounds rounds.
+func newBandBuckets(ix *Index, rounds int) *spoolBuckets[uint64] {
+	return newSpoolBuckets(ix, rounds, 8, binary.LittleEndian.AppendUint64, binary.LittleEndian.Uint64)
 }
 
 // partedTable is the band counts of countBands: a table a partition of the keys.

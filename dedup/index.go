@@ -46,8 +46,6 @@ type Index struct {
 	spool       Spool             // the records of Add, read back by Seal
 	spw         *bufio.Writer
 	spoolOff    int64 // the end of the records
-	takeOff     int64 // where the keys of spoolTakeBack start in the spool
-	takeLen     int64 // and their bytes
 	spoolEnd    int64 // the end of the spool: of the records, then of what Seal writes after them
 	spoolErr    error
 	offsets     []int64 // document ordinal -> offset of its record
