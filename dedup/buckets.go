@@ -34,8 +34,9 @@ type bucketBlock struct {
 // them as a block (a variable for the tests, which make blocks of a few values).
 var bucketValues = 8192
 
-// newSpoolBuckets returns the buckets of rounds rounds (the first, which reads the
-// records, has none), for values of size bytes written by enc and read by dec.
+// newSpoolBuckets returns empty buckets for rounds rounds, for values of size bytes
+// written by enc and read by dec. Call it once the records are written, and the
+// writers' close or sync before each.
 func newSpoolBuckets[T any](ix *Index, rounds, size int, enc func([]byte, T) []byte, dec func([]byte) T) *spoolBuckets[T] {
 	return &spoolBuckets[T]{ix: ix, size: size, enc: enc, dec: dec, blocks: make([][]bucketBlock, rounds)}
 }
