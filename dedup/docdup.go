@@ -562,7 +562,8 @@ type DocIndex struct {
 	nrecs     int
 	tabs      [docTables]bandTable
 	stats     DocStats
-	sink      uint64 // keeps the touching loads of Add
+	sink      uint64    // keeps the touching loads of Add
+	spill     *docSpill // signatures written out past a budget (UseSpool)
 }
 
 // docRec is what the index keeps of a kept document.
@@ -648,14 +649,24 @@ func (x *DocIndex) Place(sk DocSketch, replaceable func(ord int) bool) Match {
 	}
 	slices.Sort(cands[:nc]) // record numbers grow with input order: earliest first
 	for _, r := range cands[:nc] {
-		rec := &x.recs[r/docChunk][r%docChunk]
 		x.stats.Candidates++
+		rec, spilled := x.record(r)
+		if !(float64(sk.n) >= docMinSizeRatio*float64(rec.n)) {
+			x.stats.Rejected++
+			continue
+		}
+		if spilled {
+			x.spill.readSig(r, rec)
+		}
 		j := estJaccard(sigMatches(&sk.sig, &rec.sig))
-		if float64(sk.n) >= docMinSizeRatio*float64(rec.n) && estContainedIn(j, sk.n, rec.n) >= x.threshold {
+		if estContainedIn(j, sk.n, rec.n) >= x.threshold {
 			x.stats.Dups++
 			if sk.n > rec.n && replaceable != nil && replaceable(int(rec.ord)) && ord < math.MaxUint32 {
 				old := int(rec.ord)
 				rec.ord, rec.n, rec.sig = uint32(ord), sk.n, sk.sig
+				if spilled {
+					x.spill.replace(r, rec)
+				}
 				x.insertBands(&sk, held, r)
 				x.stats.Replaced++
 				return Match{Of: old, Replaced: true}
@@ -670,6 +681,9 @@ func (x *DocIndex) Place(sk DocSketch, replaceable func(ord int) bool) Match {
 	}
 	r := uint32(x.nrecs)
 	if x.nrecs%docChunk == 0 {
+		if x.spill != nil {
+			x.spill.out(x)
+		}
 		x.recs = append(x.recs, make([]docRec, 0, docChunk))
 	}
 	c := &x.recs[len(x.recs)-1]
@@ -697,6 +711,9 @@ func (x *DocIndex) Stats() DocStats {
 	s := x.stats
 	s.Docs = x.docs
 	s.Bytes = int64(len(x.recs)) * (docChunk*int64(recSize) + 24)
+	if x.spill != nil {
+		s.Bytes -= int64(x.spill.chunks) * docChunk * docSigBytes
+	}
 	for i := range x.tabs {
 		s.Bytes += 8 * int64(len(x.tabs[i].slots))
 	}

@@ -484,7 +484,15 @@ func (r *run) pass2(ctx context.Context) error {
 		return err
 	}
 	r.placeCopies()
-	return nil
+	return r.docsErr()
+}
+
+// docsErr returns the error of the document index's spool, if any.
+func (r *run) docsErr() error {
+	if r.docs == nil {
+		return nil
+	}
+	return r.docs.Err()
 }
 
 // judges is what pass 2's workers judge with, one of each a worker.
@@ -545,6 +553,15 @@ func (r *run) startPlacement() error {
 		return nil
 	}
 	r.docs = dedup.NewDocIndex(r.docConfig())
+	if r.opts.Memory > 0 {
+		// past a quarter of the budget, the kept documents' signatures wait on disk
+		f, err := tempfile.Create("", "winnow-docs-")
+		if err != nil {
+			return fmt.Errorf("create the document index's spool: %w", err)
+		}
+		r.undo = append(r.undo, func() { f.Close(); os.Remove(f.Name()) })
+		r.docs.UseSpool(f, r.opts.Memory/4)
+	}
 	r.dupOf = map[int32]int32{}
 	r.copies = map[int32]int32{}
 	// every document of a copy group waits in members until pass 2 ends: sized once,

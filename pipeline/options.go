@@ -48,7 +48,8 @@ type Options struct {
 
 	// Workers is the number of fingerprinting goroutines (default: all cores).
 	Workers int
-	// Memory is the budget for the fingerprint tables in bytes.
+	// Memory is the budget for the fingerprint tables in bytes; past a quarter of it,
+	// the signatures of the documents kept for near-duplicate detection go to disk.
 	Memory int64
 	// OnError is "fail" (stop at the first malformed record) or "skip".
 	OnError string

@@ -568,6 +568,9 @@ func Place(ctx context.Context, opts Options, dirs []string, counts string) (*sc
 		return nil, fmt.Errorf("the judged shards hold %d documents, the counts %d: were they made from the same inputs?", r.docOrd, r.ix.Docs())
 	}
 	r.placeCopies()
+	if err := r.docsErr(); err != nil {
+		return nil, err
+	}
 	if err := r.flushSpool(ctx); err != nil {
 		return nil, err
 	}

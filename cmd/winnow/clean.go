@@ -53,7 +53,7 @@ func dedupFlags() []cli.Flag {
 		&cli.IntFlag{Name: "doc-shingle", Value: pipeline.Defaults().DocShingle, Usage: "words per shingle of document-level near-duplicate detection", EnvVars: env("doc-shingle")},
 		&cli.BoolFlag{Name: "no-doc-dedup", Usage: "keep near-duplicate documents", EnvVars: env("no-doc-dedup")},
 		&cli.IntFlag{Name: "workers", Value: pipeline.Defaults().Workers, Usage: "worker goroutines (output does not depend on it)", EnvVars: env("workers")},
-		str("memory", "4GiB", "memory budget for the fingerprint tables"),
+		str("memory", "4GiB", "memory budget for the fingerprint tables (past a quarter of it, near-duplicate documents' signatures wait on disk)"),
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress on stderr", EnvVars: env("quiet")},
 	}
 }

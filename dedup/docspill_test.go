@@ -1,0 +1,75 @@
+package dedup
+
+import (
+	"strings"
+	"testing"
+)
+
+// A DocIndex that writes its oldest signatures out after one chunk of records places
+// every document as one that holds them all: copies of early documents found, fuller
+// copies of early documents replacing them, in the same order.
+func TestDocIndexSpillPlacesAlike(t *testing.T) {
+	const stories = 3*docChunk + 500
+	words := randomShort(stories*8, 3)
+	story := func(i int, paras int) string {
+		ps := make([]string, paras)
+		for k := range ps {
+			ps[k] = strings.Join([]string{words[i*8+k], words[(i*8+k+1)%len(words)], words[(i*8+k+2)%len(words)], "and", words[(i*8+k+3)%len(words)]}, " ")
+		}
+		return strings.Join(ps, "\n\n")
+	}
+	s := NewDocSketcher(DefaultDocConfig())
+	var sks []DocSketch
+	for i := range stories {
+		sks = append(sks, s.Sketch(story(i, 8)))
+	}
+	for i := 0; i < stories; i += 97 {
+		// later: a fuller copy of an early story (its credit line too), which replaces
+		// it, then the story again, a duplicate of the fuller copy
+		credit := "\n\nReporting by " + words[(i+1)*8-1]
+		sks = append(sks, s.Sketch(story(i, 8)+credit), s.Sketch(story(i, 8)))
+	}
+	for _, budget := range []int64{1, docChunk * recSize} {
+		placeAlike(t, sks, budget)
+	}
+}
+
+func placeAlike(t *testing.T, sks []DocSketch, budget int64) {
+	all := NewDocIndex(DefaultDocConfig())
+	out := NewDocIndex(DefaultDocConfig())
+	out.UseSpool(&memSpool{}, budget)
+	yes := func(int) bool { return true }
+	replaced, dups := 0, 0
+	for i, sk := range sks {
+		a, b := all.Place(sk, yes), out.Place(sk, yes)
+		if a != b {
+			t.Fatalf("budget %d: document %d: placed %+v with the signatures written out, %+v without", budget, i, b, a)
+		}
+		if a.Replaced {
+			replaced++
+		} else if a.Of >= 0 {
+			dups++
+		}
+	}
+	if err := out.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if out.spill.chunks < 2 || len(out.spill.replaced) == 0 || replaced == 0 || dups == 0 {
+		t.Fatalf("budget %d: nothing to compare: %d chunks written out, %d of their records replaced; %d replacements, %d duplicates",
+			budget, out.spill.chunks, len(out.spill.replaced), replaced, dups)
+	}
+	// every record reads back as the index that holds them all has it
+	for r := range uint32(all.Len()) {
+		want := all.recs[r/docChunk][r%docChunk]
+		got, spilled := out.record(r)
+		if spilled {
+			out.spill.readSig(r, got)
+		}
+		if *got != want {
+			t.Fatalf("budget %d: record %d (written out: %v) reads %d, %d, want %d, %d, or its signature differs", budget, r, spilled, got.ord, got.n, want.ord, want.n)
+		}
+	}
+	if a, b := all.Stats(), out.Stats(); b.Bytes >= a.Bytes || b.Candidates != a.Candidates || b.Dups != a.Dups {
+		t.Errorf("budget %d: stats %+v with the signatures written out, %+v without", budget, b, a)
+	}
+}
