@@ -222,19 +222,6 @@ func (t *firstTable) add(h uint64, k int32) {
 	}
 }
 
-// has reports whether h is in the table.
-func (t *firstTable) has(h uint64) bool {
-	h = fixKey(h)
-	for i := (h ^ h>>29) & t.mask; ; i = (i + 1) & t.mask {
-		switch t.keys[i] {
-		case h:
-			return true
-		case 0:
-			return false
-		}
-	}
-}
-
 func (t *firstTable) get(h uint64) (int32, bool) {
 	h = fixKey(h)
 	for i := (h ^ h>>29) & t.mask; ; i = (i + 1) & t.mask {
@@ -285,7 +272,7 @@ func (j *Judge) firstHolds(sh []uint64) bool {
 	n := float64(len(sh))
 	missing := 0
 	for _, h := range sh {
-		if !j.first.has(h) {
+		if _, ok := j.first.get(h); !ok {
 			missing++
 			if float64(len(sh)-missing)/n < j.rules.Near {
 				return false
