@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -71,5 +72,31 @@ func placeAlike(t *testing.T, sks []DocSketch, budget int64) {
 	}
 	if a, b := all.Stats(), out.Stats(); b.Bytes >= a.Bytes || b.Candidates != a.Candidates || b.Dups != a.Dups {
 		t.Errorf("budget %d: stats %+v with the signatures written out, %+v without", budget, b, a)
+	}
+}
+
+// failingSpool is a Spool whose writes fail.
+type failingSpool struct{ memSpool }
+
+func (*failingSpool) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+// A spool that cannot be written keeps every record in memory, places every document
+// as the index without one does, and reports its error.
+func TestDocIndexSpillWriteError(t *testing.T) {
+	s := NewDocSketcher(DefaultDocConfig())
+	words := randomShort(docChunk*2+100, 5)
+	all, out := NewDocIndex(DefaultDocConfig()), NewDocIndex(DefaultDocConfig())
+	out.UseSpool(&failingSpool{}, 1)
+	for i := range words {
+		sk := s.Sketch(words[i] + " and " + words[(i+1)%len(words)] + " then " + words[i/2])
+		if a, b := all.Place(sk, nil), out.Place(sk, nil); a != b {
+			t.Fatalf("document %d: %+v with a failing spool, %+v without", i, b, a)
+		}
+	}
+	if err := out.Err(); err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Errorf("Err() = %v, want the spool's error", err)
+	}
+	if out.spill.chunks != 0 || len(out.recs) != len(all.recs) {
+		t.Errorf("%d chunks written out, %d held; want none written, %d held", out.spill.chunks, len(out.recs), len(all.recs))
 	}
 }
