@@ -83,3 +83,26 @@ func TestSpoolBuckets(t *testing.T) {
 		}
 	}
 }
+
+// The in-memory spool is read while it is written, as a file is: Seal's chunk workers
+// write buckets while a goroutine reads the records (run with -race).
+func TestMemSpoolReadWhileWritten(t *testing.T) {
+	m := &memSpool{}
+	m.Write(make([]byte, 64))
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for range 1000 {
+			m.Write([]byte("0123456789abcdef"))
+		}
+	})
+	buf := make([]byte, 16)
+	for range 1000 {
+		if _, err := m.ReadAt(buf, 48); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	if got, _ := m.ReadAt(buf, 64+16*999); got != 16 || string(buf) != "0123456789abcdef" {
+		t.Errorf("the last write reads %q", buf[:got])
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"sync"
 	"sync/atomic"
 )
 
@@ -86,12 +87,23 @@ type Spool interface {
 	io.ReaderAt
 }
 
-// memSpool is a Spool in memory.
-type memSpool struct{ b []byte }
+// memSpool is a Spool in memory. Like a file, it may be read while it is written:
+// Seal's chunk workers write buckets while a goroutine reads the records.
+type memSpool struct {
+	mu sync.RWMutex
+	b  []byte
+}
 
-func (m *memSpool) Write(p []byte) (int, error) { m.b = append(m.b, p...); return len(p), nil }
+func (m *memSpool) Write(p []byte) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.b = append(m.b, p...)
+	return len(p), nil
+}
 
 func (m *memSpool) ReadAt(p []byte, off int64) (int, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
 	if off >= int64(len(m.b)) {
 		return 0, io.EOF
 	}
