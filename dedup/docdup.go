@@ -656,6 +656,10 @@ func (x *DocIndex) Place(sk DocSketch, replaceable func(ord int) bool) Match {
 			continue
 		}
 		if spilled {
+			if outOfReach(&sk, rec, x.threshold) {
+				x.stats.Rejected++
+				continue
+			}
 			x.spill.readSig(r, rec)
 		}
 		j := estJaccard(sigMatches(&sk.sig, &rec.sig))

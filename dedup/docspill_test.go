@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"errors"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -99,4 +100,41 @@ func TestDocIndexSpillWriteError(t *testing.T) {
 	if out.spill.chunks != 0 || len(out.recs) != len(all.recs) {
 		t.Errorf("%d chunks written out, %d held; want none written, %d held", out.spill.chunks, len(out.recs), len(all.recs))
 	}
+}
+
+// outOfReach turns a candidate down only when comparing the whole signatures would:
+// on random pairs of signatures agreeing on any share of their bins, of any sizes and
+// at any threshold. And it turns most unrelated candidates down.
+func TestOutOfReachIsSure(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	turned := 0
+	for range 200_000 {
+		var a, b DocSketch
+		share := r.Float64()
+		for i := range a.sig {
+			a.sig[i] = byte(r.Uint32())
+			b.sig[i] = byte(r.Uint32())
+			if r.Float64() < share {
+				b.sig[i] = b.sig[i]&0xf0 | a.sig[i]&0x0f
+			}
+			if r.Float64() < share {
+				b.sig[i] = b.sig[i]&0x0f | a.sig[i]&0xf0
+			}
+		}
+		a.n, b.n = uint32(1+r.IntN(2000)), uint32(1+r.IntN(2000))
+		threshold := []float64{0.5, 0.8, 0.9, 0.95, 1}[r.IntN(5)]
+		rec := docRec{n: b.n, sig: b.sig}
+		whole := estContainedIn(estJaccard(sigMatches(&a.sig, &b.sig)), a.n, b.n) >= threshold
+		out := outOfReach(&a, &rec, threshold)
+		if out && whole {
+			t.Fatalf("share %.2f, sizes %d and %d, threshold %g: turned down a candidate that is contained", share, a.n, b.n, threshold)
+		}
+		if share < 0.1 && threshold >= 0.9 && out {
+			turned++
+		}
+	}
+	if turned == 0 {
+		t.Error("outOfReach turned down no unrelated candidate")
+	}
+	t.Logf("%d unrelated candidates turned down", turned)
 }
