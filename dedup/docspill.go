@@ -40,9 +40,9 @@ const docHeadBytes = 32
 
 // UseSpool makes x write the signatures of its oldest kept documents to s once the
 // records it holds pass budget bytes (136 bytes a kept document, 40 once written): s
-// must be empty,
-// a temporary file, say. Place reads a signature back from s when it compares a
-// candidate. The first error of s is kept for Err. Call it before the first Place.
+// must be empty, a temporary file, say. Place reads a signature back from s when it
+// compares a candidate. The first error of s is kept for Err. Call it before the first
+// Place.
 func (x *DocIndex) UseSpool(s Spool, budget int64) {
 	x.spill = &docSpill{s: s, budget: budget, replaced: map[uint32][docSigBytes]byte{}}
 }
