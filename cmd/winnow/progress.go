@@ -130,7 +130,7 @@ func summary(st *schema.Stats, elapsed time.Duration) string {
 		docs = append(docs, fmt.Sprintf("%s %d", r, n))
 	}
 	sort.Strings(docs)
-	mbs := float64(st.BytesIn) / 1e6 / max(elapsed.Seconds(), 1e-9)
+	rate := float64(st.BytesIn) / max(elapsed.Seconds(), 1e-9)
 	line := fmt.Sprintf("winnow: %s in, %d out; %d of %s removed",
 		count(st.DocumentsIn, "document"), st.DocumentsOut,
 		st.ParagraphsIn-st.ParagraphsOut, count(st.ParagraphsIn, "paragraph"))
@@ -143,7 +143,8 @@ func summary(st *schema.Stats, elapsed time.Duration) string {
 	if st.DocumentsSkip > 0 {
 		line += fmt.Sprintf("; %s skipped as malformed", count(st.DocumentsSkip, "record"))
 	}
-	return line + fmt.Sprintf("; %s of text in %.2fs (%.1f MB/s)", size(st.BytesIn), elapsed.Seconds(), mbs)
+	// the rate in the unit of its size, so that a small input does not read "0.0 MB/s"
+	return line + fmt.Sprintf("; %s of text in %.2fs (%s/s)", size(st.BytesIn), elapsed.Seconds(), size(int64(rate)))
 }
 
 // count renders n and a noun, plural unless n is 1: "1 document", "3 documents".

@@ -116,4 +116,19 @@ func TestSummary(t *testing.T) {
 	if got := summary(st, time.Second); !strings.Contains(got, "0 documents in, 0 out; 0 of 0 paragraphs removed; 200 records skipped as malformed;") {
 		t.Errorf("skipped records: %q", got)
 	}
+	// the rate in the unit of its size
+	for _, tt := range []struct {
+		bytes   int64
+		elapsed time.Duration
+		want    string
+	}{
+		{5600, 230 * time.Millisecond, "5.6 kB of text in 0.23s (24.3 kB/s)"},
+		{341_100_000, 7890 * time.Millisecond, "341.1 MB of text in 7.89s (43.2 MB/s)"},
+		{500, 2 * time.Second, "500 B of text in 2.00s (250 B/s)"},
+	} {
+		st.BytesIn = tt.bytes
+		if got := summary(st, tt.elapsed); !strings.HasSuffix(got, tt.want) {
+			t.Errorf("%d bytes in %v: %q, want it to end in %q", tt.bytes, tt.elapsed, got, tt.want)
+		}
+	}
 }
