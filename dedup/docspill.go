@@ -21,7 +21,6 @@ type docSpill struct {
 	replaced map[uint32][docSigBytes]byte
 	scratch  docRec // the record Place reads of a written-out chunk
 	sigs     []byte
-	reads    int64 // signatures read back
 	err      error
 }
 
@@ -99,7 +98,6 @@ func (sp *docSpill) readSig(r uint32, rec *docRec) {
 		rec.sig = sig
 		return
 	}
-	sp.reads++
 	n, err := sp.s.ReadAt(rec.sig[:], int64(r)*docSigBytes)
 	if n == len(rec.sig) {
 		return
