@@ -23,7 +23,8 @@ type batch struct {
 	ords  []int64     // with a shard: the documents' places in the whole input (FPDoc.Ord)
 	fps   []dedup.Doc // pass 1
 	out   []result    // pass 2
-	bytes int64
+	bytes int64       // of text
+	read  int64       // input bytes read when the batch was
 	// the documents' fingerprint records (fpSpool), each ending at recEnd in pass 2
 	recs   []byte
 	recEnd []int
@@ -304,10 +305,7 @@ func (r *run) read(ctx context.Context, pass int, emit func(*batch) error) error
 	defer rd.Close()
 	var total int64
 	if r.opts.Progress != nil {
-		total = ingest.TotalSize(r.opts.Inputs, r.opts.Ingest)
-		if r.opts.Ingest.Stdin != "" {
-			total += fileSize(r.opts.Ingest.Stdin)
-		}
+		total = r.inputSize()
 		r.opts.Progress(pass, 0, total)
 	}
 	b := &batch{}
@@ -327,6 +325,7 @@ func (r *run) read(ctx context.Context, pass int, emit func(*batch) error) error
 		if len(b.docs) == 0 {
 			return nil
 		}
+		b.read = rd.BytesRead()
 		err := emit(b)
 		b = &batch{}
 		return err
@@ -358,6 +357,15 @@ func (r *run) read(ctx context.Context, pass int, emit func(*batch) error) error
 		return err
 	}
 	return flush()
+}
+
+// inputSize returns the size of the inputs, for the progress bar.
+func (r *run) inputSize() int64 {
+	total := ingest.TotalSize(r.opts.Inputs, r.opts.Ingest)
+	if r.opts.Ingest.Stdin != "" {
+		total += fileSize(r.opts.Ingest.Stdin)
+	}
+	return total
 }
 
 // pass1 fingerprints every document on the workers and counts them into the index in
@@ -468,14 +476,7 @@ func (r *run) pass2(ctx context.Context) error {
 		}
 	}
 	if r.fpSpool != nil {
-		produce = func(ctx context.Context, emit func(*batch) error) error {
-			return r.read(ctx, 2, func(b *batch) error {
-				if err := r.fpSpool.fill(b); err != nil {
-					return err
-				}
-				return emit(b)
-			})
-		}
+		produce = r.readSpool
 	}
 	err := ordered(ctx, r.opts.Workers, produce,
 		js.judgeBatch,
@@ -485,6 +486,35 @@ func (r *run) pass2(ctx context.Context) error {
 	}
 	r.placeCopies()
 	return r.docsErr()
+}
+
+// readSpool is pass 2's reader when pass 1 spooled the documents with their
+// fingerprints: it emits them in batches, as read does the input.
+func (r *run) readSpool(ctx context.Context, emit func(*batch) error) error {
+	var total int64
+	if r.opts.Progress != nil {
+		total = r.inputSize()
+		r.opts.Progress(2, 0, total)
+	}
+	for {
+		b := &batch{}
+		read, err := r.fpSpool.next(b)
+		if err != nil {
+			return err
+		}
+		if len(b.docs) == 0 {
+			return nil
+		}
+		if r.opts.Progress != nil {
+			r.opts.Progress(2, read, total)
+		}
+		if err := emit(b); err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
 }
 
 // docsErr returns the error of the document index's spool, if any.
