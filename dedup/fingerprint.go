@@ -365,7 +365,7 @@ func (f *Fingerprinter) para(text string, s Span, d *Doc, p *Para) {
 		// a shingle hashes the hashes of its k tokens, so each token is read once
 		f.thash = f.thash[:0]
 		for _, t := range n.tokens {
-			f.thash = append(f.thash, xxhash.Sum64(n.exact[t.start:t.end]))
+			f.thash = append(f.thash, sum64Short(n.exact[t.start:t.end]))
 		}
 		for i := 0; i+k <= len(f.thash); i++ {
 			h := uint64(seedWord)
@@ -462,7 +462,7 @@ func charShingles(dst []uint64, b []byte, n int) []uint64 {
 		i += size
 		if r >= n {
 			start := ring[r%n]
-			dst = append(dst, mix(xxhash.Sum64(b[start:i])^seedChar))
+			dst = append(dst, mix(sum64Short(b[start:i])^seedChar))
 		}
 	}
 	return dst

@@ -79,6 +79,14 @@ func (s *fpSpool) encodeBatch(b *batch) {
 		return
 	}
 	b.recs = s.buffer()
+	// one growth for the batch: Doc.Encode takes at most 8 bytes a shingle and 100 a
+	// paragraph
+	size := 0
+	for i, d := range b.docs {
+		size += 128 + len(d.ID) + len(d.Source) + len(d.URL) + len(d.Title) + len(d.Meta) + len(d.File) +
+			len(d.Text) + 8*len(b.fps[i].Shingles) + 100*len(b.fps[i].Paras)
+	}
+	b.recs = slices.Grow(b.recs, size)
 	for i := range b.fps {
 		at := len(b.recs)
 		b.recs = append(b.recs, 0, 0, 0, 0)
