@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -488,22 +489,50 @@ func (r *run) pass2(ctx context.Context) error {
 	return r.docsErr()
 }
 
-// readSpool is pass 2's reader when pass 1 spooled the documents with their
-// fingerprints: it emits them in batches, as read does the input.
+// readSpool is pass 2's reader when pass 1 spooled the fingerprints: it emits the
+// documents in batches, as read does, with their records. A document the spool holds
+// (inlined) comes from there; the others are read from the input again, whose inlined
+// files are not opened.
 func (r *run) readSpool(ctx context.Context, emit func(*batch) error) error {
 	var total int64
 	if r.opts.Progress != nil {
 		total = r.inputSize()
 		r.opts.Progress(2, 0, total)
 	}
+	var rd ingest.Reader
+	defer func() {
+		if rd != nil {
+			rd.Close()
+		}
+	}()
+	input := func() (*schema.Document, error) {
+		if rd == nil {
+			o := r.opts.Ingest
+			o.SkipErrors = r.opts.OnError == "skip"
+			o.OnReject = nil // reported by pass 1
+			inlined := r.fpSpool.inlined
+			o.Files = func(ord int) bool { return !inlined[ord] }
+			var err error
+			if rd, err = ingest.Open(ctx, r.opts.Inputs, o); err != nil {
+				return nil, err
+			}
+		}
+		if rd.Next() {
+			return rd.Doc(), nil
+		}
+		if err := rd.Err(); err != nil {
+			return nil, err
+		}
+		return nil, errInputChanged
+	}
 	for {
 		b := &batch{}
-		read, err := r.fpSpool.next(b)
+		read, err := r.fpSpool.next(b, input)
 		if err != nil {
 			return err
 		}
 		if len(b.docs) == 0 {
-			return nil
+			break
 		}
 		if r.opts.Progress != nil {
 			r.opts.Progress(2, read, total)
@@ -515,7 +544,14 @@ func (r *run) readSpool(ctx context.Context, emit func(*batch) error) error {
 			return err
 		}
 	}
+	if rd != nil && rd.Next() {
+		return errInputChanged
+	}
+	return nil
 }
+
+// errInputChanged: pass 2 read other documents than pass 1 did.
+var errInputChanged = errors.New("the input does not hold the documents pass 1 read (did it change between the passes?)")
 
 // docsErr returns the error of the document index's spool, if any.
 func (r *run) docsErr() error {

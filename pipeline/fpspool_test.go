@@ -1,8 +1,12 @@
 package pipeline
 
 import (
+	"bytes"
+	"compress/gzip"
+	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -12,14 +16,19 @@ import (
 
 // spoolDocs returns n documents with every field of schema.Document set in some of
 // them, and texts of every size: empty, short, and longer than the spool reader's
-// buffer (1 MiB), which readDoc reads through a buffer of its own.
+// buffer (1 MiB), which readDoc reads through a buffer of its own. Files of 50
+// documents alternate between gzip, whose documents the spool holds, and not.
 func spoolDocs(n int) []*schema.Document {
 	docs := make([]*schema.Document, n)
 	for i := range docs {
-		d := &schema.Document{ID: fmt.Sprint("doc-", i), Source: "src", File: "in.jsonl", Line: int64(i + 1),
+		file := fmt.Sprintf("part-%d.jsonl", i/50)
+		if i/50%2 == 0 {
+			file += ".GZ"
+		}
+		d := &schema.Document{ID: fmt.Sprint("doc-", i), Source: "src", File: file, FileIndex: i / 50, Line: int64(i + 1),
 			Text: strings.Repeat(fmt.Sprintf("Word %d é’\n\n", i), i%9)}
 		if i%4 == 1 {
-			d.URL, d.Title, d.Meta, d.FileIndex = "https://x.test/"+fmt.Sprint(i), "Title ₂", `{"k":1}`, i/4
+			d.URL, d.Title, d.Meta = "https://x.test/"+fmt.Sprint(i), "Title ₂", `{"k":1}`
 		}
 		if i%97 == 50 {
 			d.Text = strings.Repeat("long paragraph of text. ", 50_000) // 1.2 MB
@@ -31,7 +40,9 @@ func spoolDocs(n int) []*schema.Document {
 
 // TestFPSpoolDocuments: pass 2 reads back from the spool every document of pass 1,
 // field for field, with its fingerprint record, in batches that hold every document
-// once and in order, and the input bytes read that pass 1 gave each batch.
+// once and in order, and the input bytes read that pass 1 gave each batch. The
+// documents of gzip files come from the spool, the others from the input, which is
+// asked for them in order and for them only.
 func TestFPSpoolDocuments(t *testing.T) {
 	for _, n := range []int{0, 1, 255, 256, 257, 700} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
@@ -58,10 +69,29 @@ func TestFPSpoolDocuments(t *testing.T) {
 			if err := sp.rewind(); err != nil {
 				t.Fatal(err)
 			}
+			var fromInput []*schema.Document
+			for _, d := range want {
+				if !inline(d) {
+					fromInput = append(fromInput, d)
+				}
+			}
+			input := func() (*schema.Document, error) {
+				if len(fromInput) == 0 {
+					return nil, fmt.Errorf("input asked for a document too many")
+				}
+				d := fromInput[0]
+				fromInput = fromInput[1:]
+				return d, nil
+			}
+			for ord := range (n + 49) / 50 {
+				if sp.inlined[ord] != (ord%2 == 0) {
+					t.Errorf("file %d inlined: %v", ord, sp.inlined[ord])
+				}
+			}
 			var got []*schema.Document
 			for {
 				b := &batch{}
-				read, err := sp.next(b)
+				read, err := sp.next(b, input)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -82,8 +112,8 @@ func TestFPSpoolDocuments(t *testing.T) {
 					got = append(got, d)
 				}
 			}
-			if len(got) != n {
-				t.Fatalf("read %d documents, want %d", len(got), n)
+			if len(got) != n || len(fromInput) != 0 {
+				t.Fatalf("read %d documents, want %d; %d left in the input", len(got), n, len(fromInput))
 			}
 			for i := range want {
 				if *got[i] != *want[i] {
@@ -124,8 +154,80 @@ func TestFPSpoolTruncated(t *testing.T) {
 	if err := sp.rewind(); err != nil {
 		t.Fatal(err)
 	}
-	_, err = sp.next(&batch{})
+	_, err = sp.next(&batch{}, func() (*schema.Document, error) { return &schema.Document{}, nil })
 	if err == nil || !strings.Contains(err.Error(), "ends before its last record") {
 		t.Fatalf("next on a truncated spool: %v", err)
 	}
+}
+
+// TestInlinedGzipDocuments: a corpus split into three files gives the same outputs
+// whether its files are gzip, whose documents pass 2 takes from the spool, plain,
+// which pass 2 reads again, or both; a malformed record in the plain file is skipped
+// by both passes.
+func TestInlinedGzipDocuments(t *testing.T) {
+	dir := t.TempDir()
+	lines := strings.SplitAfter(strings.TrimSpace(string(mustRead(t, genCorpus(t, dir, 300, 11)))), "\n")
+	third := len(lines) / 3
+	parts := [][]string{lines[:third], append([]string{"{not json\n"}, lines[third:2*third]...), lines[2*third:]}
+	var first map[string][]byte
+	for _, gz := range [][3]bool{{false, false, false}, {true, false, true}, {true, true, true}} {
+		in := filepath.Join(dir, fmt.Sprint("in", gz))
+		if err := os.Mkdir(in, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for k, part := range parts {
+			name := filepath.Join(in, fmt.Sprintf("%c.jsonl", 'a'+k))
+			data := []byte(strings.Join(part, "") + "\n")
+			if gz[k] {
+				name += ".gz"
+				var b bytes.Buffer
+				zw := gzip.NewWriter(&b)
+				zw.Write(data)
+				zw.Close()
+				data = b.Bytes()
+			}
+			if err := os.WriteFile(name, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out := filepath.Join(dir, fmt.Sprint("out", gz))
+		if err := os.Mkdir(out, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		opts := Defaults()
+		opts.Inputs = []string{in}
+		opts.OnError = "skip"
+		opts.Output = filepath.Join(out, "corpus.parquet")
+		opts.JSONL = filepath.Join(out, "corpus.jsonl")
+		opts.Removed = filepath.Join(out, "removed.parquet")
+		st, err := Clean(context.Background(), opts)
+		if err != nil {
+			t.Fatalf("gzip %v: %v", gz, err)
+		}
+		if st.DocumentsSkip != 1 || st.DocumentsIn != int64(len(lines)) {
+			t.Errorf("gzip %v: %d documents in, %d skipped; want %d and 1", gz, st.DocumentsIn, st.DocumentsSkip, len(lines))
+		}
+		files := map[string][]byte{}
+		for _, name := range []string{"corpus.parquet", "corpus.jsonl", "removed.parquet"} {
+			files[name] = mustRead(t, filepath.Join(out, name))
+		}
+		if first == nil {
+			first = files
+			continue
+		}
+		for name, b := range files {
+			if !bytes.Equal(b, first[name]) {
+				t.Errorf("%s from gzip files %v differs from the plain files'", name, gz)
+			}
+		}
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
