@@ -92,12 +92,11 @@ func (ix *Index) Counts(r Rules, yield func(Count) error) error {
 			return err
 		}
 	}
-	for i := range ix.keys.slots {
-		if s := &ix.keys.slots[i]; s.key != 0 && s.val.docs >= 2 {
-			if err := emit(Count{Kind: CountKey, Hash: s.key, N: int64(s.val.docs)}); err != nil {
-				return err
-			}
-		}
+	err := ix.keys.each(func(k uint64, docs uint32) error {
+		return emit(Count{Kind: CountKey, Hash: k, N: int64(docs)})
+	})
+	if err != nil {
+		return err
 	}
 	if p, ok := ix.prefix.(*table); ok {
 		for i := range p.slots {

@@ -23,11 +23,11 @@ import (
 // Add is not safe for concurrent use; the lookups are, once adding is over (Seal), and
 // Frequent is even while another goroutine adds.
 type Index struct {
-	keys    *table            // key (exact and shape) -> documents
+	keys    *keyTable         // key (exact and shape) -> documents
 	bands   counter           // band key -> documents
 	prefix  counter           // paragraph-start prefix -> documents
 	titles  *table            // title key -> documents
-	srcKeys *table            // srcKey(source, key) -> documents of that source
+	srcKeys *keyTable         // srcKey(source, key) -> documents of that source
 	srcDocs map[uint64]uint32 // source hash -> documents
 	sources map[uint64]uint32 // source hash -> source ordinal
 	srcHash []uint64          // source ordinal -> source hash
@@ -110,12 +110,12 @@ type Index struct {
 // NewIndex returns an empty Index.
 func NewIndex() *Index {
 	ix := &Index{
-		keys:    newTable(1 << 16),
+		keys:    newKeyTable(1 << 16),
 		bands:   newPackedTable(1 << 16),
 		prefix:  newTable(1 << 12),
 		titles:  newTable(1 << 12),
 		raw:     newRawTable(1 << 12),
-		srcKeys: newTable(1 << 16),
+		srcKeys: newKeyTable(1 << 16),
 		srcDocs: map[uint64]uint32{},
 		sources: map[uint64]uint32{},
 		longEst: new(distinctEstimate),
