@@ -231,3 +231,37 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// TestKeptDocs: keptDocs gives back each kept document's id, source, size and
+// paragraphs, empty ids and sources included, with each source held once.
+func TestKeptDocs(t *testing.T) {
+	var k keptDocs
+	type doc struct {
+		id, src string
+		size    int64
+		paras   int32
+	}
+	var want []doc
+	for i := range 1000 {
+		d := doc{id: fmt.Sprint("id-", i), src: fmt.Sprint("site-", i%7), size: int64(i * 3), paras: int32(i % 11)}
+		if i%13 == 0 {
+			d.id = ""
+		}
+		if i%5 == 0 {
+			d.src = ""
+		}
+		want = append(want, d)
+		if x := k.add(d.id, d.src, d.size, d.paras); x != int32(i) {
+			t.Fatalf("document %d got kept ordinal %d", i, x)
+		}
+	}
+	if k.len() != len(want) || len(k.names) != 8 {
+		t.Fatalf("%d documents, %d sources; want %d and 8", k.len(), len(k.names), len(want))
+	}
+	for i, d := range want {
+		x := int32(i)
+		if k.id(x) != d.id || k.source(x) != d.src || k.size[x] != d.size || k.paras[x] != d.paras {
+			t.Fatalf("document %d: %q %q %d %d, want %+v", i, k.id(x), k.source(x), k.size[x], k.paras[x], d)
+		}
+	}
+}
