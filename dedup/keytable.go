@@ -1,9 +1,6 @@
 package dedup
 
-import (
-	"math"
-	"unsafe"
-)
+import "math"
 
 // keyTable counts documents per key, as table does, for the tables whose keys are
 // mostly in one document: the exact paragraph keys and the (source, key) pairs. On new
@@ -176,21 +173,14 @@ func (s *keySet) bytes() int64 { return 8 * int64(len(s.slots)) }
 func (s *keySet) grow() {
 	old, oldSlab := s.slots, s.slab
 	s.slots, s.slab = allocSlice[uint64](nextSize(len(old)))
-	defer oldSlab.free()
 	s.size = uint64(len(s.slots))
-	for j, k := range old {
-		if j%dropEvery == dropEvery-1 {
-			oldSlab.dropUpTo(unsafe.Pointer(&old[j]))
-		}
-		if k == 0 {
-			continue
-		}
+	moveSlots(old, oldSlab, func(k uint64) {
 		i := home(k, s.size)
 		for s.slots[i] != 0 {
 			i = next(i, s.size)
 		}
 		s.slots[i] = k
-	}
+	})
 }
 
 func (s *keySet) free() {

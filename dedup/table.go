@@ -338,14 +338,20 @@ func (t *packedTable) touch(k uint64) uint64 { return t.slots[home(packedFP(k)<<
 func (t *packedTable) grow() {
 	old, oldSlab := t.slots, t.slab
 	t.slots, t.slab = allocSlice[uint64](nextSize(len(old)))
-	defer oldSlab.free()
 	t.size = uint64(len(t.slots))
+	moveSlots(old, oldSlab, func(s uint64) { *t.find(s >> 16) = s })
+}
+
+// moveSlots calls place with every non-zero slot of old, a table's slots before it
+// grew, giving old's pages back as it goes (see dropEvery), and frees old's slab.
+func moveSlots(old []uint64, oldSlab *slab, place func(uint64)) {
+	defer oldSlab.free()
 	for j, s := range old {
 		if j%dropEvery == dropEvery-1 {
 			oldSlab.dropUpTo(unsafe.Pointer(&old[j]))
 		}
 		if s != 0 {
-			*t.find(s >> 16) = s
+			place(s)
 		}
 	}
 }
