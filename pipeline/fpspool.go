@@ -184,10 +184,14 @@ func (s *fpSpool) readDoc(b *batch) (*schema.Document, int64, error) {
 		return nil, 0, err
 	}
 	var d *schema.Document
-	if flag == 1 {
+	switch flag {
+	case 0:
+	case 1:
 		if d, err = readDocFields(rd); err != nil {
 			return nil, 0, err
 		}
+	default:
+		return nil, 0, errBadRecord
 	}
 	size := int(binary.LittleEndian.Uint32(n[:])) - rd.n
 	if size < 0 {
