@@ -14,8 +14,10 @@ import (
 	"github.com/winnowdata/winnow/internal/tempfile"
 )
 
-// stdinName names stdin in Document.File, in ids and in errors.
-const stdinName = "stdin"
+// StdinName names stdin in Document.File, in ids and in errors.
+const StdinName = "stdin"
+
+const stdinName = StdinName
 
 // Open opens inputs (files, folders, glob patterns, or "-" for stdin; see the package
 // documentation) as one Reader that yields their documents in order. It checks the

@@ -382,6 +382,7 @@ func (r *run) pass1(ctx context.Context) error {
 		return err
 	}
 	r.undo = append(r.undo, r.fpSpool.close)
+	r.fpSpool.gzStdin = r.opts.Ingest.Stdin != "" && isGzip(r.opts.Ingest.Stdin)
 	spool := r.fpSpool // the workers' (the sink may drop r.fpSpool)
 	// paragraphs already exact boilerplate are not fingerprinted again
 	fps := make([]*dedup.Fingerprinter, r.opts.Workers)

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"unsafe"
 
+	"github.com/winnowdata/winnow/ingest"
 	"github.com/winnowdata/winnow/internal/tempfile"
 	"github.com/winnowdata/winnow/schema"
 )
@@ -36,15 +37,32 @@ type fpSpool struct {
 	n       int          // documents written
 	read    int          // documents read back
 	inlined map[int]bool // ordinals of the files whose documents are in the spool
+	gzStdin bool         // stdin (spooled to a file) is gzip
 	free    chan []byte  // batches' record buffers, for the next batches (recycle)
 	// dropped is set when the run gives the spool up (dropFPSpool): the workers then
 	// encode no more
 	dropped atomic.Bool
 }
 
-// inline reports whether d's record holds d: whether its file is gzip, by its name.
-func inline(d *schema.Document) bool {
+// inline reports whether d's record holds d: whether its file is gzip, by its name,
+// or it comes from stdin, which is gzip.
+func (s *fpSpool) inline(d *schema.Document) bool {
+	if s.gzStdin && d.File == ingest.StdinName {
+		return true
+	}
 	return len(d.File) > 3 && strings.EqualFold(d.File[len(d.File)-3:], ".gz")
+}
+
+// isGzip reports whether the file at path starts as a gzip stream does.
+func isGzip(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var head [2]byte
+	_, err = io.ReadFull(f, head[:])
+	return err == nil && head == [2]byte{0x1f, 0x8b}
 }
 
 func newFPSpool(dir string) (*fpSpool, error) {
@@ -93,7 +111,7 @@ func (s *fpSpool) encodeBatch(b *batch) {
 	size := 0
 	for i, d := range b.docs {
 		size += 48 + 8*len(b.fps[i].Shingles) + 100*len(b.fps[i].Paras)
-		if inline(d) {
+		if s.inline(d) {
 			size += 80 + len(d.ID) + len(d.Source) + len(d.URL) + len(d.Title) + len(d.Meta) + len(d.File) + len(d.Text)
 		}
 	}
@@ -102,7 +120,7 @@ func (s *fpSpool) encodeBatch(b *batch) {
 		at := len(b.recs)
 		b.recs = append(b.recs, 0, 0, 0, 0)
 		b.recs = binary.AppendUvarint(b.recs, uint64(b.read))
-		if inline(d) {
+		if s.inline(d) {
 			b.recs = append(b.recs, 1)
 			b.recs = appendDoc(b.recs, d)
 		} else {
@@ -120,7 +138,7 @@ func (s *fpSpool) write(b *batch) error {
 	}
 	s.n += len(b.docs)
 	for _, d := range b.docs {
-		if inline(d) {
+		if s.inline(d) {
 			s.inlined[d.FileIndex] = true
 		}
 	}

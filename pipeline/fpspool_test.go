@@ -71,7 +71,7 @@ func TestFPSpoolDocuments(t *testing.T) {
 			}
 			var fromInput []*schema.Document
 			for _, d := range want {
-				if !inline(d) {
+				if !sp.inline(d) {
 					fromInput = append(fromInput, d)
 				}
 			}
@@ -251,5 +251,51 @@ func TestKeptDocs(t *testing.T) {
 		if k.id(x) != d.id || k.source(x) != d.src || k.size[x] != d.size || k.paras[x] != d.paras {
 			t.Fatalf("document %d: %q %q %d %d, want %+v", i, k.id(x), k.source(x), k.size[x], k.paras[x], d)
 		}
+	}
+}
+
+// TestGzipStdin: gzip on stdin is inlined like a .gz file, and gives the outputs of
+// the same lines uncompressed on stdin.
+func TestGzipStdin(t *testing.T) {
+	dir := t.TempDir()
+	corpus, err := os.ReadFile(genCorpus(t, dir, 200, 12))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(corpus)
+	zw.Close()
+	plainPath, gzPath := filepath.Join(dir, "plain"), filepath.Join(dir, "gz")
+	os.WriteFile(plainPath, corpus, 0o644)
+	os.WriteFile(gzPath, gz.Bytes(), 0o644)
+	if isGzip(plainPath) || !isGzip(gzPath) || isGzip(filepath.Join(dir, "absent")) {
+		t.Fatal("isGzip tells gzip apart wrongly")
+	}
+	sp := &fpSpool{gzStdin: true}
+	if !sp.inline(&schema.Document{File: "stdin"}) || sp.inline(&schema.Document{File: "x.jsonl"}) ||
+		!sp.inline(&schema.Document{File: "x.jsonl.gz"}) || (&fpSpool{}).inline(&schema.Document{File: "stdin"}) {
+		t.Fatal("inline: wrong documents held")
+	}
+	var first string
+	for _, in := range [][]byte{corpus, gz.Bytes()} {
+		out := filepath.Join(dir, fmt.Sprint("out", len(in)))
+		if err := os.Mkdir(out, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		opts := Defaults()
+		opts.Inputs = []string{"-"}
+		opts.Stdin = bytes.NewReader(in)
+		opts.Output = filepath.Join(out, "corpus.parquet")
+		opts.Removed = filepath.Join(out, "removed.parquet")
+		opts.Stats = filepath.Join(out, "stats.json")
+		if _, err := Clean(context.Background(), opts); err != nil {
+			t.Fatal(err)
+		}
+		if first == "" {
+			first = out
+			continue
+		}
+		sameOutputs(t, first, out, []string{"corpus.parquet", "removed.parquet"}, "gzip on stdin")
 	}
 }
