@@ -70,7 +70,7 @@ func newFPSpool(dir string) (*fpSpool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create the fingerprint spool: %w", err)
 	}
-	return &fpSpool{f: f, w: bufio.NewWriterSize(f, 1<<20), inlined: map[int]bool{}, free: make(chan []byte, 16)}, nil
+	return &fpSpool{f: f, w: bufio.NewWriterSize(f, 1<<20), inlined: map[int]bool{}, free: make(chan []byte, 6)}, nil
 }
 
 func (s *fpSpool) close() {
