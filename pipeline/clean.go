@@ -526,8 +526,8 @@ func (r *run) readSpool(ctx context.Context, emit func(*batch) error) error {
 			o := r.opts.Ingest
 			o.SkipErrors = r.opts.OnError == "skip"
 			o.OnReject = nil // reported by pass 1
-			inlined := r.fpSpool.inlined
-			o.Files = func(ord int) bool { return !inlined[ord] }
+			inlined, picked := r.fpSpool.inlined, o.Files
+			o.Files = func(ord int) bool { return !inlined[ord] && (picked == nil || picked(ord)) }
 			var err error
 			if rd, err = ingest.Open(ctx, r.opts.Inputs, o); err != nil {
 				return nil, err

@@ -173,7 +173,7 @@ func TestInlinedGzipDocuments(t *testing.T) {
 	lines := strings.SplitAfter(strings.TrimSpace(string(corpus)), "\n")
 	third := len(lines) / 3
 	parts := [][]string{lines[:third], append([]string{"{not json\n"}, lines[third:2*third]...), lines[2*third:]}
-	var first string // the outputs of the plain files
+	var first, firstPicked string // the outputs of the plain files, of all and of b and c
 	for _, gz := range [][3]bool{{false, false, false}, {true, false, true}, {true, true, true}} {
 		in := filepath.Join(dir, fmt.Sprint("in", gz))
 		if err := os.Mkdir(in, 0o755); err != nil {
@@ -212,11 +212,28 @@ func TestInlinedGzipDocuments(t *testing.T) {
 		if st.DocumentsSkip != 1 || st.DocumentsIn != int64(len(lines)) {
 			t.Errorf("gzip %v: %d documents in, %d skipped; want %d and 1", gz, st.DocumentsIn, st.DocumentsSkip, len(lines))
 		}
+		// the same files, of which the caller picks b and c (Ingest.Files): pass 2
+		// reads b again, and neither a, which pass 1 did not read, nor c, inlined
+		picked := filepath.Join(dir, fmt.Sprint("picked", gz))
+		if err := os.Mkdir(picked, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		popts := opts
+		popts.Ingest.Files = func(ord int) bool { return ord > 0 }
+		popts.Output = filepath.Join(picked, "corpus.parquet")
+		popts.JSONL = filepath.Join(picked, "corpus.jsonl")
+		popts.Removed = filepath.Join(picked, "removed.parquet")
+		popts.Stats = filepath.Join(picked, "stats.json")
+		if _, err := Clean(context.Background(), popts); err != nil {
+			t.Fatalf("gzip %v, files b and c: %v", gz, err)
+		}
 		if first == "" {
-			first = out
+			first, firstPicked = out, picked
 			continue
 		}
-		sameOutputs(t, first, out, []string{"corpus.parquet", "corpus.jsonl", "removed.parquet"}, fmt.Sprint("gzip files ", gz))
+		files := []string{"corpus.parquet", "corpus.jsonl", "removed.parquet"}
+		sameOutputs(t, first, out, files, fmt.Sprint("gzip files ", gz))
+		sameOutputs(t, firstPicked, picked, files, fmt.Sprint("gzip files ", gz, ", b and c"))
 	}
 }
 
