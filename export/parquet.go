@@ -71,7 +71,7 @@ type ParquetOptions struct {
 	// PageDir, when not empty, is a folder where each column's pages wait for their
 	// row group to be written, in a temporary file that nothing can leave behind,
 	// instead of in memory (see pageFiles): about the compressed size of a row group
-	// less memory. The bytes written are the same.
+	// less memory, for one open file a column. The bytes written are the same.
 	PageDir string
 	// NoStatistics names the top-level columns written without min/max statistics
 	// (neither in page headers nor in the footer); nil means DefaultNoStatistics, an
