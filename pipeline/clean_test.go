@@ -64,11 +64,7 @@ func TestWorkersDoNotChangeOutput(t *testing.T) {
 		opts := Defaults()
 		opts.Inputs = []string{in}
 		opts.Workers = workers
-		opts.Output = filepath.Join(out, "corpus.parquet")
-		opts.JSONL = filepath.Join(out, "corpus.jsonl")
-		opts.Removed = filepath.Join(out, "removed.parquet")
-		opts.Stats = filepath.Join(out, "stats.json")
-		if _, err := Clean(context.Background(), opts); err != nil {
+		if _, err := Clean(context.Background(), outputsOf(out, opts)); err != nil {
 			t.Fatalf("workers %d: %v", workers, err)
 		}
 		if first == "" {

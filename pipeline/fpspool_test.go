@@ -201,11 +201,7 @@ func TestInlinedGzipDocuments(t *testing.T) {
 		opts := Defaults()
 		opts.Inputs = []string{in}
 		opts.OnError = "skip"
-		opts.Output = filepath.Join(out, "corpus.parquet")
-		opts.JSONL = filepath.Join(out, "corpus.jsonl")
-		opts.Removed = filepath.Join(out, "removed.parquet")
-		opts.Stats = filepath.Join(out, "stats.json")
-		st, err := Clean(context.Background(), opts)
+		st, err := Clean(context.Background(), outputsOf(out, opts))
 		if err != nil {
 			t.Fatalf("gzip %v: %v", gz, err)
 		}
@@ -218,13 +214,8 @@ func TestInlinedGzipDocuments(t *testing.T) {
 		if err := os.Mkdir(picked, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		popts := opts
-		popts.Ingest.Files = func(ord int) bool { return ord > 0 }
-		popts.Output = filepath.Join(picked, "corpus.parquet")
-		popts.JSONL = filepath.Join(picked, "corpus.jsonl")
-		popts.Removed = filepath.Join(picked, "removed.parquet")
-		popts.Stats = filepath.Join(picked, "stats.json")
-		if _, err := Clean(context.Background(), popts); err != nil {
+		opts.Ingest.Files = func(ord int) bool { return ord > 0 }
+		if _, err := Clean(context.Background(), outputsOf(picked, opts)); err != nil {
 			t.Fatalf("gzip %v, files b and c: %v", gz, err)
 		}
 		if first == "" {
@@ -303,10 +294,7 @@ func TestGzipStdin(t *testing.T) {
 		opts := Defaults()
 		opts.Inputs = []string{"-"}
 		opts.Stdin = bytes.NewReader(in)
-		opts.Output = filepath.Join(out, "corpus.parquet")
-		opts.Removed = filepath.Join(out, "removed.parquet")
-		opts.Stats = filepath.Join(out, "stats.json")
-		if _, err := Clean(context.Background(), opts); err != nil {
+		if _, err := Clean(context.Background(), outputsOf(out, opts)); err != nil {
 			t.Fatal(err)
 		}
 		if first == "" {
