@@ -143,11 +143,8 @@ func (p anchorPair) nodes() ([2]uint64, int) {
 
 // node is what the Index keeps of a distinct document text (see Copy groups).
 type node struct {
-	label uint64 // the smallest node found among its copies (label)
-	next  uint64 // label's scratch
 	words uint32 // words of long paragraphs
 	first uint32 // ordinal of the first document with this text
-	done  bool   // its copies were looked for
 }
 
 // longPara is a long paragraph of a record: its key and words.
@@ -802,9 +799,8 @@ func (ix *Index) group() error {
 	// words or more
 	look := make([]bool, n)
 	for i := range n {
-		nd, _ := ix.nodes.ref(ix.docHash[i])
-		look[i] = !nd.done && nd.words >= CopyWords
-		nd.done = true
+		nd, _ := ix.nodes.find(ix.docHash[i])
+		look[i] = nd.first == uint32(i) && nd.words >= CopyWords
 	}
 	found, err := ix.anchored(look)
 	if err != nil {
@@ -850,12 +846,12 @@ func (ix *Index) group() error {
 			edges = append(edges, [2]uint64{rec.node, a})
 		}
 	}
-	ix.label(edges)
+	labels := ix.label(edges)
 	ix.groupOf = make([]uint32, n)
 	size := make([]uint32, n)
 	for i := range n {
-		nd, _ := ix.nodes.find(ix.docHash[i])
-		root, _ := ix.nodes.find(nd.label)
+		at, _ := ix.nodes.index(ix.docHash[i])
+		root, _ := ix.nodes.find(labels[at])
 		ix.groupOf[i] = root.first
 		size[root.first]++
 	}
@@ -942,36 +938,35 @@ func (ix *Index) eachGroup(fn func(group []uint32) error) error {
 // of it, found by maxHops rounds of every node taking the smallest label among its own
 // and its copies' (each round reads the labels of the round before: the same rounds
 // as the joins of docs/reduce.sql). The copies of a story are linked in a chain or a
-// star of a few links, well within maxHops.
-func (ix *Index) label(edges [][2]uint64) {
-	for i := range ix.nodes.slots {
-		if s := &ix.nodes.slots[i]; s.key != 0 {
-			s.val.label = ix.docHash[s.val.first]
+// star of a few links, well within maxHops. It returns the labels by slot of the node
+// table: made here, not kept in the nodes, which pass 1 holds for every distinct text.
+func (ix *Index) label(edges [][2]uint64) []uint64 {
+	slots := ix.nodes.slots
+	labels := make([]uint64, len(slots))
+	for i := range slots {
+		if s := &slots[i]; s.key != 0 {
+			labels[i] = ix.docHash[s.val.first]
 		}
 	}
 	if len(edges) == 0 {
-		return
+		return labels
 	}
+	next := make([]uint64, len(slots))
 	for range maxHops {
-		for i := range ix.nodes.slots {
-			s := &ix.nodes.slots[i]
-			s.val.next = s.val.label
-		}
+		copy(next, labels)
 		for _, e := range edges {
-			a, _ := ix.nodes.ref(e[0])
-			b, _ := ix.nodes.ref(e[1])
-			if int64(b.label) < int64(a.next) {
-				a.next = b.label
+			a, _ := ix.nodes.index(e[0])
+			b, _ := ix.nodes.index(e[1])
+			if int64(labels[b]) < int64(next[a]) {
+				next[a] = labels[b]
 			}
-			if int64(a.label) < int64(b.next) {
-				b.next = a.label
+			if int64(labels[a]) < int64(next[b]) {
+				next[b] = labels[a]
 			}
 		}
-		for i := range ix.nodes.slots {
-			s := &ix.nodes.slots[i]
-			s.val.label = s.val.next
-		}
+		labels, next = next, labels
 	}
+	return labels
 }
 
 // newSpoolWriter buffers writes to a spool.

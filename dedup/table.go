@@ -89,6 +89,19 @@ func (t *openTable[V]) find(k uint64) (V, bool) {
 	}
 }
 
+// index returns the slot of k, and whether k is in the table.
+func (t *openTable[V]) index(k uint64) (int, bool) {
+	k = fixKey(k)
+	for i := home(k, t.size); ; i = next(i, t.size) {
+		switch t.slots[i].key {
+		case k:
+			return int(i), true
+		case 0:
+			return int(i), false
+		}
+	}
+}
+
 // ref returns the value of k, inserting a zero value when k is absent, and whether it
 // was inserted. The pointer is valid until the next ref.
 func (t *openTable[V]) ref(k uint64) (*V, bool) {
