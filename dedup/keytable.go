@@ -26,16 +26,12 @@ func newKeyTable(capacity int) *keyTable {
 func (t *keyTable) add(k uint64) {
 	if t.once.insert(k) {
 		if t.extra == 0 {
+			return // a new key
+		}
+		if _, set := t.multi.find(k); !set {
 			return
 		}
-		// a key set before it was counted
-		c, ok := t.multi.find(k)
-		if !ok {
-			return
-		}
-		t.extra--
-		t.multi.set(k, min(c.docs, math.MaxUint32-1)+1)
-		return
+		t.extra-- // a key set before it was counted is in once now
 	}
 	c, fresh := t.multi.ref(k)
 	switch {

@@ -288,9 +288,7 @@ func (r *run) commit() error {
 
 // read streams the input as batches. Only pass 1 reports rejects (pass 2 sees the same).
 func (r *run) read(ctx context.Context, pass int, emit func(*batch) error) error {
-	io := r.opts.Ingest // this pass's reader options
-	io.SkipErrors = r.opts.OnError == "skip"
-	io.OnReject = nil
+	io := r.readerOptions() // this pass's
 	var rejects []ingest.Reject
 	if r.shard != nil {
 		io.Files = r.shard.files
@@ -357,6 +355,15 @@ func (r *run) read(ctx context.Context, pass int, emit func(*batch) error) error
 		return err
 	}
 	return flush()
+}
+
+// readerOptions returns the input reader's options of a pass, before the pass's own:
+// the run's, skipping malformed records under --on-error skip, reporting none.
+func (r *run) readerOptions() ingest.Options {
+	o := r.opts.Ingest
+	o.SkipErrors = r.opts.OnError == "skip"
+	o.OnReject = nil
+	return o
 }
 
 // inputSize returns the size of the inputs, for the progress bar.
@@ -523,9 +530,7 @@ func (r *run) readSpool(ctx context.Context, emit func(*batch) error) error {
 	}()
 	input := func() (*schema.Document, error) {
 		if rd == nil {
-			o := r.opts.Ingest
-			o.SkipErrors = r.opts.OnError == "skip"
-			o.OnReject = nil // reported by pass 1
+			o := r.readerOptions() // rejects were reported by pass 1
 			inlined, picked := r.fpSpool.inlined, o.Files
 			o.Files = func(ord int) bool { return !inlined[ord] && (picked == nil || picked(ord)) }
 			var err error
