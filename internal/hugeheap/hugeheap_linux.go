@@ -1,0 +1,39 @@
+package hugeheap
+
+import (
+	"os"
+	"runtime"
+	"strings"
+	"syscall"
+	"unsafe"
+)
+
+const hugePage = 2 << 20
+
+func reserve(size int) {
+	if size < hugePage || disabled(os.Getenv("GODEBUG")) {
+		return
+	}
+	b := make([]byte, size) // fresh pages: Go does not clear them, nothing is touched
+	lo := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	// The mark applies to whole huge pages: round the range out, to heap that is in use
+	// already (or not mapped, which madvise skips). A kernel without THP refuses the
+	// advice, and the heap works as before.
+	start := lo &^ (hugePage - 1)
+	end := (lo + uintptr(size) + hugePage - 1) &^ (hugePage - 1)
+	syscall.Syscall(syscall.SYS_MADVISE, start, end-start, syscall.MADV_HUGEPAGE)
+	runtime.KeepAlive(b)
+	b = nil
+	runtime.GC() // frees the range for the allocations to come
+}
+
+// disabled reports whether a GODEBUG value sets disablethp=1 (the last setting wins).
+func disabled(godebug string) bool {
+	off := false
+	for _, kv := range strings.Split(godebug, ",") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(kv), "="); ok && k == "disablethp" {
+			off = v == "1"
+		}
+	}
+	return off
+}
