@@ -18,7 +18,13 @@
 // GODEBUG=disablethp=1, Go's own switch against huge pages for the heap, turns it off.
 package hugeheap
 
+import "sync"
+
 // Reserve maps size bytes of heap marked for huge pages, on Linux when Go's
 // GODEBUG does not disable them; elsewhere it does nothing. It runs a garbage
-// collection, so call it once, early.
-func Reserve(size int) { reserve(size) }
+// collection. The mark lasts as long as the process (Go never unmaps its heap), so
+// only a process's first call does anything: a program that cleans many times, like
+// the CLI's tests, pays for it once.
+func Reserve(size int) { once.Do(func() { reserve(size) }) }
+
+var once sync.Once
