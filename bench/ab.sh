@@ -3,6 +3,8 @@
 # (min-median-max over the runs), and whether their outputs are byte-identical: the
 # way to measure a change on a 2-core machine whose speed drifts from minute to minute.
 # usage: bench/ab.sh OLD_BINARY NEW_BINARY CORPUS [RUNS] [extra winnow clean flags...]
+# Both runs write the removed-paragraph ledger too (--removed), unless AB_REMOVED=0: then
+# they run with clean's default outputs, as bench/run.sh does.
 set -euo pipefail
 a=${1:?old binary} b=${2:?new binary} in=${3:?corpus}; runs=${4:-5}; shift 4 || shift $#
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -11,8 +13,10 @@ cat "$in" >/dev/null # into the page cache
 for i in $(seq "$runs"); do
   for v in a b; do
     bin=${!v}
+    rm=(--removed "$work/$v.removed.parquet")
+    [ "${AB_REMOVED:-1}" = 0 ] && rm=()
     /usr/bin/time -f "%e %U %S %M" -o "$work/t" "$bin" clean "$in" -o "$work/$v.parquet" \
-      --removed "$work/$v.removed.parquet" -q "$@"
+      "${rm[@]}" -q "$@"
     echo "$v $(cat "$work/t")" >> "$work/times"
   done
 done
@@ -27,7 +31,8 @@ for v, name in (("a", sys.argv[3]), ("b", sys.argv[4])):
     mbs = sorted(size / 1e6 / w for w in wall)
     print(f"{name}: wall {f(wall, '%.2f')} s, {f(mbs, '%.0f')} MB/s, cpu {f(cpu, '%.2f')} s, peak RSS {f(rss, '%.0f')} MiB")
 PY
-if cmp -s "$work/a.parquet" "$work/b.parquet" && cmp -s "$work/a.removed.parquet" "$work/b.removed.parquet"; then
+if cmp -s "$work/a.parquet" "$work/b.parquet" && { [ "${AB_REMOVED:-1}" = 0 ] ||
+  cmp -s "$work/a.removed.parquet" "$work/b.removed.parquet"; }; then
   echo "outputs: byte-identical"
 else
   echo "outputs: DIFFER"
