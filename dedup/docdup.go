@@ -394,7 +394,8 @@ func nibSalt(i int) uint64 { return seedDocNib + uint64(i)*0x9e37_79b9_7f4a_7c15
 // fill puts the shingle hashes s.hs into their bins and returns how many are distinct.
 // The bins come first, in a loop of their own without a branch: a bin takes a new
 // minimum for about half of a document's shingles, a branch no processor predicts
-// (with it, fill took 6.2 ns a shingle; now 2.2, BenchmarkSketchHashes).
+// (with it, fill took 6.2 ns a shingle of a 600-shingle document, now 2.2; the whole
+// sketch 9.0 and 5.1 in BenchmarkSketchHashes).
 func (s *DocSketcher) fill(mins *[docBins]uint64) int {
 	for _, h := range s.hs {
 		b := h >> docValBits
