@@ -449,25 +449,35 @@ func (d *decoder) uv() uint64 {
 // another document for the two to be compared, as a divisor: a fifth.
 const copyCandidate = 5
 
+// candScratch is what one goroutine verifying copy candidates reuses from one
+// document to the next (copyEdges).
+type candScratch struct {
+	rec, cand record
+	buf       []byte
+	inCand    map[uint64]bool // of cand's long paragraphs, whether each is in its story
+	stories   storyScratch
+}
+
 // sharedWords returns the words of the long paragraphs that rec and document ord
-// both hold, and the story words (story) of each, reading ord's record into cand. A
+// both hold, and the story words (story) of each, reading ord's record into sc.cand. A
 // paragraph the two share counts in the story of both, even where one of them left it
 // out (a wire paragraph that most of a copy's words are rarer than).
-func (ix *Index) sharedWords(rec *record, ord int, cand *record) (shared, own, theirs uint32, err error) {
-	if err := ix.readRecord(ord, cand, false); err != nil {
+func (ix *Index) sharedWords(rec *record, ord int, sc *candScratch) (shared, own, theirs uint32, err error) {
+	cand := &sc.cand
+	if sc.buf, err = ix.readRecordInto(ord, cand, sc.buf, false, false); err != nil {
 		return 0, 0, 0, err
 	}
-	theirs = ix.story(cand)
-	clear(ix.inCand)
+	theirs = ix.storyInto(cand, &sc.stories)
+	clear(sc.inCand)
 	for k, l := range cand.long {
-		ix.inCand[l.key] = cand.story[k]
+		sc.inCand[l.key] = cand.story[k]
 	}
 	own = 0
 	for k, l := range rec.long {
 		if rec.story[k] {
 			own += l.words
 		}
-		inStory, ok := ix.inCand[l.key]
+		inStory, ok := sc.inCand[l.key]
 		if !ok {
 			continue
 		}
@@ -488,8 +498,6 @@ func (ix *Index) sharedWords(rec *record, ord int, cand *record) (shared, own, t
 // site's, not the story's. A story and its copies are in the same few documents; the
 // lines of a site's template are in all its pages. (Counts are of documents, as Add
 // left them.)
-func (ix *Index) story(rec *record) uint32 { return ix.storyInto(rec, &ix.stories) }
-
 // storyScratch holds the buffers of storyInto, one per goroutine.
 type storyScratch struct{ dfs, sorted []dfWords }
 
@@ -786,6 +794,75 @@ func anchorPart(k uint64, parts int) int {
 // dfWords is a long paragraph's document count and words (story).
 type dfWords struct{ df, words uint32 }
 
+// copyEdges verifies the candidates found (sorted by document, then node): a pair of
+// nodes whose documents share enough long words is an edge, a copy. The documents are
+// cut into runs of about equal length, verified on a goroutine each (chunkWorkers);
+// the edges come back in the order of found, whatever the number of goroutines.
+func (ix *Index) copyEdges(found []anchoredWords) ([][2]uint64, error) {
+	cuts := []int{0}
+	for w, k := chunkWorkers(), 1; k < w; k++ {
+		c := max(len(found)*k/w, cuts[len(cuts)-1])
+		for c > 0 && c < len(found) && found[c].doc == found[c-1].doc {
+			c++
+		}
+		cuts = append(cuts, c)
+	}
+	cuts = append(cuts, len(found))
+	edges := make([][][2]uint64, len(cuts)-1)
+	errs := make([]error, len(cuts)-1)
+	var wg sync.WaitGroup
+	for i := range edges {
+		if cuts[i] < cuts[i+1] {
+			wg.Go(func() { edges[i], errs[i] = ix.verifyCandidates(found[cuts[i]:cuts[i+1]]) })
+		}
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return slices.Concat(edges...), nil
+}
+
+// verifyCandidates is copyEdges on a run of found that starts and ends at a document's
+// first and last candidate.
+func (ix *Index) verifyCandidates(found []anchoredWords) ([][2]uint64, error) {
+	sc := &candScratch{inCand: map[uint64]bool{}}
+	rec := &sc.rec
+	var edges [][2]uint64 // pairs of nodes that are copies of each other
+	for start := 0; start < len(found); {
+		doc := found[start].doc
+		var err error
+		if sc.buf, err = ix.readRecordInto(int(doc), rec, sc.buf, false, false); err != nil {
+			return nil, err
+		}
+		own := ix.storyInto(rec, &sc.stories)
+		for start < len(found) && found[start].doc == doc {
+			a, w := found[start].node, uint32(0)
+			for ; start < len(found) && found[start].doc == doc && found[start].node == a; start++ {
+				w += found[start].words
+			}
+			// a candidate: the paragraphs anchored on a are a fair part of the
+			// document; what it really shares with a is counted on a's record
+			if w < CopyWords || w*copyCandidate < own {
+				continue
+			}
+			other, ok := ix.nodes.find(a)
+			if !ok {
+				continue
+			}
+			w, mine, theirs, err := ix.sharedWords(rec, int(other.first), sc)
+			if err != nil {
+				return nil, err
+			}
+			if w < CopyWords || w*CopyShare < mine || w*CopyShare < theirs {
+				continue
+			}
+			edges = append(edges, [2]uint64{rec.node, a})
+		}
+	}
+	return edges, nil
+}
+
 // group decides the copy groups (see Copy groups) and takes back the counts of the
 // members of each group after its first.
 func (ix *Index) group() error {
@@ -814,37 +891,9 @@ func (ix *Index) group() error {
 		}
 		return cmp.Compare(x.node, y.node)
 	})
-	var rec, cand record
-	var edges [][2]uint64 // pairs of nodes that are copies of each other
-	for start := 0; start < len(found); {
-		doc := found[start].doc
-		if err := ix.readRecord(int(doc), &rec, false); err != nil {
-			return err
-		}
-		own := ix.story(&rec)
-		for start < len(found) && found[start].doc == doc {
-			a, w := found[start].node, uint32(0)
-			for ; start < len(found) && found[start].doc == doc && found[start].node == a; start++ {
-				w += found[start].words
-			}
-			// a candidate: the paragraphs anchored on a are a fair part of the
-			// document; what it really shares with a is counted on a's record
-			if w < CopyWords || w*copyCandidate < own {
-				continue
-			}
-			other, ok := ix.nodes.find(a)
-			if !ok {
-				continue
-			}
-			w, mine, theirs, err := ix.sharedWords(&rec, int(other.first), &cand)
-			if err != nil {
-				return err
-			}
-			if w < CopyWords || w*CopyShare < mine || w*CopyShare < theirs {
-				continue
-			}
-			edges = append(edges, [2]uint64{rec.node, a})
-		}
+	edges, err := ix.copyEdges(found)
+	if err != nil {
+		return err
 	}
 	labels := ix.label(edges)
 	ix.groupOf = make([]uint32, n)
@@ -887,6 +936,7 @@ func (ix *Index) group() error {
 			}
 		}
 	}
+	var rec record
 	var sks []uint64
 	return ix.eachGroup(func(group []uint32) error {
 		ix.groups++

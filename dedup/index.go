@@ -51,8 +51,6 @@ type Index struct {
 	offsets     []int64 // document ordinal -> offset of its record
 	rbuf        []byte
 	clong       []longPara
-	stories     storyScratch     // scratch of story
-	inCand      map[uint64]bool  // scratch of sharedWords
 	near        map[uint64]int32 // key of a near-boilerplate paragraph -> groups (Seal)
 	nearBits    []uint64         // a filter of near's keys (see setNear)
 	nearShift   uint
@@ -119,7 +117,6 @@ func NewIndex() *Index {
 		srcDocs: map[uint64]uint32{},
 		sources: map[uint64]uint32{},
 		longEst: new(distinctEstimate),
-		inCand:  map[uint64]bool{},
 		nodes:   newOpenTable[node](1 << 12),
 		satDocs: math.MaxUint32,
 		known:   newKnownTable(),
