@@ -148,3 +148,47 @@ func BenchmarkNormalizeScripts(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDecode decodes pass 1's records of Reuters articles, as pass 2 does.
+func BenchmarkDecode(b *testing.B) {
+	texts, size := benchTexts(b, 2000)
+	ix := NewIndexFor(DefaultRules(), 0)
+	cf := ix.CountingFingerprinter(DefaultConfig())
+	var d Doc
+	recs := make([][]byte, len(texts))
+	for i, t := range texts {
+		cf.Doc("", t, &d)
+		recs[i] = d.Encode(nil)
+		ix.Add("", &d)
+	}
+	if err := ix.Seal(); err != nil {
+		b.Fatal(err)
+	}
+	dec := ix.JudgingFingerprinter(DefaultConfig())
+	b.SetBytes(size)
+	for b.Loop() {
+		for i, t := range texts {
+			if err := dec.Decode("", t, recs[i], &d); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// BenchmarkEncode encodes the fingerprints of Reuters articles, as pass 1 does.
+func BenchmarkEncode(b *testing.B) {
+	texts, size := benchTexts(b, 2000)
+	ix := NewIndexFor(DefaultRules(), 0)
+	cf := ix.CountingFingerprinter(DefaultConfig())
+	docs := make([]Doc, len(texts))
+	for i, t := range texts {
+		cf.Doc("", t, &docs[i])
+	}
+	b.SetBytes(size)
+	var buf []byte
+	for b.Loop() {
+		for i := range docs {
+			buf = docs[i].Encode(buf[:0])
+		}
+	}
+}

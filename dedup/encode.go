@@ -155,9 +155,8 @@ func (f *Fingerprinter) Decode(title, text string, rec []byte, d *Doc) error {
 				return errEncoded
 			}
 			p.lo = int32(len(d.Shingles))
-			for range m {
-				d.Shingles = append(d.Shingles, dec.u64())
-			}
+			d.Shingles = appendU64s(d.Shingles, dec.b[:8*m])
+			dec.b = dec.b[8*m:]
 			p.hi = int32(len(d.Shingles))
 			if flags&encPrefix != 0 {
 				for k := range min(int(dec.byte()), TemplatePrefix) {
@@ -173,6 +172,18 @@ func (f *Fingerprinter) Decode(title, text string, rec []byte, d *Doc) error {
 		return errEncoded
 	}
 	return nil
+}
+
+// appendU64s appends to dst the little-endian words of b, whose length is a multiple
+// of 8: a paragraph's shingles at once, where one word at a time cost a length check
+// and a slice update each.
+func appendU64s(dst []uint64, b []byte) []uint64 {
+	n := len(dst)
+	dst = slices.Grow(dst, len(b)/8)[:n+len(b)/8]
+	for i := range dst[n:] {
+		dst[n+i] = binary.LittleEndian.Uint64(b[8*i:])
+	}
+	return dst
 }
 
 func (d *decoder) byte() byte {
