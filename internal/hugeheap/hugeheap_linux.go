@@ -3,6 +3,7 @@ package hugeheap
 import (
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"unsafe"
@@ -11,7 +12,9 @@ import (
 const hugePage = 2 << 20
 
 func reserve(size int) {
-	if size < hugePage || disabled(os.Getenv("GODEBUG")) {
+	// on 32 bits a reservation would take much of the address space, and failing to
+	// allocate it is fatal
+	if strconv.IntSize < 64 || size < hugePage || disabled(os.Getenv("GODEBUG")) {
 		return
 	}
 	b := make([]byte, size) // fresh pages: Go does not clear them, nothing is touched
