@@ -16,6 +16,9 @@
 // low end as it grows. Heap beyond the range is served by 4 KiB pages, as before.
 //
 // GODEBUG=disablethp=1, Go's own switch against huge pages for the heap, turns it off.
+// Nothing is reserved on 32-bit platforms or where Linux counts mapped memory strictly
+// (vm.overcommit_memory = 2), and never more than a quarter of the machine's memory:
+// there a reservation could be refused, and a Go heap that cannot grow is fatal.
 package hugeheap
 
 import "sync"
