@@ -459,7 +459,7 @@ type candScratch struct {
 }
 
 // sharedWords returns the words of the long paragraphs that rec and document ord
-// both hold, and the story words (story) of each, reading ord's record into sc.cand. A
+// both hold, and the story words (storyInto) of each, reading ord's record into sc.cand. A
 // paragraph the two share counts in the story of both, even where one of them left it
 // out (a wire paragraph that most of a copy's words are rarer than).
 func (ix *Index) sharedWords(rec *record, ord int, sc *candScratch) (shared, own, theirs uint32, err error) {
@@ -492,16 +492,15 @@ func (ix *Index) sharedWords(rec *record, ord int, sc *candScratch) (shared, own
 	return shared, own, theirs, nil
 }
 
-// story marks, of rec's long paragraphs, those that tell its story (rec.story), and
-// returns their words: a paragraph in more than twice as many documents as the median
-// word of the document (its site's header and footer, a notice on every page) is the
-// site's, not the story's. A story and its copies are in the same few documents; the
-// lines of a site's template are in all its pages. (Counts are of documents, as Add
-// left them.)
 // storyScratch holds the buffers of storyInto, one per goroutine.
 type storyScratch struct{ dfs, sorted []dfWords }
 
-// storyInto is story with the buffers of sc.
+// storyInto marks, of rec's long paragraphs, those that tell its story (rec.story),
+// and returns their words, with the buffers of sc: a paragraph in more than twice as
+// many documents as the median word of the document (its site's header and footer, a
+// notice on every page) is the site's, not the story's. A story and its copies are in
+// the same few documents; the lines of a site's template are in all its pages.
+// (Counts are of documents, as Add left them.)
 func (ix *Index) storyInto(rec *record, sc *storyScratch) uint32 {
 	sc.dfs = sc.dfs[:0]
 	total := uint32(0)
@@ -791,7 +790,7 @@ func anchorPart(k uint64, parts int) int {
 	return int(home(fixKey(k)<<32, uint64(parts)))
 }
 
-// dfWords is a long paragraph's document count and words (story).
+// dfWords is a long paragraph's document count and words (storyInto).
 type dfWords struct{ df, words uint32 }
 
 // copyEdges verifies the candidates found (sorted by document, then node): a pair of
