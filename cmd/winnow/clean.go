@@ -143,9 +143,10 @@ Examples:
 //
 // It then reserves heap backed by huge pages (package hugeheap), a quarter of the limit
 // and at most 1 GiB: on gen_corpus 200 MB it takes the page faults from 50,000 to
-// 5,000. Huge pages are filled in part and given back whole, so they raise the peak
-// under a small budget: on gen_corpus 1 GB under --memory 128MiB (a limit of 256 MiB)
-// a reservation of 256 MiB took the peak from 263 to 326 MiB, one of 512 MiB to 341.
+// 5,000. Huge pages are filled in part and given back whole, so they can raise the
+// peak under a small budget: on gen_corpus 1 GB under --memory 128MiB (a limit of
+// 256 MiB, peaks of 255-259 MiB without huge pages) a reservation of 256 MiB gave
+// 253-318 MiB, one of 512 MiB 305-333 MiB; a quarter of the limit, 223-234 MiB.
 func limitHeap(budget int64) {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		heaplimit.Set(max(budget, 256<<20))
