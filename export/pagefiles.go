@@ -3,6 +3,8 @@ package export
 import (
 	"io"
 	"os"
+
+	"github.com/winnowdata/winnow/internal/tempfile"
 )
 
 // pageFiles is a parquet.BufferPool that keeps each column's pages, while their row
@@ -14,16 +16,21 @@ import (
 //
 // A file is removed as soon as it is made: only its descriptor holds it, and the
 // system frees it when the descriptor is closed (PutBuffer), or when the process ends
-// however it ends, so nothing is left behind. Where an open file cannot be removed
-// (Windows), it is removed when it is put back.
+// however it ends. A file is made by tempfile.Create, so one whose process was killed
+// in the instant between making and removing it has a name that the next run's sweep
+// removes. Where an open file cannot be removed (Windows), it is removed when it is
+// put back.
 type pageFiles struct{ dir string }
 
+// unlink removes a page file from its folder; tests replace it.
+var unlink = os.Remove
+
 func (p pageFiles) GetBuffer() io.ReadWriteSeeker {
-	f, err := os.CreateTemp(p.dir, "winnow-pages-*")
+	f, err := tempfile.Create(p.dir, "winnow-pages-")
 	if err != nil {
 		return failedBuffer{err}
 	}
-	if os.Remove(f.Name()) == nil {
+	if unlink(f.Name()) == nil {
 		return unlinkedFile{f}
 	}
 	return f

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/winnowdata/winnow/internal/tempfile"
 )
 
 // TestPageDir: pages that wait in files write the same bytes as pages in memory, over
@@ -43,5 +45,30 @@ func TestPageDirMissing(t *testing.T) {
 	}
 	if !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("writing with a missing page folder: %v", err)
+	}
+}
+
+// TestPageFileNamed: a page file still in its folder (the instant before it is removed,
+// or for good where an open file cannot be removed) has the name of a temporary file,
+// which a later run sweeps if this one is killed, and is removed when put back.
+func TestPageFileNamed(t *testing.T) {
+	defer func(f func(string) error) { unlink = f }(unlink)
+	unlink = func(string) error { return errors.New("kept") }
+	dir := t.TempDir()
+	p := pageFiles{dir}
+	b := p.GetBuffer()
+	if _, err := b.Write([]byte("page")); err != nil {
+		t.Fatal(err)
+	}
+	left, _ := os.ReadDir(dir)
+	if len(left) != 1 || !tempfile.Is(left[0].Name()) {
+		t.Fatalf("while in use: %v, want one temporary name", left)
+	}
+	if tempfile.Stale(filepath.Join(dir, left[0].Name())) {
+		t.Fatal("a page file in use is stale")
+	}
+	p.PutBuffer(b)
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Fatalf("after PutBuffer: %v", left)
 	}
 }
