@@ -440,6 +440,10 @@ func (ix *Index) SpoolBytes() int64 { return ix.spoolOff }
 // of such groups (known once sealed).
 func (ix *Index) Copies() (docs, groups int64) { return ix.copies, ix.groups }
 
+// stories returns the number of copy groups of the corpus: its documents, each group
+// of copies counting once. Valid once sealed.
+func (ix *Index) stories() int64 { return ix.Docs() - ix.copies + ix.groups }
+
 // Group returns the group of document ord (0, 1, … in the order of Add), named by the
 // ordinal of one of its documents (the first with the text of the group's root); ord
 // itself for a document that has no copy. Valid once the Index is sealed.

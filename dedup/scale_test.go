@@ -150,3 +150,41 @@ func BenchmarkShortTexts(b *testing.B) {
 		})
 	}
 }
+
+// The bands of a long paragraph make it near boilerplate when its near copies are in
+// MinDocs groups and in one group in BandShare of the corpus: the same cluster of near
+// copies is boilerplate in a small corpus and formulaic text in a large one, whose
+// body would otherwise lose more the more documents it holds.
+func TestBandShareScalesWithCorpus(t *testing.T) {
+	words := randomShort(20000, 11) // three made-up words each, all different
+	formula := "The water authority did not respond to a request for comment by the end of the day, " +
+		"and a spokesman for the council said the matter would be taken up again at the next meeting " +
+		"of the committee on public works, which is due to sit"
+	for _, c := range []struct {
+		docs, near int
+		removed    bool
+	}{
+		{100, 3, true},   // MinDocs
+		{100, 2, false},  // under MinDocs
+		{3000, 3, true},  // 3,000 groups: one in 1,000 is 3
+		{3001, 3, false}, // one in 1,000 of 3,001 is 4
+		{6000, 6, true},
+		{6000, 5, false},
+	} {
+		var texts []string
+		for i := range c.docs {
+			// a story paragraph of its own, long enough not to be short
+			text := strings.Join(words[3*i:3*i+3], " ") + "."
+			if i < c.near {
+				// near copies: the formula with last words of each document's own
+				text += "\n\n" + formula + " " + words[19999-i] + "."
+			}
+			texts = append(texts, text)
+		}
+		removed := judgeAll(t, texts)["near_boilerplate"]
+		if want := map[bool]int{true: c.near}[c.removed]; removed != want {
+			t.Errorf("%d documents, near copies in %d: %d near_boilerplate, want %d (bandMin %d)",
+				c.docs, c.near, removed, want, bandMin(DefaultRules(), int64(c.docs)))
+		}
+	}
+}
