@@ -745,17 +745,36 @@ func (r *run) judgeDoc(jd *judging, f *dedup.Fingerprinter, j *dedup.Judge, s *d
 }
 
 // keptText sets res's kept text and its counts of kept and removed paragraphs from
-// its decisions.
+// its decisions. Where the kept paragraphs are one span of text, each two newlines
+// after the one before (a document that lost only its header and footer, say), the
+// kept text is that span of text, not a copy.
 func (r *run) keptText(sb *strings.Builder, text string, res *result) {
 	sb.Reset()
-	n := 0
+	n, first, last, span := 0, -1, -1, true
 	for k, p := range res.paras {
 		if res.decs[k].Reason == "" {
 			n += p.end - p.start + 2
+			if first < 0 {
+				first = k
+			} else if span && text[res.paras[last].end:p.start] != "\n\n" {
+				span = false
+			}
+			last = k
 		}
 	}
-	sb.Grow(n)
 	res.nKept, res.nRemoved = 0, 0
+	if span && first >= 0 {
+		res.kept = text[res.paras[first].start:res.paras[last].end]
+		for k := range res.paras {
+			if res.decs[k].Reason == "" {
+				res.nKept++
+			} else {
+				res.nRemoved++
+			}
+		}
+		return
+	}
+	sb.Grow(n)
 	for k, p := range res.paras {
 		if res.decs[k].Reason != "" {
 			res.nRemoved++
