@@ -749,44 +749,42 @@ func (r *run) judgeDoc(jd *judging, f *dedup.Fingerprinter, j *dedup.Judge, s *d
 // after the one before (a document that lost only its header and footer, say), the
 // kept text is that span of text, not a copy.
 func (r *run) keptText(sb *strings.Builder, text string, res *result) {
-	sb.Reset()
-	n, first, last, span := 0, -1, -1, true
-	for k, p := range res.paras {
-		if res.decs[k].Reason == "" {
-			n += p.end - p.start + 2
-			if first < 0 {
-				first = k
-			} else if span && text[res.paras[last].end:p.start] != "\n\n" {
-				span = false
-			}
-			last = k
-		}
-	}
 	res.nKept, res.nRemoved = 0, 0
-	if span && first >= 0 {
-		res.kept = text[res.paras[first].start:res.paras[last].end]
-		for k := range res.paras {
-			if res.decs[k].Reason == "" {
-				res.nKept++
-			} else {
-				res.nRemoved++
-			}
-		}
-		return
-	}
-	sb.Grow(n)
+	n, first, last, span := 0, -1, -1, true
 	for k, p := range res.paras {
 		if res.decs[k].Reason != "" {
 			res.nRemoved++
 			continue
 		}
-		if res.nKept > 0 {
-			sb.WriteString("\n\n")
-		}
-		sb.WriteString(text[p.start:p.end])
 		res.nKept++
+		n += p.end - p.start + 2
+		if first < 0 {
+			first = k
+		} else if text[res.paras[last].end:p.start] != "\n\n" {
+			span = false
+		}
+		last = k
 	}
-	res.kept = sb.String()
+	switch {
+	case first < 0:
+		res.kept = ""
+	case span:
+		res.kept = text[res.paras[first].start:res.paras[last].end]
+	default:
+		sb.Reset()
+		sb.Grow(n)
+		for k := first; k <= last; k++ {
+			if res.decs[k].Reason != "" {
+				continue
+			}
+			if k > first {
+				sb.WriteString("\n\n")
+			}
+			p := res.paras[k]
+			sb.WriteString(text[p.start:p.end])
+		}
+		res.kept = sb.String()
+	}
 }
 
 // sinkDoc accounts for one judged document, in input order: stats, ledger rows,
