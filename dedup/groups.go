@@ -1099,60 +1099,52 @@ func bandRound() int { return min(max(runtime.GOMAXPROCS(0), 1), 4) }
 // countRound counts partitions first to first+n-1 of pt (see countBands): feed hands
 // it, with add, each document's distinct keys of those partitions, partition by
 // partition in the order of the documents; then it takes back the keys of takeBack.
+// The keys of a partition are collected and sorted (fpList); its table holds the keys
+// counted twice or more.
 func (ix *Index) countRound(pt *partedTable, first, n int, takeBack *spoolBuckets[uint64], feed func(add func(q int, h uint64)) error) error {
 	parts := len(pt.tables)
 	counted, bytes := make([]int, n), make([]int64, n)
-	sinks := make([]uint64, n)
+	lists := make([]*fpList, n)
 	for q := range n {
-		pt.tables[first+q] = newPackedTable(int(ix.bandEst.count() * 1.03 / float64(parts)))
+		lists[q] = newFPList(int(ix.bandEst.count() * 1.1 / float64(parts)))
 	}
-	fan := newFanOut(n, bandBatch, func(q int, batch []uint64) {
-		t := pt.tables[first+q]
-		for _, h := range batch {
-			sinks[q] += t.touch(h)
+	defer func() {
+		for _, l := range lists {
+			l.free()
 		}
-		for _, h := range batch {
-			t.add(h)
-		}
-	}, nil)
-	err := feed(fan.add)
-	fan.close()
-	if err != nil {
+	}()
+	if err := feed(func(q int, h uint64) { lists[q].add(h) }); err != nil {
 		return err
 	}
+	var wg sync.WaitGroup
+	for q, l := range lists {
+		wg.Go(func() {
+			bytes[q] = l.bytes()
+			counted[q], pt.tables[first+q] = l.count(2)
+			l.free()
+		})
+	}
+	wg.Wait()
 	// with every key added, the keys that copies repeat are taken back (after, so
-	// that a count saturated by the adds stays saturated, as in docs/reduce.sql)
-	subs := newFanOut(n, bandBatch, func(q int, batch []uint64) {
-		t := pt.tables[first+q]
-		for _, h := range batch {
-			t.sub(h)
-		}
-	}, func(q int) {
-		t := pt.tables[first+q]
-		counted[q], bytes[q] = t.len(), t.bytes()
-		pt.tables[first+q] = t.keepFrequent(2)
-	})
-	err = takeBack.each(0, func(h uint64) {
+	// that a count saturated by the adds stays saturated, as in docs/reduce.sql); a key
+	// added once is not in the table, and a count taken back stays at 1 or less
+	err := takeBack.each(0, func(h uint64) {
 		if q := bandPart(h, parts) - first; q >= 0 && q < n {
-			subs.add(q, h)
+			pt.tables[first+q].sub(h)
 		}
 	})
-	subs.close()
 	if err != nil {
 		return err
 	}
 	var round int64
 	for q := range n {
-		atomic.AddUint64(&ix.sink, sinks[q])
+		pt.tables[first+q] = pt.tables[first+q].keepFrequent(2)
 		ix.bandKeys += counted[q]
 		round += bytes[q]
 	}
 	ix.bandBytes = max(ix.bandBytes, round)
 	return nil
 }
-
-// bandBatch is how many band keys the reader of countRound hands a partition at once.
-const bandBatch = 4096
 
 // spoolTakeBack writes to the spool, after the records, the band keys that copies of
 // one story count more than once: for each copy group, every distinct band key of a
