@@ -152,3 +152,32 @@ func BenchmarkCountFPs(b *testing.B) {
 		})
 	}
 }
+
+// TestBandBits: every band key the counts hold passes the bitmap, and few others do.
+func TestBandBits(t *testing.T) {
+	l := newFPList(0)
+	keys := fpKeys(9, 200_000, 3) // about a third repeat: counted twice or more
+	for _, h := range keys {
+		l.add(h)
+	}
+	_, table := l.count(2)
+	l.free()
+	pt := &partedTable{tables: []*packedTable{table}}
+	bb := newBandBits(pt)
+	for _, h := range keys {
+		if table.get(h).docs >= 2 && !bb.maybe(h) {
+			t.Fatalf("key %#x counted %d times fails the bitmap", h, table.get(h).docs)
+		}
+	}
+	pass := 0
+	others := fpKeys(10, 100_000, 0)
+	for _, h := range others {
+		if bb.maybe(h) {
+			pass++
+		}
+	}
+	if share := float64(pass) / float64(len(others)); share > 0.1 {
+		t.Errorf("%.3f of keys not counted pass the bitmap, want under 0.1 (16 bits a key)", share)
+	}
+	t.Logf("%d keys counted, %d bits; %d of %d others pass", table.len(), 64*len(bb.words), pass, len(others))
+}
