@@ -1052,11 +1052,12 @@ func newSpoolWriter(s Spool) *bufio.Writer { return bufio.NewWriterSize(s, 1<<16
 // once (the members of each group take back what they repeat, listed once by
 // spoolTakeBack). Pass 1 only spools the bands; counting them here, in partitions of
 // the band keys (bandParts), keeps the counts exact under any memory budget: a
-// partition's table holds its share of the distinct band keys. The partitions are
-// counted a round of bandRound at a time, on a goroutine each, while one goroutine
-// reads and decodes the records (first round) or the round's bucket (later rounds).
-// Each then keeps only its keys in two groups or more, the only ones decideNear can
-// find frequent: a small share on new text, which decideNear then finds in cache.
+// partition's list holds its share of the band keys. The partitions are counted a
+// round of bandRound at a time: one goroutine reads and decodes the records (first
+// round) or the round's bucket (later rounds) into the partitions' lists, then each
+// list is sorted and counted on a goroutine of its own (countRound). A partition's
+// table keeps only its keys in two groups or more, the only ones decideNear can find
+// frequent: a small share on new text, which decideNear then finds in cache.
 func (ix *Index) countBands() error {
 	takeBack, err := ix.spoolTakeBack()
 	if err != nil {
