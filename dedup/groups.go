@@ -944,12 +944,14 @@ func (ix *Index) group() error {
 		}
 		return cmp.Compare(a, b)
 	})
-	// a group's hashes seen so far: keys, prefixes, per-source keys (the bands are
-	// taken back by countBands)
-	var seen [3]map[uint64]struct{}
+	// a group's hashes seen so far: keys, prefixes, per-source keys and bands (the
+	// bands are taken back by countBands, from the list written here)
+	var seen [4]map[uint64]struct{}
 	for k := range seen {
 		seen[k] = map[uint64]struct{}{}
 	}
+	bandKeys := newBandBuckets(ix, 1)
+	bands := bandKeys.writer()
 	srcSeen := map[uint32]bool{}
 	// takeBack takes back from c every count of hs after the group's first (set k)
 	takeBack := func(k int, hs []uint64, c counter) {
@@ -963,14 +965,15 @@ func (ix *Index) group() error {
 	}
 	var rec record
 	var sks []uint64
-	return ix.eachGroup(func(group []uint32) error {
+	err = ix.eachGroup(func(group []uint32) error {
 		ix.groups++
 		for k := range seen {
 			clear(seen[k])
 		}
 		clear(srcSeen)
 		for _, m := range group {
-			if err := ix.readRecord(int(m), &rec, true); err != nil {
+			var err error
+			if ix.rbuf, err = ix.readRecordInto(int(m), &rec, ix.rbuf, true, true); err != nil {
 				return err
 			}
 			src := ix.srcHash[rec.src]
@@ -987,9 +990,21 @@ func (ix *Index) group() error {
 				}
 				takeBack(2, sks, ix.srcKeys)
 			}
+			for _, h := range rec.bands {
+				if _, ok := seen[3][h]; !ok {
+					seen[3][h] = struct{}{}
+				} else if err := bands.put(0, h); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})
+	if err == nil {
+		err = bands.close()
+	}
+	ix.takeBack = bandKeys
+	return err
 }
 
 // eachGroup calls fn with the members of each copy group of two or more (ix.members,
@@ -1050,7 +1065,7 @@ func newSpoolWriter(s Spool) *bufio.Writer { return bufio.NewWriterSize(s, 1<<16
 // countBands counts the band keys the records hold, by copy group, as Add counts the
 // keys: each document adds its distinct band keys, and the copies of a story count
 // once (the members of each group take back what they repeat, listed once by
-// spoolTakeBack). Pass 1 only spools the bands; counting them here, in partitions of
+// group). Pass 1 only spools the bands; counting them here, in partitions of
 // the band keys (bandParts), keeps the counts exact under any memory budget: a
 // partition's list holds its share of the band keys. The partitions are counted a
 // round of bandRound at a time: one goroutine reads and decodes the records (first
@@ -1059,10 +1074,8 @@ func newSpoolWriter(s Spool) *bufio.Writer { return bufio.NewWriterSize(s, 1<<16
 // table keeps only its keys in two groups or more, the only ones decideNear can find
 // frequent: a small share on new text, which decideNear then finds in cache.
 func (ix *Index) countBands() error {
-	takeBack, err := ix.spoolTakeBack()
-	if err != nil {
-		return err
-	}
+	takeBack := ix.takeBack
+	ix.takeBack = nil
 	round := bandRound()
 	parts := (ix.bandParts() + round - 1) / round * round
 	pt := &partedTable{tables: make([]*packedTable, parts)}
@@ -1077,7 +1090,7 @@ func (ix *Index) countBands() error {
 		buckets = newBandBuckets(ix, parts/round)
 		later = buckets.writer()
 	}
-	err = ix.countRound(pt, 0, round, takeBack, func(add func(q int, h uint64)) error {
+	err := ix.countRound(pt, 0, round, takeBack, func(add func(q int, h uint64)) error {
 		var doc []uint64
 		var set growSet
 		readErr := ix.eachRecordBytes(func(_ int, b []byte) error {
@@ -1171,40 +1184,6 @@ func (ix *Index) countRound(pt *partedTable, first, n int, takeBack *spoolBucket
 	}
 	ix.bandBytes = max(ix.bandBytes, round)
 	return nil
-}
-
-// spoolTakeBack writes to the spool, after the records, the band keys that copies of
-// one story count more than once: for each copy group, every distinct band key of a
-// member that an earlier member of the group holds too. countRound takes them back
-// from its partitions' tables; read from here, a round reads them once, where reading
-// each group's records would cost a random read a member, a partition.
-func (ix *Index) spoolTakeBack() (*spoolBuckets[uint64], error) {
-	keys := newBandBuckets(ix, 1)
-	w := keys.writer()
-	var rec record
-	var buf []byte
-	seen := map[uint64]struct{}{}
-	err := ix.eachGroup(func(group []uint32) error {
-		clear(seen)
-		for _, m := range group {
-			var err error
-			if buf, err = ix.readRecordInto(int(m), &rec, buf, true, true); err != nil {
-				return err
-			}
-			for _, h := range rec.bands {
-				if _, ok := seen[h]; !ok {
-					seen[h] = struct{}{}
-				} else if err := w.put(0, h); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return keys, w.close()
 }
 
 // newBandBuckets returns buckets of band keys for rounds rounds.

@@ -98,6 +98,12 @@ type Index struct {
 	bandKeys  int
 	bandBytes int64
 	members   []uint32
+	// takeBack lists the band keys that copies of one story count more than once:
+	// for each copy group, every distinct band key of a member that an earlier member
+	// holds too. group writes it to the spool, after the records, as it reads the
+	// members for the other take-backs; countRound takes them back from its
+	// partitions' tables, and each round reads the list once.
+	takeBack *spoolBuckets[uint64]
 
 	// scratch of collect
 	ckeys, cprefix []uint64
