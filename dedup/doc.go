@@ -37,15 +37,8 @@
 //     is a near-duplicate of an earlier kept one (containment of its shingles,
 //     DocConfig.Threshold).
 //
-// Why near_boilerplate stays rare at any corpus size: a paragraph needs one band key,
-// 8 MinHash rows of its shingles, shared by MinDocs other groups. Two texts of shingle
-// similarity J share a band with probability J^8, so distinct texts (J near 0 for word
-// 5-shingles) do not reach it however many there are: 5 of 1 M distinct random short
-// documents removed. Formulaic text does: a stock sentence recurs with another name in
-// a share of the corpus's stories, so its near copies grow with the corpus, and a long
-// paragraph's must be in one group in BandShare as well (gen_corpus body text lost to
-// the bands: 0.11 % on 200 MB, 0.36 % on 1 GB and 0.67 % on 3 GB with MinDocs alone,
-// none with it).
+// Why near_boilerplate stays rare at any corpus size (a band key is 8 MinHash rows,
+// and BandShare bounds formulaic text) is in docs/dedup.md, with the figures.
 //
 // # Invariants
 //

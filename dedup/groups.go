@@ -64,19 +64,6 @@ import (
 // k members of a group is counted once. Only the members of groups are read again. The
 // band keys are then counted from the records (countBands).
 
-// CopyWords is the least number of words of a paragraph that defines a story for copy
-// groups, and the least number of words two copies must share. Story paragraphs are
-// longer than most lines of a site's template (menus, teaser headlines): with 8,
-// pages of two-page sites whose template outweighs their story became copies of each
-// other, and their template was counted once (zyte recall 0.695 against 0.708).
-const CopyWords = 12
-
-// CopyShare is the share of the long words of each of two documents that their shared
-// long paragraphs must make up for one to be a copy of the other, as a divisor: at least
-// 1/CopyShare of them. (Integers, like every comparison of the copy groups, so that SQL
-// computes the same groups.)
-const CopyShare = 2
-
 // maxHops bounds how many copy links a document's group is looked for through.
 const maxHops = 8
 

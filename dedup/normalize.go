@@ -127,13 +127,6 @@ func (n *normalizer) run(s string) {
 	}
 }
 
-// ShapeWords is the longest paragraph, in words, whose numbers the shape folds:
-// notices that change a number from page to page (a dateline, a copyright line,
-// "Updated 5 hours ago") are short, while a number changed in a long sentence is a new
-// fact, and a longer paragraph has shingles enough (ten or more) for the band rule to
-// judge its near copies.
-const ShapeWords = 14
-
 // numberShape decides whether the shape of a paragraph with numbers (none with a
 // decimal or thousands separator) folds them, and writes it when the words say they
 // vary from page to page. The words around a number decide what it is:

@@ -36,6 +36,68 @@ func (r Rules) Validate() error {
 	return nil
 }
 
+// The fixed parameters of the rules: what Rules leaves to the user is there, what
+// this package decided (and docs/dedup.md measures) is here.
+const (
+	// MinSourceDocs is the least number of stories of one source that an exact paragraph
+	// must be in to be that source's boilerplate by MinSourceShare: a site with two pages
+	// in a crawl repeats its header and footer on both, and two different stories of one
+	// site do not share a paragraph otherwise (copies of one story are one group, see Copy
+	// groups).
+	MinSourceDocs = 2
+
+	// ShapeWords is the longest paragraph, in words, whose numbers the shape folds:
+	// notices that change a number from page to page (a dateline, a copyright line,
+	// "Updated 5 hours ago") are short, while a number changed in a long sentence is a new
+	// fact, and a longer paragraph has shingles enough (ten or more) for the band rule to
+	// judge its near copies.
+	ShapeWords = 14
+
+	// BandQuorum is how many of a paragraph's bands must be frequent for near_boilerplate:
+	// one band of Rows = 8 minimums, shared by MinDocs groups that are each near the
+	// paragraph (see docs/dedup.md).
+	BandQuorum = 1
+
+	// ShortBandQuorum is BandQuorum for a short paragraph, whose bands are of its
+	// character shingles: two texts of three words that share two words share half their
+	// character shingles, and across a million documents some band of such a text meets
+	// two others by chance, so two of its bands must be frequent. Nor is a short paragraph
+	// whose numbers the shape keeps (a row of a table, "Pay April 15") judged by its
+	// bands: its characters are mostly those of the other rows, and its number is what it
+	// says.
+	ShortBandQuorum = 2
+
+	// BandShare: the bands of a long paragraph make it near boilerplate only when its near
+	// copies are in one copy group in BandShare of the corpus or more (and in MinDocs). A
+	// formulaic paragraph ("The council did not respond to a request for comment by
+	// Thursday afternoon.", a quote that recurs with another name) has near copies in a
+	// share of the corpus's stories, not in a fixed number: with MinDocs alone the bands
+	// removed more of the body text the larger the corpus (on gen_corpus, 0.02 % of it on
+	// 20 MB, 0.11 % on 200 MB, 0.36 % on 1 GB, 0.67 % on 3 GB), a share of the corpus does
+	// not. The largest such cluster there held one document in 1,600 (200 MB) and one in
+	// 2,300 (1 GB). A site's template repeats exactly on its own pages, and is boilerplate
+	// by its key whatever the share. Up to BandShare × MinDocs groups the threshold is
+	// MinDocs.
+	BandShare = 1000
+
+	// TableRowWords is the longest paragraph, in words, that duplicate_in_doc treats as a
+	// row of a table in a Tabular document, where rows and labels legitimately repeat.
+	TableRowWords = 10
+
+	// CopyWords is the least number of words of a paragraph that defines a story for copy
+	// groups, and the least number of words two copies must share. Story paragraphs are
+	// longer than most lines of a site's template (menus, teaser headlines): with 8, pages
+	// of two-page sites whose template outweighs their story became copies of each other,
+	// and their template was counted once (zyte recall 0.695 against 0.708).
+	CopyWords = 12
+
+	// CopyShare is the share of the long words of each of two documents that their shared
+	// long paragraphs must make up for one to be a copy of the other, as a divisor: at
+	// least 1/CopyShare of them. (Integers, like every comparison of the copy groups, so
+	// that SQL computes the same groups.)
+	CopyShare = 2
+)
+
 // Decision is the verdict on one paragraph: Reason is "" to keep it.
 type Decision struct {
 	Reason string
@@ -254,44 +316,6 @@ func (t *firstTable) get(h uint64) (int32, bool) {
 		}
 	}
 }
-
-// ShortBandQuorum is BandQuorum for a short paragraph, whose bands are of its
-// character shingles: two texts of three words that share two words share half their
-// character shingles, and across a million documents some band of such a text meets
-// two others by chance, so two of its bands must be frequent. Nor is a short paragraph
-// whose numbers the shape keeps (a row of a table, "Pay April 15") judged by its
-// bands: its characters are mostly those of the other rows, and its number is what it
-// says.
-const ShortBandQuorum = 2
-
-// TableRowWords is the longest paragraph, in words, that duplicate_in_doc treats as a
-// row of a table in a Tabular document, where rows and labels legitimately repeat.
-const TableRowWords = 10
-
-// BandShare: the bands of a long paragraph make it near boilerplate only when its near
-// copies are in one copy group in BandShare of the corpus or more (and in MinDocs). A
-// formulaic paragraph ("The council did not respond to a request for comment by
-// Thursday afternoon.", a quote that recurs with another name) has near copies in a
-// share of the corpus's stories, not in a fixed number: with MinDocs alone the bands
-// removed more of the body text the larger the corpus (on gen_corpus, 0.02 % of it on
-// 20 MB, 0.11 % on 200 MB, 0.36 % on 1 GB, 0.67 % on 3 GB), a share of the corpus
-// does not. The largest such cluster there held one document in 1,600 (200 MB) and one
-// in 2,300 (1 GB). A site's template repeats exactly on its own pages, and is
-// boilerplate by its key whatever the share. Up to BandShare × MinDocs groups the
-// threshold is MinDocs.
-const BandShare = 1000
-
-// BandQuorum is how many of a paragraph's bands must be frequent for near_boilerplate:
-// one band of Rows = 8 minimums, shared by MinDocs groups that are each near the
-// paragraph (see docs/dedup.md).
-const BandQuorum = 1
-
-// MinSourceDocs is the least number of stories of one source that an exact paragraph
-// must be in to be that source's boilerplate by MinSourceShare: a site with two pages
-// in a crawl repeats its header and footer on both, and two different stories of one
-// site do not share a paragraph otherwise (copies of one story are one group, see
-// Copy groups).
-const MinSourceDocs = 2
 
 func (j *Judge) sourceFrequent(source string, k uint64) bool {
 	with, all := j.ix.SourceDocs(source, k)
