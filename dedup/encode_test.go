@@ -1,10 +1,14 @@
 package dedup
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
 	"testing"
+
+	"github.com/cespare/xxhash/v2"
 )
 
 // resolveTitle computes a lazy title key, as Judge would when it needs it.
@@ -119,6 +123,10 @@ func TestDecodeRejectsBadRecords(t *testing.T) {
 		"one byte short":     rec[:len(rec)-1],
 		"one byte more":      append(slices.Clone(rec), 0),
 	}
+	// the text one byte longer, its paragraphs the same: its length is in the record
+	if err := f.Decode("Title 0", docs[0]+"\n", rec, &d); !errors.Is(err, errOtherText) {
+		t.Errorf("a longer text: %v, want errOtherText", err)
+	}
 	for name, bad := range cases {
 		if err := f.Decode("Title 0", docs[0], bad, &d); err == nil {
 			t.Errorf("%s record: no error", name)
@@ -136,34 +144,54 @@ func TestDecodeRejectsBadRecords(t *testing.T) {
 }
 
 // FuzzDecode: Decode of any bytes against a document is an error or a fingerprint of
-// that document's paragraphs, never a panic, and a record decodes as it was encoded.
+// paragraphs of that document (in order, within it, each with the raw hash of its
+// text), never a panic; and a record decodes to the paragraphs Segment finds.
 func FuzzDecode(f *testing.F) {
 	docs := groupCorpus()[:4]
 	ix := NewIndexFor(DefaultRules(), 0)
 	cf := ix.CountingFingerprinter(DefaultConfig())
 	var d Doc
-	for _, text := range docs {
+	var recs [][]byte
+	for i, text := range docs {
 		cf.Doc("", text, &d)
-		f.Add(uint8(0), d.Encode(nil))
+		rec := d.Encode(nil)
+		recs = append(recs, rec)
+		f.Add(uint8(i), rec)
 		ix.Add("", &d)
 	}
 	if err := ix.Seal(); err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, which uint8, rec []byte) {
-		text := docs[int(which)%len(docs)]
+		k := int(which) % len(docs)
+		text := docs[k]
 		dec := ix.JudgingFingerprinter(DefaultConfig())
 		var got Doc
 		if err := dec.Decode("", text, rec, &got); err != nil {
+			if bytes.Equal(rec, recs[k]) {
+				t.Fatalf("the document's own record: %v", err)
+			}
 			return
 		}
-		spans := Segment(nil, text, SplitAuto)
-		if len(got.Paras) != len(spans) {
-			t.Fatalf("%d paragraphs decoded, the text has %d", len(got.Paras), len(spans))
-		}
+		end := 0
 		for i, p := range got.Paras {
-			if p.Span != spans[i] || p.lo > p.hi || int(p.hi) > len(got.Shingles) {
-				t.Fatalf("paragraph %d: span %v shingles [%d, %d) of %d", i, p.Span, p.lo, p.hi, len(got.Shingles))
+			if p.Start < end || p.End < p.Start || p.End > len(text) || p.lo > p.hi || int(p.hi) > len(got.Shingles) {
+				t.Fatalf("paragraph %d: span %v after %d, shingles [%d, %d) of %d", i, p.Span, end, p.lo, p.hi, len(got.Shingles))
+			}
+			if p.Raw != xxhash.Sum64String(text[p.Start:p.End]) {
+				t.Fatalf("paragraph %d: raw hash not its text's", i)
+			}
+			end = p.End
+		}
+		if bytes.Equal(rec, recs[k]) {
+			spans := Segment(nil, text, SplitAuto)
+			if len(got.Paras) != len(spans) {
+				t.Fatalf("%d paragraphs decoded, the text has %d", len(got.Paras), len(spans))
+			}
+			for i, p := range got.Paras {
+				if p.Span != spans[i] {
+					t.Fatalf("paragraph %d: span %v, Segment's %v", i, p.Span, spans[i])
+				}
 			}
 		}
 	})

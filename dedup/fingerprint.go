@@ -110,6 +110,7 @@ type Doc struct {
 	TitleKey uint64
 	title    string // with Config.lazyTitle: the title, while TitleKey is not computed
 	lazy     bool
+	size     int // bytes of the text
 }
 
 // growSet is a scratch set of hashes for one document: reset sizes it for the number of
@@ -310,7 +311,7 @@ func (f *Fingerprinter) Doc(title, text string, d *Doc) {
 	}
 	d.Paras = d.Paras[:0]
 	d.Shingles = d.Shingles[:0]
-	d.Hash = xxhash.Sum64String(text)
+	d.Hash, d.size = xxhash.Sum64String(text), len(text)
 	f.spans = Segment(f.spans[:0], text, f.cfg.Split)
 	f.raws = f.raws[:0]
 	for _, s := range f.spans {
