@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"sync"
 
 	"github.com/winnowdata/winnow/schema"
 )
@@ -13,7 +14,11 @@ import (
 //go:embed report.html
 var reportText string
 
-var reportTemplate = template.Must(template.New("report").Funcs(template.FuncMap{"breakable": breakable}).Parse(reportText))
+// reportTemplate is parsed when a report is first rendered, not at every start of the
+// program (2 ms, most of a run on a small input, which mostly writes no report).
+var reportTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{"breakable": breakable}).Parse(reportText))
+})
 
 // Render writes the report, one self-contained HTML page, to w. st, the run's
 // statistics, gives the totals when it is not nil; otherwise they come from the observed
@@ -23,7 +28,7 @@ func (a *Audit) Render(w io.Writer, st *schema.Stats, title string) error {
 	v := a.view(st, title)
 	ew := &errWriter{w: w}
 	bw := bufio.NewWriterSize(ew, 64<<10)
-	err := reportTemplate.Execute(bw, v)
+	err := reportTemplate().Execute(bw, v)
 	if err == nil {
 		err = bw.Flush()
 	}

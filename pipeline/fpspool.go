@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 
@@ -41,7 +42,8 @@ type fpSpool struct {
 	free    chan []byte  // batches' record buffers, for the next batches (recycle)
 	// dropped is set when the run gives the spool up (dropFPSpool): the workers then
 	// encode no more
-	dropped atomic.Bool
+	dropped   atomic.Bool
+	closeOnce sync.Once
 }
 
 // inline reports whether d's record holds d: whether its file is gzip, by its name,
@@ -73,10 +75,8 @@ func newFPSpool(dir string) (*fpSpool, error) {
 	return &fpSpool{f: f, w: bufio.NewWriterSize(f, 1<<20), inlined: map[int]bool{}, free: make(chan []byte, 6)}, nil
 }
 
-func (s *fpSpool) close() {
-	s.f.Close()
-	os.Remove(s.f.Name())
-}
+// close closes and removes the file; again, it does nothing.
+func (s *fpSpool) close() { s.closeOnce.Do(func() { s.f.Close(); os.Remove(s.f.Name()) }) }
 
 // buffer returns a buffer for a batch's records: one a batch gave back, or none.
 func (s *fpSpool) buffer() []byte {

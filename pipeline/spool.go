@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"unsafe"
 
 	"github.com/winnowdata/winnow/internal/tempfile"
@@ -17,10 +18,11 @@ import (
 // deduplication has seen every document: only then is each kept row's dup_count known.
 // Rows are written and read back in order, in a plain length-prefixed binary form.
 type spool struct {
-	f   *os.File
-	w   *bufio.Writer
-	buf []byte
-	n   int
+	f         *os.File
+	w         *bufio.Writer
+	buf       []byte
+	n         int
+	closeOnce sync.Once
 }
 
 // newSpool creates the spool file "winnow-spool-PID-RANDOM" in dir (the system's
@@ -127,8 +129,5 @@ func spoolErr(err error) error {
 	return fmt.Errorf("read spool file: %w", err)
 }
 
-// close removes the file.
-func (s *spool) close() {
-	s.f.Close()
-	os.Remove(s.f.Name())
-}
+// close removes the file; again, it does nothing.
+func (s *spool) close() { s.closeOnce.Do(func() { s.f.Close(); os.Remove(s.f.Name()) }) }
