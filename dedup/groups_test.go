@@ -1,11 +1,14 @@
 package dedup
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -406,4 +409,71 @@ func sealedIndex(t *testing.T, docs []string, keepBands bool, before func(ix *In
 		t.Fatal(err)
 	}
 	return ix
+}
+
+// readAtFails is a Spool whose reads fail once armed.
+type readAtFails struct {
+	memSpool
+	armed atomic.Bool
+}
+
+func (s *readAtFails) ReadAt(b []byte, off int64) (int, error) {
+	if s.armed.Load() {
+		return 0, errors.New("disk gone")
+	}
+	return s.memSpool.ReadAt(b, off)
+}
+
+// TestReadAhead: records read ahead come in the order asked, with the bytes a direct
+// read gives; a read that fails is an error of next, and stop ends the reader early.
+func TestReadAhead(t *testing.T) {
+	docs := groupCorpus()
+	ix := NewIndexFor(DefaultRules(), 0)
+	sp := &readAtFails{}
+	ix.UseSpool(sp)
+	cf := ix.CountingFingerprinter(DefaultConfig())
+	var d Doc
+	for _, text := range docs {
+		cf.Doc("", text, &d)
+		ix.Add("", &d)
+	}
+	if err := ix.Seal(); err != nil {
+		t.Fatal(err)
+	}
+	ords := make([]uint32, len(docs))
+	for i := range ords {
+		ords[i] = uint32((i * 7) % len(docs)) // len(docs) is not a multiple of 7
+	}
+	if len(docs)%7 == 0 {
+		t.Fatal("the order must visit every record")
+	}
+	a := ix.readAhead(ords)
+	for _, o := range ords {
+		got, err := a.next(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		off, end := ix.recordSpan(int(o))
+		want := make([]byte, end-off)
+		if _, err := sp.memSpool.ReadAt(want, off); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Fatalf("record %d: read ahead differs", o)
+		}
+	}
+	a.stop()
+
+	a = ix.readAhead(ords)
+	if _, err := a.next(ords[1]); err == nil {
+		t.Error("a record asked out of order: no error")
+	}
+	a.stop() // the reader, blocked on a full channel, must end
+
+	sp.armed.Store(true)
+	a = ix.readAhead(ords)
+	if _, err := a.next(ords[0]); err == nil || !strings.Contains(err.Error(), "disk gone") {
+		t.Errorf("a failed read: %v", err)
+	}
+	a.stop()
 }
