@@ -11,9 +11,9 @@ import (
 // Fingerprints are data: pass 1 fingerprints a document once and encodes what pass 2
 // needs of it (Doc.Encode); pass 2 decodes it (Fingerprinter.Decode) instead of
 // normalizing and shingling the text again. The paragraphs' places are encoded too, so
-// that Decode need not segment the text again (Segment was 2.7 % of the CPU time of a
-// run on gen_corpus 200 MB); Decode hashes the text at those places, which it must do
-// anyway for the raw hashes, and checks them against the record.
+// that Decode need not segment the text again (2 % of the CPU samples of a run on
+// gen_corpus 200 MB); Decode hashes the text at those places, which it must do anyway
+// for the raw hashes, and checks them against the record.
 //
 // A record: the document's paragraph count, text length, text hash, title key and a
 // sum of its paragraphs' raw hashes (rawSum); the paragraphs' places (for each, the
