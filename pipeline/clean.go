@@ -163,14 +163,6 @@ func (r *run) retire(fns ...func()) {
 	})
 }
 
-// removeOnce returns a func that closes and removes f, the first time it is called.
-func removeOnce(f *os.File) func() {
-	return sync.OnceFunc(func() {
-		f.Close()
-		os.Remove(f.Name())
-	})
-}
-
 // spoolStdin copies "-" to a temporary file so that both passes can read it; the
 // readers then read that file wherever the inputs say "-".
 func (r *run) spoolStdin(ctx context.Context) error {

@@ -9,7 +9,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"unsafe"
 
@@ -42,8 +41,8 @@ type fpSpool struct {
 	free    chan []byte  // batches' record buffers, for the next batches (recycle)
 	// dropped is set when the run gives the spool up (dropFPSpool): the workers then
 	// encode no more
-	dropped   atomic.Bool
-	closeOnce sync.Once
+	dropped atomic.Bool
+	close   func() // closes and removes the file, once (removeOnce)
 }
 
 // inline reports whether d's record holds d: whether its file is gzip, by its name,
@@ -72,11 +71,9 @@ func newFPSpool(dir string) (*fpSpool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create the fingerprint spool: %w", err)
 	}
-	return &fpSpool{f: f, w: bufio.NewWriterSize(f, 1<<20), inlined: map[int]bool{}, free: make(chan []byte, 6)}, nil
+	return &fpSpool{f: f, w: bufio.NewWriterSize(f, 1<<20), inlined: map[int]bool{}, free: make(chan []byte, 6),
+		close: removeOnce(f)}, nil
 }
-
-// close closes and removes the file; again, it does nothing.
-func (s *fpSpool) close() { s.closeOnce.Do(func() { s.f.Close(); os.Remove(s.f.Name()) }) }
 
 // buffer returns a buffer for a batch's records: one a batch gave back, or none.
 func (s *fpSpool) buffer() []byte {

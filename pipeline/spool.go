@@ -18,11 +18,11 @@ import (
 // deduplication has seen every document: only then is each kept row's dup_count known.
 // Rows are written and read back in order, in a plain length-prefixed binary form.
 type spool struct {
-	f         *os.File
-	w         *bufio.Writer
-	buf       []byte
-	n         int
-	closeOnce sync.Once
+	f     *os.File
+	w     *bufio.Writer
+	buf   []byte
+	n     int
+	close func() // closes and removes the file, once (removeOnce)
 }
 
 // newSpool creates the spool file "winnow-spool-PID-RANDOM" in dir (the system's
@@ -33,7 +33,7 @@ func newSpool(dir string) (*spool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create spool file: %w", err)
 	}
-	return &spool{f: f, w: bufio.NewWriterSize(f, 1<<20)}, nil
+	return &spool{f: f, w: bufio.NewWriterSize(f, 1<<20), close: removeOnce(f)}, nil
 }
 
 // put appends one row and the ordinal of its document among the deduplicated ones.
@@ -129,5 +129,12 @@ func spoolErr(err error) error {
 	return fmt.Errorf("read spool file: %w", err)
 }
 
-// close removes the file; again, it does nothing.
-func (s *spool) close() { s.closeOnce.Do(func() { s.f.Close(); os.Remove(s.f.Name()) }) }
+// removeOnce returns a func that closes and removes f the first time it is called,
+// and does nothing after: a temporary file is removed as soon as the run is done with
+// it (run.retire), or by the run's cleanup, whichever comes first.
+func removeOnce(f *os.File) func() {
+	return sync.OnceFunc(func() {
+		f.Close()
+		os.Remove(f.Name())
+	})
+}
