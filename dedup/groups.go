@@ -3,6 +3,7 @@ package dedup
 import (
 	"bufio"
 	"cmp"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+
+	"golang.org/x/sync/semaphore"
 )
 
 // Copy groups
@@ -955,7 +958,7 @@ func (ix *Index) group() error {
 	// the members are read at random in the spool, on a goroutine of their own
 	// (eachGroup: 48 -> 37 ms on gen_corpus 200 MB, medians of 10)
 	ahead := ix.readAhead(ix.members)
-	defer ahead.stop()
+	defer ahead.close()
 	err = ix.eachGroup(func(group []uint32) error {
 		ix.groups++
 		for k := range seen {
@@ -1002,39 +1005,54 @@ func (ix *Index) group() error {
 }
 
 // recordsAhead reads records on a goroutine of its own, in a given order, ahead of
-// the goroutine that decodes them.
+// the goroutine that decodes them: at most aheadRecords records, and aheadBytes bytes
+// but for one larger record, are read and not yet decoded.
 type recordsAhead struct {
 	ch     chan aheadRecord
 	free   chan []byte
-	done   chan struct{} // closed by stop
-	exited chan struct{} // closed by the reader as it returns
-	last   []byte
+	room   *semaphore.Weighted // bytes read ahead
+	stop   context.CancelFunc  // ends the reader (see stop)
+	exited chan struct{}       // closed by the reader as it returns
+	last   aheadRecord         // the record next returned last
 }
 
 type aheadRecord struct {
-	ord uint32
-	b   []byte
-	err error
+	ord    uint32
+	b      []byte
+	weight int64 // of room
+	err    error
 }
 
-// readAhead starts reading the records of ords, in that order; next returns them.
+const aheadRecords = 64
+
+// aheadBytes: a variable for the tests, which read ahead with less.
+var aheadBytes int64 = 8 << 20
+
+// readAhead starts reading the records of ords, in that order; next returns them,
+// and close ends the reading.
 func (ix *Index) readAhead(ords []uint32) *recordsAhead {
-	a := &recordsAhead{ch: make(chan aheadRecord, 64), free: make(chan []byte, 66),
-		done: make(chan struct{}), exited: make(chan struct{})}
+	ctx, stop := context.WithCancel(context.Background())
+	a := &recordsAhead{ch: make(chan aheadRecord, aheadRecords), free: make(chan []byte, aheadRecords+2),
+		room: semaphore.NewWeighted(aheadBytes), stop: stop, exited: make(chan struct{})}
 	go func() {
 		defer close(a.exited)
 		defer close(a.ch)
 		for _, o := range ords {
+			off, end := ix.recordSpan(int(o))
+			n := end - off
+			w := min(n, aheadBytes)
+			if a.room.Acquire(ctx, w) != nil {
+				return
+			}
 			var buf []byte
 			select {
 			case buf = <-a.free:
 			default:
 			}
-			off, end := ix.recordSpan(int(o))
-			if cap(buf) < int(end-off) {
-				buf = make([]byte, end-off)
+			if int64(cap(buf)) < n {
+				buf = make([]byte, n)
 			}
-			b := buf[:end-off]
+			b := buf[:n]
 			_, err := ix.spool.ReadAt(b, off)
 			if err != nil && errors.Is(err, io.EOF) && len(b) > 0 {
 				err = nil
@@ -1043,8 +1061,8 @@ func (ix *Index) readAhead(ords []uint32) *recordsAhead {
 				err = fmt.Errorf("reading the pass 1 spool: %w", err)
 			}
 			select {
-			case a.ch <- aheadRecord{o, b, err}:
-			case <-a.done:
+			case a.ch <- aheadRecord{o, b, w, err}:
+			case <-ctx.Done():
 				return
 			}
 		}
@@ -1055,24 +1073,27 @@ func (ix *Index) readAhead(ords []uint32) *recordsAhead {
 // next returns the bytes of the next record, which must be that of ord; they are valid
 // until the next call.
 func (a *recordsAhead) next(ord uint32) ([]byte, error) {
-	if a.last != nil {
-		select {
-		case a.free <- a.last:
-		default:
+	if a.last.b != nil {
+		a.room.Release(a.last.weight)
+		if cap(a.last.b) <= 1<<20 { // a huge record's buffer is not kept
+			select {
+			case a.free <- a.last.b:
+			default:
+			}
 		}
-		a.last = nil
+		a.last = aheadRecord{}
 	}
 	r, ok := <-a.ch
 	if !ok || r.ord != ord {
 		return nil, errors.New("dedup: records read ahead out of order")
 	}
-	a.last = r.b
+	a.last = r
 	return r.b, r.err
 }
 
-// stop ends the reading, and returns once the reader has.
-func (a *recordsAhead) stop() {
-	close(a.done)
+// close ends the reading, and returns once the reader has.
+func (a *recordsAhead) close() {
+	a.stop()
 	<-a.exited
 }
 

@@ -425,7 +425,8 @@ func (s *readAtFails) ReadAt(b []byte, off int64) (int, error) {
 }
 
 // TestReadAhead: records read ahead come in the order asked, with the bytes a direct
-// read gives; a read that fails is an error of next, and stop ends the reader early.
+// read gives, however little room they have; a read that fails is an error of next,
+// and close ends the reader early.
 func TestReadAhead(t *testing.T) {
 	docs := groupCorpus()
 	ix := NewIndexFor(DefaultRules(), 0)
@@ -447,33 +448,41 @@ func TestReadAhead(t *testing.T) {
 	if len(docs)%7 == 0 {
 		t.Fatal("the order must visit every record")
 	}
-	a := ix.readAhead(ords)
-	for _, o := range ords {
-		got, err := a.next(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		off, end := ix.recordSpan(int(o))
-		want := make([]byte, end-off)
-		if _, err := sp.memSpool.ReadAt(want, off); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Fatalf("record %d: read ahead differs", o)
+	readAll := func() {
+		t.Helper()
+		a := ix.readAhead(ords)
+		defer a.close()
+		for _, o := range ords {
+			got, err := a.next(o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			off, end := ix.recordSpan(int(o))
+			want := make([]byte, end-off)
+			if _, err := sp.memSpool.ReadAt(want, off); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Fatalf("record %d: read ahead differs", o)
+			}
 		}
 	}
-	a.stop()
+	readAll()
+	// with room for less than a record ahead, one record at a time
+	defer func(b int64) { aheadBytes = b }(aheadBytes)
+	aheadBytes = 16
+	readAll()
 
-	a = ix.readAhead(ords)
+	a := ix.readAhead(ords)
 	if _, err := a.next(ords[1]); err == nil {
 		t.Error("a record asked out of order: no error")
 	}
-	a.stop() // the reader, blocked on a full channel, must end
+	a.close() // the reader, blocked for room, must end
 
 	sp.armed.Store(true)
 	a = ix.readAhead(ords)
 	if _, err := a.next(ords[0]); err == nil || !strings.Contains(err.Error(), "disk gone") {
 		t.Errorf("a failed read: %v", err)
 	}
-	a.stop()
+	a.close()
 }
