@@ -134,15 +134,18 @@ func (f *Fingerprinter) Decode(title, text string, rec []byte, d *Doc) error {
 	f.spans, f.raws = f.spans[:0], f.raws[:0]
 	check := uint64(0)
 	end := uint64(0)
+	size := uint64(len(text))
 	for range n {
-		start := end + dec.uv()
-		end = start + dec.uv()
+		gap, length := dec.uv(), dec.uv()
 		if dec.bad {
 			return errEncoded
 		}
-		if end > uint64(len(text)) {
+		// each compared with what is left of the text, so that no sum overflows
+		if gap > size-end || length > size-end-gap {
 			return errOtherText
 		}
+		start := end + gap
+		end = start + length
 		s := Span{Start: int(start), End: int(end)}
 		f.spans = append(f.spans, s)
 		raw := xxhash.Sum64String(text[s.Start:s.End])

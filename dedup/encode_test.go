@@ -2,8 +2,10 @@ package dedup
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"testing"
@@ -195,4 +197,34 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDecodePlacesOverflow: places whose sums would overflow (a gap or a length near
+// 2^64) are an error, not a slice of the text out of range.
+func TestDecodePlacesOverflow(t *testing.T) {
+	docs := groupCorpus()
+	ix, recs := encodeCorpus(t, docs)
+	f := ix.JudgingFingerprinter(DefaultConfig())
+	rec := recs[0]
+	// the header: paragraph count and text length (uvarints), text hash, title key, sum
+	dec := decoder{b: rec}
+	n := dec.uv()
+	dec.uv()
+	dec.skip(24)
+	head := rec[:len(rec)-len(dec.b)]
+	huge := binary.AppendUvarint(nil, math.MaxUint64-3)
+	for name, places := range map[string][]byte{
+		"a huge gap":    append(slices.Clone(huge), 5),
+		"a huge length": append([]byte{5}, huge...),
+	} {
+		bad := append(slices.Clone(head), places...)
+		for range n - 1 {
+			bad = append(bad, 0, 0)
+		}
+		bad = append(bad, make([]byte, 64)...) // flags and whatever follows
+		var d Doc
+		if err := f.Decode("Title 0", docs[0], bad, &d); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
 }
