@@ -247,7 +247,9 @@ func (p *lineParser) scanString() (start, end int, plain bool, err error) {
 	start, plain = i, true
 	for {
 		if p.valid {
-			// eight bytes at a time while none of them needs a look
+			// 32 bytes at a time (plainPrefix), then eight, while none of them needs a
+			// look
+			i += plainPrefix(b[i:])
 			for i+8 <= len(b) && !special(binary.LittleEndian.Uint64(b[i:])) {
 				i += 8
 			}
