@@ -63,7 +63,7 @@ fuzz:
 	$(GO) test -run XXX -fuzz '^FuzzSegment$$' -fuzztime 100000x -fuzzminimizetime 200x ./dedup
 	$(GO) test -run XXX -fuzz '^FuzzMinRows$$' -fuzztime 50000x -fuzzminimizetime 200x ./dedup
 	$(GO) test -run XXX -fuzz '^FuzzJSONL$$' -fuzztime 25000x -fuzzminimizetime 200x ./ingest
-	$(GO) test -run XXX -fuzz '^FuzzPlainPrefix$$' -fuzztime 50000x -fuzzminimizetime 200x ./ingest
+	$(GO) test -run XXX -fuzz '^FuzzPrefixes$$' -fuzztime 50000x -fuzzminimizetime 200x ./internal/scan
 	$(GO) test -run XXX -fuzz '^FuzzDocSketchBinary$$' -fuzztime 150000x -fuzzminimizetime 200x ./dedup
 	$(GO) test -run XXX -fuzz '^FuzzDecode$$' -fuzztime 30000x -fuzzminimizetime 200x ./dedup
 	$(GO) test -run XXX -fuzz '^FuzzParseShard$$' -fuzztime 25000x -fuzzminimizetime 200x ./pipeline

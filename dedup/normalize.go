@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/winnowdata/winnow/internal/scan"
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
@@ -314,13 +315,7 @@ func (n *normalizer) asciiForm(s string) (t string, exact, ok bool) {
 	if n.noASCII {
 		return "", false, false
 	}
-	i := 0
-	for i+8 <= len(s) && loadString64(s, i)&0x8080_8080_8080_8080 == 0 {
-		i += 8
-	}
-	for i < len(s) && s[i] < utf8.RuneSelf {
-		i++
-	}
+	i := asciiRun(s)
 	if i == len(s) {
 		return s, true, true
 	}
@@ -331,9 +326,10 @@ func (n *normalizer) asciiForm(s string) (t string, exact, ok bool) {
 	n.sub = append(n.sub[:0], s[:i]...)
 	exact = true
 	for i < len(s) {
-		if c := s[i]; c < utf8.RuneSelf {
-			n.sub = append(n.sub, c)
-			i++
+		if s[i] < utf8.RuneSelf {
+			k := i + asciiRun(s[i:])
+			n.sub = append(n.sub, s[i:k]...)
+			i = k
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -346,6 +342,19 @@ func (n *normalizer) asciiForm(s string) (t string, exact, ok bool) {
 		i += size
 	}
 	return unsafe.String(unsafe.SliceData(n.sub), len(n.sub)), exact, true
+}
+
+// asciiRun returns how many bytes of s, from the first, are ASCII: 32 at a time
+// (scan.ASCIIPrefixString), then eight, then one.
+func asciiRun(s string) int {
+	i := scan.ASCIIPrefixString(s)
+	for i+8 <= len(s) && loadString64(s, i)&0x8080_8080_8080_8080 == 0 {
+		i += 8
+	}
+	for i < len(s) && s[i] < utf8.RuneSelf {
+		i++
+	}
+	return i
 }
 
 // loadString64 returns the eight bytes of s from i on, little-endian.
@@ -369,9 +378,10 @@ func (n *normalizer) latinForm(s string) (string, bool) {
 	table, latin := standIns(), latinImages()
 	n.sub = n.sub[:0]
 	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			n.sub = append(n.sub, c)
-			i++
+		if s[i] < utf8.RuneSelf {
+			k := i + asciiRun(s[i:])
+			n.sub = append(n.sub, s[i:k]...)
+			i = k
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])

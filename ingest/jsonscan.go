@@ -10,6 +10,8 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/winnowdata/winnow/internal/scan"
 )
 
 // This file holds a small JSON scanner made for JSONL articles: it validates a whole
@@ -102,7 +104,7 @@ type lineParser struct {
 // values. An error is either a *syntaxError or a "not an object" error.
 func (p *lineParser) parse(line []byte) error {
 	p.b, p.pos = line, 0
-	p.valid = utf8.Valid(line)
+	p.valid = utf8.Valid(line[scan.ASCIIPrefix(line):]) // ASCII blocks need no look
 	p.safe = &safeASCII
 	if p.valid {
 		p.safe = &safeUTF8
@@ -247,9 +249,9 @@ func (p *lineParser) scanString() (start, end int, plain bool, err error) {
 	start, plain = i, true
 	for {
 		if p.valid {
-			// 32 bytes at a time (plainPrefix), then eight, while none of them needs a
-			// look
-			i += plainPrefix(b[i:])
+			// 32 bytes at a time (scan.JSONPlainPrefix), then eight, while none of them
+			// needs a look
+			i += scan.JSONPlainPrefix(b[i:])
 			for i+8 <= len(b) && !special(binary.LittleEndian.Uint64(b[i:])) {
 				i += 8
 			}
