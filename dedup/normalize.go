@@ -71,8 +71,10 @@ func dropped(r rune) bool {
 }
 
 // canon maps a case-folded letter to one member of its case orbit (the lower case of
-// the smallest), so that normalizing twice changes nothing even where full case folding
-// maps lower case to upper (Cherokee).
+// the smallest letter), so that normalizing twice changes nothing even where full case
+// folding maps lower case to upper (Cherokee). Only letters: the orbit of ι holds
+// U+0345, a combining mark, which a second normalization would reorder among the marks
+// after it.
 func canon(r rune) rune {
 	if r < utf8.RuneSelf {
 		if 'A' <= r && r <= 'Z' {
@@ -82,7 +84,9 @@ func canon(r rune) rune {
 	}
 	least := r
 	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
-		least = min(least, f)
+		if f < least && unicode.IsLetter(f) {
+			least = f
+		}
 	}
 	return unicode.ToLower(least)
 }
@@ -295,6 +299,16 @@ func (n *normalizer) slow(s string) {
 	// an invalid byte would hide the next character from NFKC, and normalizing twice
 	// would then differ: repair it first
 	s = strings.ToValidUTF8(s, "\uFFFD")
+	// so would a character that vanishes (dropped) between two that NFKC composes or
+	// reorders ("e", U+200D, U+0301; two marks on either side of U+070F): drop it first
+	if strings.IndexFunc(s, dropped) >= 0 {
+		s = strings.Map(func(r rune) rune {
+			if dropped(r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
 	s = norm.NFKC.String(s)
 	s = n.folder.String(s)
 	s = norm.NFKC.String(s)
