@@ -208,15 +208,25 @@ func (ix *Index) readRecord(ord int, rec *record, full bool) (err error) {
 // goroutines that read records at once, and with the band set when bandSet; it returns
 // buf, grown.
 func (ix *Index) readRecordInto(ord int, rec *record, buf []byte, full, bandSet bool) ([]byte, error) {
+	b, err := ix.readRecordBytes(ord, buf)
+	if err != nil {
+		return b, err
+	}
+	return b, decodeRecord(b, rec, full, bandSet)
+}
+
+// readRecordBytes reads the spool record of document ord into buf, grown if it is too
+// small, and returns it.
+func (ix *Index) readRecordBytes(ord int, buf []byte) ([]byte, error) {
 	off, end := ix.recordSpan(ord)
-	if cap(buf) < int(end-off) {
+	if int64(cap(buf)) < end-off {
 		buf = make([]byte, end-off)
 	}
 	b := buf[:end-off]
 	if _, err := ix.spool.ReadAt(b, off); err != nil && !(errors.Is(err, io.EOF) && len(b) > 0) {
-		return buf, fmt.Errorf("reading the pass 1 spool: %w", err)
+		return b, fmt.Errorf("reading the pass 1 spool: %w", err)
 	}
-	return buf, decodeRecord(b, rec, full, bandSet)
+	return b, nil
 }
 
 // recordSpan returns where the record of document ord starts and ends in the spool.
@@ -1039,8 +1049,7 @@ func (ix *Index) readAhead(ords []uint32) *recordsAhead {
 		defer close(a.ch)
 		for _, o := range ords {
 			off, end := ix.recordSpan(int(o))
-			n := end - off
-			w := min(n, aheadBytes)
+			w := min(end-off, aheadBytes)
 			if a.room.Acquire(ctx, w) != nil {
 				return
 			}
@@ -1049,17 +1058,7 @@ func (ix *Index) readAhead(ords []uint32) *recordsAhead {
 			case buf = <-a.free:
 			default:
 			}
-			if int64(cap(buf)) < n {
-				buf = make([]byte, n)
-			}
-			b := buf[:n]
-			_, err := ix.spool.ReadAt(b, off)
-			if err != nil && errors.Is(err, io.EOF) && len(b) > 0 {
-				err = nil
-			}
-			if err != nil {
-				err = fmt.Errorf("reading the pass 1 spool: %w", err)
-			}
+			b, err := ix.readRecordBytes(int(o), buf)
 			select {
 			case a.ch <- aheadRecord{o, b, w, err}:
 			case <-ctx.Done():
