@@ -671,6 +671,11 @@ func (n *normalizer) rune(r rune) {
 func (n *normalizer) openToken() {
 	if k := len(n.tokens); k == 0 || n.tokens[k-1].end >= 0 {
 		n.tokens = append(n.tokens, tok{int32(len(n.exact)), -1})
+		if k >= ShapeWords {
+			// past ShapeWords words the shape is never used (numberShape): stop
+			// writing it
+			n.shaping = false
+		}
 	}
 }
 
@@ -684,8 +689,9 @@ func (n *normalizer) closeToken() {
 // '.', ',' or ':' to more digits. It writes the digits (and its inner separators) to
 // exact, one "0" to shape, counts the number in the census and returns the index after it.
 func (n *normalizer) number(s string, i int) int {
-	if !n.shaping {
-		// the forms part here
+	if !n.shaping && len(n.tokens) < ShapeWords {
+		// the forms part here, unless this number is past ShapeWords words, where
+		// the shape is never used
 		n.shape = append(n.shape[:0], n.exact...)
 		n.shaping = true
 	}
@@ -726,7 +732,9 @@ func (n *normalizer) number(s string, i int) int {
 		}
 		break
 	}
-	n.shape = append(n.shape, '0')
+	if n.shaping {
+		n.shape = append(n.shape, '0')
+	}
 	n.numbers++
 	switch {
 	case seps == 0 && digits == 4 && isYear(n.exact[start:]):
