@@ -9,8 +9,9 @@ import (
 	"testing"
 )
 
-// normalizeBoth normalizes s with stand-ins, without them, and with neither the ASCII
-// path (scanASCII, letterRun) nor stand-ins (NFKC, folding and scan rune by rune), and
+// normalizeBoth normalizes s with stand-ins, without them, and with neither the runs
+// of ASCII letters (scanASCII, scan's letters: letterRun) nor stand-ins (NFKC, folding
+// and scan rune by rune), and
 // reports any difference in what a fingerprint is made of: both forms, the tokens and
 // the number census.
 func normalizeBoth(t *testing.T, s string) {
@@ -153,19 +154,20 @@ func fuzzText(rs []rune) func(*testing.T, []byte) {
 	}
 }
 
-// letterRun against the letter table: every ASCII byte at every position, after a run
-// of letters and followed by random ASCII.
+// letterRun against the letter table: every byte at every position, after a run of
+// letters and followed by random bytes (a byte of 0x80 or more ends the run; scan
+// meets them in UTF-8 text).
 func TestLetterRun(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for pos := 0; pos < 8; pos++ {
-		for c := 0; c < 128; c++ {
+		for c := 0; c < 256; c++ {
 			for range 20 {
 				var b [8]byte
 				for i := range b {
 					if i < pos {
 						b[i] = "aZqMzA"[r.IntN(6)]
 					} else {
-						b[i] = byte(r.IntN(128))
+						b[i] = byte(r.IntN(256))
 					}
 				}
 				b[pos] = byte(c)
