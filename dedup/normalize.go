@@ -336,7 +336,7 @@ func (n *normalizer) asciiForm(s string) (t string, exact, ok bool) {
 	if n.noStandIn {
 		return "", false, false
 	}
-	table := standIns()
+	table := standTab()
 	n.sub = append(n.sub[:0], s[:i]...)
 	exact = true
 	for i < len(s) {
@@ -347,7 +347,7 @@ func (n *normalizer) asciiForm(s string) (t string, exact, ok bool) {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		in, found := table[r]
+		in, found := table.standIn(r)
 		if !found || r == utf8.RuneError && size == 1 {
 			return "", false, false
 		}
@@ -389,7 +389,7 @@ func (n *normalizer) latinForm(s string) (string, bool) {
 	if n.noASCII || n.noStandIn {
 		return "", false
 	}
-	table, latin := standIns(), latinImages()
+	table := latinTab()
 	n.sub = n.sub[:0]
 	for i := 0; i < len(s); {
 		if s[i] < utf8.RuneSelf {
@@ -399,11 +399,12 @@ func (n *normalizer) latinForm(s string) (string, bool) {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if img, ok := latin[r]; ok {
-			n.sub = append(n.sub, img...)
-		} else if in, ok := table[r]; ok && r != utf8.RuneError {
-			n.sub = append(n.sub, in.text...) // "#" for a plain separator, as for scanASCII
-		} else {
+		if r == utf8.RuneError {
+			return "", false
+		}
+		// its image, else its stand-in: "#" for a plain separator, as for scanASCII
+		var ok bool
+		if n.sub, ok = table.appendLatin(n.sub, r, s, i, size); !ok {
 			return "", false
 		}
 		i += size
@@ -652,33 +653,43 @@ func (n *normalizer) scan(s string) {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
+		var ri runeInfo
 		switch {
-		case r < utf8.RuneSelf && r >= '0' && r <= '9', unicode.IsDigit(r):
+		case r < utf8.RuneSelf:
+			ri = classDigit
+		case r < 0x10000 && !n.noASCII:
+			ri = infoOf(r)
+		default:
+			// characters past the Basic Multilingual Plane, and the reference the
+			// tests compare against, ask the unicode tables
+			ri = classify(r)
+		}
+		switch ri.class() {
+		case classDigit:
 			if sep {
 				n.space()
 			}
 			sep = false
 			i = n.number(s, i)
 			continue
-		case dropped(r):
+		case classDropped:
 			i += size
 			continue
-		case unicode.IsLetter(r) || unicode.Is(unicode.M, r):
-			if ownToken(r) {
-				if len(n.exact) > 0 {
-					n.space()
-				}
-				n.rune(canon(r))
-				n.closeToken()
-				sep = true
-				i += size
-				continue
+		case classOwn:
+			if len(n.exact) > 0 {
+				n.space()
 			}
+			n.rune(ri.canon())
+			n.closeToken()
+			sep = true
+			i += size
+			continue
+		case classLetter:
 			if sep {
 				n.space()
 				sep = false
 			}
-			n.rune(canon(r))
+			n.rune(ri.canon())
 			i += size
 			continue
 		default:
