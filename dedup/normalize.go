@@ -301,7 +301,7 @@ func (n *normalizer) slow(s string) {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	// so would a character that vanishes (dropped) between two that NFKC composes or
 	// reorders ("e", U+200D, U+0301; two marks on either side of U+070F): drop it first
-	if strings.IndexFunc(s, dropped) >= 0 {
+	if n.hasDropped(s) {
 		s = strings.Map(func(r rune) rune {
 			if dropped(r) {
 				return -1
@@ -310,12 +310,35 @@ func (n *normalizer) slow(s string) {
 		}, s)
 	}
 	s = norm.NFKC.String(s)
-	s = n.folder.String(s)
-	s = norm.NFKC.String(s)
+	if f := n.folder.String(s); !sameString(f, s) {
+		// (text that folding leaves as it is, as it does most text without capitals,
+		// is NFKC already)
+		s = norm.NFKC.String(f)
+	}
 	n.scan(s)
 	if len(n.exact) == 0 {
 		n.symbols(s)
 	}
+}
+
+// hasDropped reports whether s holds a dropped character (the reference the tests
+// compare against asks the unicode tables).
+func (n *normalizer) hasDropped(s string) bool {
+	if n.noASCII {
+		return strings.IndexFunc(s, dropped) >= 0
+	}
+	for _, r := range s {
+		if r >= utf8.RuneSelf && (r < 0x10000 && infoOf(r).class() == classDropped || r >= 0x10000 && dropped(r)) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameString reports whether a and b are the same bytes in memory: a transform that
+// changes nothing returns its input.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
 // asciiForm returns ASCII text that scanASCII normalizes exactly as the slow path
