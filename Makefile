@@ -40,6 +40,9 @@ deps:
 
 vet:
 	$(GO) vet ./...
+	@# the portable builds too: the Go fallbacks of the assembly (arm64, purego)
+	GOARCH=arm64 $(GO) vet ./...
+	$(GO) vet -tags purego ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 
 gotest:

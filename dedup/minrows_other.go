@@ -17,3 +17,6 @@ func minRowsAVX512(sh []uint64, a, b, rows *[Bands * Rows / 4]uint64) { minRowsG
 
 // minRowsAVX2 is not built here; minRows never calls it.
 func minRowsAVX2(sh []uint64, a, ahi, b, rows *[Bands * Rows / 4]uint64) { minRowsGeneric(sh, rows) }
+
+// permAHi is minRowsAVX2's; it is not built here either.
+var permAHi [Bands * Rows / 4]uint64
