@@ -321,18 +321,27 @@ func (n *normalizer) slow(s string) {
 	}
 }
 
-// hasDropped reports whether s holds a dropped character (the reference the tests
-// compare against asks the unicode tables).
+// hasDropped reports whether s holds a dropped character.
 func (n *normalizer) hasDropped(s string) bool {
-	if n.noASCII {
-		return strings.IndexFunc(s, dropped) >= 0
-	}
 	for _, r := range s {
-		if r >= utf8.RuneSelf && (r < 0x10000 && infoOf(r).class() == classDropped || r >= 0x10000 && dropped(r)) {
+		if r >= utf8.RuneSelf && n.info(r).class() == classDropped {
 			return true
 		}
 	}
 	return false
+}
+
+// info returns the runeInfo of r, a character past ASCII: from its page, or from the
+// unicode tables for a character past the Basic Multilingual Plane and for the
+// reference the tests compare against.
+func (n *normalizer) info(r rune) runeInfo {
+	if r < 0x10000 && !n.noASCII {
+		if p := runePages[r>>8].Load(); p != nil {
+			return p[r&0xff]
+		}
+		return fillPage(r)[r&0xff]
+	}
+	return classify(r)
 }
 
 // sameString reports whether a and b are the same bytes in memory: a transform that
@@ -648,7 +657,8 @@ func (n *normalizer) letters(s string, i int) int {
 	return i
 }
 
-// scan normalizes NFKC, case-folded text rune by rune.
+// scan normalizes NFKC, case-folded text: rune by rune, and runs of ASCII letters
+// eight bytes at a time.
 func (n *normalizer) scan(s string) {
 	sep := false
 	for i := 0; i < len(s); {
@@ -676,16 +686,9 @@ func (n *normalizer) scan(s string) {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		var ri runeInfo
-		switch {
-		case r < utf8.RuneSelf:
-			ri = classDigit
-		case r < 0x10000 && !n.noASCII:
-			ri = infoOf(r)
-		default:
-			// characters past the Basic Multilingual Plane, and the reference the
-			// tests compare against, ask the unicode tables
-			ri = classify(r)
+		ri := classDigit // an ASCII digit
+		if r >= utf8.RuneSelf {
+			ri = n.info(r)
 		}
 		switch ri.class() {
 		case classDigit:
@@ -762,7 +765,7 @@ func (n *normalizer) closeToken() {
 
 // number consumes the number starting at s[i]: digits, optionally joined by single
 // '.', ',' or ':' to more digits. It writes the digits (and its inner separators) to
-// exact, one "0" to shape, counts the number in the census and returns the index after it.
+// exact, one "0" to shape (while it is written), counts the number in the census and returns the index after it.
 func (n *normalizer) number(s string, i int) int {
 	if !n.shaping && len(n.tokens) < ShapeWords {
 		// the forms part here, unless this number is past ShapeWords words, where

@@ -322,7 +322,6 @@ func (j *Judge) sourceFrequent(source string, k uint64) bool {
 	return with >= MinSourceDocs && float64(with) >= j.rules.MinSourceShare*float64(all)
 }
 
-// share returns the fraction of sh for which pred holds.
 // firstHolds reports whether the earlier paragraphs of the document hold Near of the
 // shingles sh or more. It stops at the first missing shingle that puts that share out
 // of reach: on new text, within the first few.

@@ -39,25 +39,22 @@ func classify(r rune) runeInfo {
 }
 
 // runePage holds the runeInfo of 256 consecutive characters of the Basic Multilingual
-// Plane. A page is filled the first time scan meets one of its characters: classify
+// Plane. A page is filled the first time normalizer.info looks one up: classify
 // walks the unicode tables and canon a case orbit, about 40 ns a letter, which made
 // Cyrillic, Arabic and Chinese text normalize at 24-37 MB/s.
 type runePage [256]runeInfo
 
 var runePages [256]atomic.Pointer[runePage]
 
-// infoOf returns classify(r), from its page: r must be below 0x10000.
-func infoOf(r rune) runeInfo {
-	p := runePages[r>>8].Load()
-	if p == nil {
-		// two goroutines may fill the same page: both fill it alike
-		p = new(runePage)
-		for k := range p {
-			p[k] = classify(r&^0xff | rune(k))
-		}
-		runePages[r>>8].Store(p)
+// fillPage fills and stores the page of r. Two goroutines may fill the same page: both
+// fill it alike.
+func fillPage(r rune) *runePage {
+	p := new(runePage)
+	for k := range p {
+		p[k] = classify(r&^0xff | rune(k))
 	}
-	return p[r&0xff]
+	runePages[r>>8].Store(p)
+	return p
 }
 
 // standTable holds standIns for the characters of the Basic Multilingual Plane in an

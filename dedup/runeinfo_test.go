@@ -9,6 +9,7 @@ import (
 // past ASCII, the class and canonical form the unicode tables give, in scan's order
 // of tests.
 func TestRuneInfo(t *testing.T) {
+	var n normalizer
 	for r := rune(0x80); r < 0x10000; r++ {
 		want := classOther
 		switch {
@@ -21,7 +22,7 @@ func TestRuneInfo(t *testing.T) {
 		case unicode.IsLetter(r) || unicode.Is(unicode.M, r):
 			want = classLetter | runeInfo(canon(r))
 		}
-		if got := infoOf(r); got != want {
+		if got := n.info(r); got != want {
 			t.Fatalf("U+%04X: %#x, want %#x", r, got, want)
 		}
 	}
@@ -34,7 +35,7 @@ func TestRuneInfo(t *testing.T) {
 		{'Д', classLetter | 'д'}, {'中', classOwn | '中'}, {'\u00ad', classDropped},
 		{'٣', classDigit}, {'\u00a0', classOther}, {'\u0301', classLetter | '\u0301'},
 	} {
-		if got := infoOf(c.r); got != c.want {
+		if got := n.info(c.r); got != c.want {
 			t.Errorf("%q: %#x, want %#x", c.r, got, c.want)
 		}
 	}
