@@ -4,6 +4,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 )
 
 // runeInfo is what scan needs to know of a non-ASCII character: its class, in the top
@@ -55,6 +59,110 @@ func fillPage(r rune) *runePage {
 	}
 	runePages[r>>8].Store(p)
 	return p
+}
+
+// nfPage holds, for 256 consecutive characters of the Basic Multilingual Plane, what the
+// NFKC quick check needs: a character's canonical combining class (the low byte) and
+// whether it is quick (nfQuick).
+type nfPage [256]uint16
+
+// nfQuick marks a quick character: valid, not dropped, its own NFKC and folded form
+// (no decomposition; folding changes nothing), and composing with no character before
+// it.
+const nfQuick = 1 << 8
+
+var nfPages [256]atomic.Pointer[nfPage]
+
+// nfOf returns the nfPage entry of r, below 0x10000.
+func nfOf(r rune) uint16 {
+	if p := nfPages[r>>8].Load(); p != nil {
+		return p[r&0xff]
+	}
+	p := new(nfPage)
+	folder := cases.Fold()
+	for k := range p {
+		c := r&^0xff | rune(k)
+		s := string(c)
+		props := norm.NFKC.PropertiesString(s)
+		p[k] = uint16(props.CCC())
+		if c != utf8.RuneError && !dropped(c) && len(props.Decomposition()) == 0 &&
+			!composesBackward(c, props) && norm.NFKC.String(s) == s && folder.String(s) == s {
+			p[k] |= nfQuick
+		}
+	}
+	nfPages[r>>8].Store(p)
+	return p[r&0xff]
+}
+
+// composesBackward reports whether r may compose with the character before it: a
+// starter that x/text says so of, or a non-starter that ends the canonical
+// decomposition of a character NFC composes (backMarks).
+func composesBackward(r rune, props norm.Properties) bool {
+	if props.CCC() == 0 {
+		return !props.BoundaryBefore()
+	}
+	return backMarks()[r>>6]&(1<<(r&63)) != 0
+}
+
+// backMarks has a bit set for every character of the Basic Multilingual Plane that is
+// in the canonical decomposition of a character that NFC composes, in the planes
+// composition reaches (0 and 1), but not first in it: the combining marks, Hangul
+// vowels and finals, and the second halves of two-part vowels that composition joins
+// to what comes before them.
+var backMarks = sync.OnceValue(func() *[0x10000 / 64]uint64 {
+	var bm [0x10000 / 64]uint64
+	var b [utf8.UTFMax]byte
+	for r := rune(0); r < 0x20000; r++ {
+		if !utf8.ValidRune(r) {
+			continue
+		}
+		c := b[:utf8.EncodeRune(b[:], r)]
+		d := norm.NFD.Properties(c).Decomposition()
+		if len(d) == 0 || string(norm.NFC.Bytes(d)) != string(c) {
+			continue // none, or excluded from composition
+		}
+		for k, m := range string(d) {
+			if k > 0 && m < 0x10000 {
+				bm[m>>6] |= 1 << (m & 63)
+			}
+		}
+	}
+	// Hangul syllables compose by rule (x/text gives them no decomposition): a
+	// leading consonant with a vowel, that with a final
+	for m := rune(0x1161); m <= 0x11c2; m++ {
+		if m <= 0x1175 || m >= 0x11a8 {
+			bm[m>>6] |= 1 << (m & 63)
+		}
+	}
+	return &bm
+})
+
+// quickNFKC reports whether NFKC, case folding and NFKC leave s as it is, but for the
+// case of its ASCII letters (which scan lowers anyway): s is valid UTF-8 of ASCII and
+// quick characters whose combining classes never decrease between two non-starters
+// (the quick check of Unicode Annex #15, with folding). Devanagari, Bengali or Thai
+// text then skips the three passes of the slow path.
+func quickNFKC(s string) bool {
+	prev := uint16(0)
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i += asciiRun(s[i:])
+			prev = 0
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r >= 0x10000 {
+			return false
+		}
+		e := nfOf(r)
+		ccc := e & 0xff
+		if e&nfQuick == 0 || ccc != 0 && prev > ccc {
+			return false
+		}
+		prev = ccc
+		i += size
+	}
+	return true
 }
 
 // standTable holds standIns for the characters of the Basic Multilingual Plane in an

@@ -1,6 +1,8 @@
 package dedup
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
 	"unicode"
 )
@@ -68,4 +70,82 @@ func TestFormTables(t *testing.T) {
 	for _, r := range []rune{0x1d400, 0x1d7ff, 0x1f600, 0x10ffff} {
 		check(r)
 	}
+}
+
+// quickRunes returns the quick characters of the Basic Multilingual Plane past ASCII.
+func quickRunes() []rune {
+	var rs []rune
+	for r := rune(0x80); r < 0x10000; r++ {
+		if nfOf(r)&nfQuick != 0 {
+			rs = append(rs, r)
+		}
+	}
+	return rs
+}
+
+// TestQuickNFKC: text that passes the quick check normalizes without NFKC and folding
+// as it does with them: each quick character in a few places, random pairs and
+// triples of them (non-starters among them, in and out of order), and sentences of
+// the scripts whose marks keep them off the Latin path.
+func TestQuickNFKC(t *testing.T) {
+	rs := quickRunes()
+	if len(rs) < 10000 {
+		t.Fatalf("only %d quick characters", len(rs))
+	}
+	// Devanagari, its virama (class 9), Thai, Bengali, Hebrew, Arabic, a combining
+	// overline (230) and a grave below (220) that compose with nothing
+	for _, r := range []rune{'क', 'ि', '\u094d', 'ก', 'ั', 'ব', 'ש', 'ب', '\u0305', '\u0316'} {
+		if nfOf(r)&nfQuick == 0 {
+			t.Errorf("%q (%U) is not quick", r, r)
+		}
+	}
+	// a combining acute and a nukta (both compose with what comes before), a Hangul
+	// final, Tamil's second half of a two-part vowel, a capital that folds, a
+	// ligature NFKC expands, a joiner (dropped), U+FFFD (what an invalid byte reads as)
+	for _, r := range []rune{'\u0301', '\u093c', '\u11a8', '\u0bbe', 'Д', 'ﬁ', '\u200d', '\ufffd'} {
+		if nfOf(r)&nfQuick != 0 {
+			t.Errorf("%q (%U) is quick", r, r)
+		}
+	}
+	for _, s := range []string{"a\u0305\u0316", "क\u0305\u094d"} {
+		if quickNFKC(s) {
+			t.Errorf("%q: non-starters out of order pass the quick check", s)
+		}
+	}
+	for _, r := range rs {
+		for _, c := range []string{"%c", "a%cB", "%c 12"} {
+			normalizeBoth(t, strings.ReplaceAll(c, "%c", string(r)))
+		}
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 200000 {
+		normalizeBoth(t, string([]rune{rs[rng.IntN(len(rs))], rs[rng.IntN(len(rs))]}))
+	}
+	var marks []rune
+	for _, r := range rs {
+		if nfOf(r)&0xff != 0 {
+			marks = append(marks, r)
+		}
+	}
+	for range 50000 {
+		normalizeBoth(t, string([]rune{rs[rng.IntN(len(rs))], marks[rng.IntN(len(marks))], marks[rng.IntN(len(marks))]}))
+	}
+	for _, s := range []string{
+		"केंद्रीय बैंक ने मंगलवार को ब्याज दर बढ़ाई, अधिकारियों ने कहा। 2026",
+		"ธนาคารกลางขึ้นอัตราดอกเบี้ย", "কেন্দ্রীয় ব্যাংক সুদের হার বাড়িয়েছে", "மத்திய வங்கி வட்டி விகிதத்தை உயர்த்தியது",
+		"क़ ख़ ऩ (a nukta and the precomposed forms)", "한국은행 ᄀ\u1161\u11a8", "שָׁלוֹם", "مُحَمَّد", "RBI के Governor ने कहा",
+	} {
+		normalizeBoth(t, s)
+	}
+}
+
+// FuzzNormalizeQuick builds text from ASCII bytes, quick characters and some that are
+// not (a byte of 0x80 or more picks one) and checks that every path normalizes it
+// alike.
+func FuzzNormalizeQuick(f *testing.F) {
+	for _, s := range []string{"a\x80b", "\x81\x82 1", "Ab\xf0\xf1\xf2", "\xff\xfe x"} {
+		f.Add([]byte(s))
+	}
+	rs := append(quickRunes(), '\u0301', '\u093c', '\u0316', '\u0305', '\u0e48', '\u11a8', '\u0bbe', 'Д', '\u200d', '\ufffd')
+	f.Fuzz(fuzzText(rs))
 }
