@@ -73,7 +73,8 @@ const nfQuick = 1 << 8
 
 var nfPages [256]atomic.Pointer[nfPage]
 
-// nfOf returns the nfPage entry of r, below 0x10000.
+// nfOf returns the nfPage entry of r, below 0x10000, filling its page the first time
+// (two goroutines may fill the same page: both fill it alike).
 func nfOf(r rune) uint16 {
 	if p := nfPages[r>>8].Load(); p != nil {
 		return p[r&0xff]
@@ -95,8 +96,8 @@ func nfOf(r rune) uint16 {
 }
 
 // composesBackward reports whether r may compose with the character before it: a
-// starter that x/text says so of, or a non-starter that ends the canonical
-// decomposition of a character NFC composes (backMarks).
+// starter that x/text says so of, or a non-starter that comes after the first
+// character of the canonical decomposition of a character NFC composes (backMarks).
 func composesBackward(r rune, props norm.Properties) bool {
 	if props.CCC() == 0 {
 		return !props.BoundaryBefore()
