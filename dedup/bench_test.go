@@ -128,8 +128,9 @@ func BenchmarkNormalizeScripts(b *testing.B) {
 		"hindi":    "केंद्रीय बैंक ने मंगलवार को सेवाओं में लगातार मुद्रास्फीति का हवाला देते हुए अपनी मुख्य ब्याज दर में एक चौथाई अंक की वृद्धि की, अधिकारियों ने कहा।",
 		"thai":     "ธนาคารกลางปรับขึ้นอัตราดอกเบี้ยนโยบายหนึ่งในสี่ของจุดเมื่อวันอังคาร โดยอ้างถึงเงินเฟ้อที่ยังคงอยู่ในภาคบริการ เจ้าหน้าที่กล่าว",
 		"korean":   "한국은행은 화요일 서비스 부문의 지속적인 인플레이션을 이유로 기준금리를 0.25%포인트 인상했다고 관계자들이 밝혔다.",
+		"emoji":    "The central bank raised its main interest rate by a quarter point on Tuesday 📈, citing persistent inflation in services, officials said.",
 	}
-	for _, name := range []string{"ascii", "latin", "german", "cyrillic", "arabic", "cjk", "hindi", "thai", "korean"} {
+	for _, name := range []string{"ascii", "latin", "german", "cyrillic", "arabic", "cjk", "hindi", "thai", "korean", "emoji"} {
 		text := scripts[name]
 		b.Run(name, func(b *testing.B) {
 			var paras []string

@@ -340,10 +340,10 @@ func (n *normalizer) hasDropped(s string) bool {
 }
 
 // info returns the runeInfo of r, a character past ASCII: from its page, or from the
-// unicode tables for a character past the Basic Multilingual Plane and for the
-// reference the tests compare against.
+// unicode tables for a character past the pages and for the reference the tests
+// compare against.
 func (n *normalizer) info(r rune) runeInfo {
-	if r < 0x10000 && !n.noASCII {
+	if r < pagedRunes && !n.noASCII {
 		if p := runePages[r>>8].Load(); p != nil {
 			return p[r&0xff]
 		}

@@ -42,13 +42,17 @@ func classify(r rune) runeInfo {
 	return classOther
 }
 
-// runePage holds the runeInfo of 256 consecutive characters of the Basic Multilingual
-// Plane. A page is filled the first time normalizer.info looks one up: classify
+// pagedRunes is where the pages end: they cover planes 0 and 1, the Basic Multilingual
+// Plane and the emoji, historic scripts and styled letters after it.
+const pagedRunes = 0x20000
+
+// runePage holds the runeInfo of 256 consecutive characters below pagedRunes. A page
+// is filled the first time normalizer.info looks one up: classify
 // walks the unicode tables and canon a case orbit, about 40 ns a letter, which made
 // Cyrillic, Arabic and Chinese text normalize at 24-37 MB/s.
 type runePage [256]runeInfo
 
-var runePages [256]atomic.Pointer[runePage]
+var runePages [pagedRunes >> 8]atomic.Pointer[runePage]
 
 // fillPage fills and stores the page of r. Two goroutines may fill the same page: both
 // fill it alike.
@@ -61,8 +65,8 @@ func fillPage(r rune) *runePage {
 	return p
 }
 
-// nfPage holds, for 256 consecutive characters of the Basic Multilingual Plane, what the
-// NFKC quick check needs: a character's canonical combining class (the low byte) and
+// nfPage holds, for 256 consecutive characters below pagedRunes, what the NFKC quick
+// check needs: a character's canonical combining class (the low byte) and
 // whether it is quick (nfQuick).
 type nfPage [256]uint16
 
@@ -71,9 +75,9 @@ type nfPage [256]uint16
 // it.
 const nfQuick = 1 << 8
 
-var nfPages [256]atomic.Pointer[nfPage]
+var nfPages [pagedRunes >> 8]atomic.Pointer[nfPage]
 
-// nfOf returns the nfPage entry of r, below 0x10000, filling its page the first time
+// nfOf returns the nfPage entry of r, below pagedRunes, filling its page the first time
 // (two goroutines may fill the same page: both fill it alike).
 func nfOf(r rune) uint16 {
 	if p := nfPages[r>>8].Load(); p != nil {
@@ -105,15 +109,15 @@ func composesBackward(r rune, props norm.Properties) bool {
 	return backMarks()[r>>6]&(1<<(r&63)) != 0
 }
 
-// backMarks has a bit set for every character of the Basic Multilingual Plane that is
-// in the canonical decomposition of a character that NFC composes, in the planes
+// backMarks has a bit set for every character below pagedRunes that is in the
+// canonical decomposition of a character that NFC composes, in the planes
 // composition reaches (0 and 1), but not first in it: the combining marks, Hangul
 // vowels and finals, and the second halves of two-part vowels that composition joins
 // to what comes before them.
-var backMarks = sync.OnceValue(func() *[0x10000 / 64]uint64 {
-	var bm [0x10000 / 64]uint64
+var backMarks = sync.OnceValue(func() *[pagedRunes / 64]uint64 {
+	var bm [pagedRunes / 64]uint64
 	var b [utf8.UTFMax]byte
-	for r := rune(0); r < 0x20000; r++ {
+	for r := rune(0); r < pagedRunes; r++ {
 		if !utf8.ValidRune(r) {
 			continue
 		}
@@ -123,7 +127,7 @@ var backMarks = sync.OnceValue(func() *[0x10000 / 64]uint64 {
 			continue // none, or excluded from composition
 		}
 		for k, m := range string(d) {
-			if k > 0 && m < 0x10000 {
+			if k > 0 {
 				bm[m>>6] |= 1 << (m & 63)
 			}
 		}
@@ -152,7 +156,7 @@ func quickNFKC(s string) bool {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r >= 0x10000 {
+		if r >= pagedRunes {
 			return false
 		}
 		e := nfOf(r)

@@ -7,12 +7,12 @@ import (
 	"unicode"
 )
 
-// TestRuneInfo: the pages hold, for every character of the Basic Multilingual Plane
+// TestRuneInfo: the pages hold, for every character below pagedRunes
 // past ASCII, the class and canonical form the unicode tables give, in scan's order
 // of tests.
 func TestRuneInfo(t *testing.T) {
 	var n normalizer
-	for r := rune(0x80); r < 0x10000; r++ {
+	for r := rune(0x80); r < pagedRunes; r++ {
 		want := classOther
 		switch {
 		case unicode.IsDigit(r):
@@ -72,10 +72,10 @@ func TestFormTables(t *testing.T) {
 	}
 }
 
-// quickRunes returns the quick characters of the Basic Multilingual Plane past ASCII.
+// quickRunes returns the quick characters past ASCII.
 func quickRunes() []rune {
 	var rs []rune
-	for r := rune(0x80); r < 0x10000; r++ {
+	for r := rune(0x80); r < pagedRunes; r++ {
 		if nfOf(r)&nfQuick != 0 {
 			rs = append(rs, r)
 		}
@@ -94,15 +94,16 @@ func TestQuickNFKC(t *testing.T) {
 	}
 	// Devanagari, its virama (class 9), Thai, Bengali, Hebrew, Arabic, a combining
 	// overline (230) and a grave below (220) that compose with nothing
-	for _, r := range []rune{'क', 'ि', '\u094d', 'ก', 'ั', 'ব', 'ש', 'ب', '\u0305', '\u0316'} {
+	for _, r := range []rune{'क', 'ि', '\u094d', 'ก', 'ั', 'ব', 'ש', 'ب', '\u0305', '\u0316', '😀', '📷'} {
 		if nfOf(r)&nfQuick == 0 {
 			t.Errorf("%q (%U) is not quick", r, r)
 		}
 	}
 	// a combining acute and a nukta (both compose with what comes before), a Hangul
 	// final, Tamil's second half of a two-part vowel, a capital that folds, a
-	// ligature NFKC expands, a joiner (dropped), U+FFFD (what an invalid byte reads as)
-	for _, r := range []rune{'\u0301', '\u093c', '\u11a8', '\u0bbe', 'Д', 'ﬁ', '\u200d', '\ufffd'} {
+	// ligature NFKC expands, a joiner (dropped), U+FFFD (what an invalid byte reads
+	// as), Kaithi's nukta (it composes, past the Basic Multilingual Plane)
+	for _, r := range []rune{'\u0301', '\u093c', '\u11a8', '\u0bbe', 'Д', 'ﬁ', '\u200d', '\ufffd', '\U000110ba'} {
 		if nfOf(r)&nfQuick != 0 {
 			t.Errorf("%q (%U) is quick", r, r)
 		}
@@ -133,7 +134,7 @@ func TestQuickNFKC(t *testing.T) {
 	for _, s := range []string{
 		"केंद्रीय बैंक ने मंगलवार को ब्याज दर बढ़ाई, अधिकारियों ने कहा। 2026",
 		"ธนาคารกลางขึ้นอัตราดอกเบี้ย", "কেন্দ্রীয় ব্যাংক সুদের হার বাড়িয়েছে", "மத்திய வங்கி வட்டி விகிதத்தை உயர்த்தியது",
-		"क़ ख़ ऩ (a nukta and the precomposed forms)", "한국은행 ᄀ\u1161\u11a8", "שָׁלוֹם", "مُحَمَّد", "RBI के Governor ने कहा",
+		"क़ ख़ ऩ (a nukta and the precomposed forms)", "Photo 📷 by AP 😀👍🏽", "𑂚 𑂚", "한국은행 ᄀ\u1161\u11a8", "שָׁלוֹם", "مُحَمَّد", "RBI के Governor ने कहा",
 	} {
 		normalizeBoth(t, s)
 	}
