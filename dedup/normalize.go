@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -360,7 +359,7 @@ func sameString(a, b string) bool {
 
 // asciiForm returns ASCII text that scanASCII normalizes exactly as the slow path
 // normalizes s, when there is one: s itself when it is ASCII; otherwise s with each
-// non-ASCII character replaced by its stand-in (see standIns), when all of them have
+// non-ASCII character replaced by its stand-in (see standInOf), when all of them have
 // one and n.noStandIn is not set. exact reports that the stand-ins are the characters'
 // normalized forms themselves (no separator was replaced by another), so that the
 // result also serves for a paragraph without letters or digits. The text is n's
@@ -376,7 +375,6 @@ func (n *normalizer) asciiForm(s string) (t string, exact, ok bool) {
 	if n.noStandIn {
 		return "", false, false
 	}
-	table := standTab()
 	n.sub = append(n.sub[:0], s[:i]...)
 	exact = true
 	for i < len(s) {
@@ -387,7 +385,7 @@ func (n *normalizer) asciiForm(s string) (t string, exact, ok bool) {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		in, found := table.standIn(r)
+		in, found := standInAt(r)
 		if !found || r == utf8.RuneError && size == 1 {
 			return "", false, false
 		}
@@ -419,7 +417,7 @@ func loadString64(s string, i int) uint64 {
 }
 
 // latinForm returns s with every non-ASCII character replaced by its normalized form
-// (its NFKC, case folded, NFKC image: latinImages) or by its ASCII stand-in, when s
+// (its NFKC, case folded, NFKC image: latinImageOf) or by its ASCII stand-in, when s
 // holds no other: the accented letters of the Latin scripts (é, ñ, ü, ß, Ø, ł, ş, ạ),
 // and Greek, Cyrillic, Arabic or Chinese text, then cost a table lookup instead of
 // three passes of NFKC and case folding over the paragraph. s must have no mark (a combining accent composes with its neighbour) and
@@ -429,7 +427,6 @@ func (n *normalizer) latinForm(s string) (string, bool) {
 	if n.noASCII || n.noStandIn {
 		return "", false
 	}
-	table := latinTab()
 	n.sub = n.sub[:0]
 	for i := 0; i < len(s); {
 		if s[i] < utf8.RuneSelf {
@@ -444,7 +441,7 @@ func (n *normalizer) latinForm(s string) (string, bool) {
 		}
 		// its image, else its stand-in: "#" for a plain separator, as for scanASCII
 		var ok bool
-		if n.sub, ok = table.appendLatin(n.sub, r, s, i, size); !ok {
+		if n.sub, ok = appendLatin(n.sub, r); !ok {
 			return "", false
 		}
 		i += size
@@ -452,92 +449,95 @@ func (n *normalizer) latinForm(s string) (string, bool) {
 	return unsafe.String(unsafe.SliceData(n.sub), len(n.sub)), true
 }
 
-// latinImages maps each letter of the alphabets news is written in (the Latin blocks
-// beyond ASCII, Greek, Cyrillic, Armenian, Hebrew, Arabic) and of the Han, Hiragana
-// and Katakana blocks to its normalized form, when that is made of letters (and marks
-// after them, as "İ" folds to "i" and a dot above) only. (The name is from the first
-// blocks it held.)
-var latinImages = sync.OnceValue(func() map[rune]string {
-	m := map[rune]string{}
-	folder := cases.Fold()
-	add := func(lo, hi rune) {
-		for r := lo; r <= hi; r++ {
-			if !unicode.IsLetter(r) {
-				continue
-			}
-			img := norm.NFKC.String(folder.String(norm.NFKC.String(string(r))))
-			ok := img != ""
-			for k, q := range img {
-				mark := unicode.Is(unicode.M, q)
-				ok = ok && (unicode.IsLetter(q) || mark && k > 0) && !dropped(q)
-			}
-			if ok {
-				m[r] = img
-			}
+// latinRanges are the blocks latinImageOf draws from.
+var latinRanges = [][2]rune{
+	{0x00a0, 0x02af}, // Latin-1 Supplement, Latin Extended-A and -B, IPA
+	{0x0370, 0x058f}, // Greek, Cyrillic, Armenian
+	{0x05d0, 0x05f2}, // Hebrew letters
+	{0x0620, 0x06ff}, // Arabic
+	{0x1e00, 0x1fff}, // Latin Extended Additional, Greek Extended
+	{0x3041, 0x30ff}, // Hiragana, Katakana
+	{0x4e00, 0x9fff}, // CJK Unified Ideographs
+}
+
+// latinImageOf returns the image of r, if it has one: each letter of the alphabets news
+// is written in (the Latin blocks beyond ASCII, Greek, Cyrillic, Armenian, Hebrew,
+// Arabic) and of the Han, Hiragana and Katakana blocks has its normalized form for
+// image, when that is made of letters (and marks after them, as "İ" folds to "i" and
+// a dot above) only. latinForm writes images, which costs a lookup instead of three
+// passes of NFKC and case folding over the paragraph.
+func latinImageOf(folder cases.Caser, r rune) (string, bool) {
+	if !inRanges(latinRanges, r) || !unicode.IsLetter(r) {
+		return "", false
+	}
+	img := norm.NFKC.String(folder.String(norm.NFKC.String(string(r))))
+	ok := img != ""
+	for k, q := range img {
+		mark := unicode.Is(unicode.M, q)
+		ok = ok && (unicode.IsLetter(q) || mark && k > 0) && !dropped(q)
+	}
+	return img, ok
+}
+
+func inRanges(rs [][2]rune, r rune) bool {
+	for _, rg := range rs {
+		if rg[0] <= r && r <= rg[1] {
+			return true
 		}
 	}
-	add(0x00a0, 0x02af) // Latin-1 Supplement, Latin Extended-A and -B, IPA
-	add(0x0370, 0x058f) // Greek, Cyrillic, Armenian
-	add(0x05d0, 0x05f2) // Hebrew letters
-	add(0x0620, 0x06ff) // Arabic
-	add(0x1e00, 0x1fff) // Latin Extended Additional, Greek Extended
-	add(0x3041, 0x30ff) // Hiragana, Katakana
-	add(0x4e00, 0x9fff) // CJK Unified Ideographs
-	return m
-})
+	return false
+}
 
 // standIn is the ASCII text a non-ASCII character can be replaced with before
-// normalization (see standIns).
+// normalization (see standInOf).
 type standIn struct {
 	text  string
 	exact bool // text is the character's normalized form, not just a separator like it
 }
 
-// standIns maps the non-ASCII characters that news text is full of (curly quotes,
-// dashes, the ellipsis, the no-break space, ©, £, fullwidth forms) to ASCII stand-ins,
-// so that a paragraph holding only such characters takes the ASCII path instead of
-// three passes of NFKC and case folding. A character qualifies when its NFKC, case
-// folded, NFKC form is either ASCII (the stand-in is that form: "…" is "...") or made
-// only of characters that scan treats as a plain separator, never as part of a word or
-// a number (the stand-in is "#", which scanASCII treats the same way: "’", "—", "©").
-// Marks, format characters and anything that is a letter or a digit after folding are
-// left out, and with them every character that could combine with a neighbour: text
-// made of ASCII and stand-ins normalizes alike either way (TestStandIns,
-// FuzzNormalizeStandIns).
-var standIns = sync.OnceValue(func() map[rune]standIn {
-	m := map[rune]standIn{}
-	folder := cases.Fold()
-	add := func(lo, hi rune) {
-		for r := lo; r <= hi; r++ {
-			if !utf8.ValidRune(r) || unicode.Is(unicode.M, r) || dropped(r) {
-				continue
-			}
-			img := norm.NFKC.String(folder.String(norm.NFKC.String(string(r))))
-			if img == "" {
-				continue
-			}
-			ascii, plain := true, true
-			for _, q := range img {
-				ascii = ascii && q < utf8.RuneSelf
-				plain = plain && plainSeparator(q)
-			}
-			switch {
-			case ascii:
-				m[r] = standIn{text: img, exact: true}
-			case plain:
-				m[r] = standIn{text: "#"}
-			}
-		}
+// standRanges are the blocks standInOf draws from.
+var standRanges = [][2]rune{
+	{0x80, 0x2fff},
+	{0x3000, 0x303f},   // CJK punctuation
+	{0xfb00, 0xfb06},   // Latin ligatures
+	{0xfe30, 0xfe4f},   // CJK compatibility forms
+	{0xfe50, 0xfe6f},   // small forms
+	{0xff00, 0xffef},   // halfwidth and fullwidth forms
+	{0x1d400, 0x1d7ff}, // mathematical letters and digits (styled text)
+}
+
+// standInOf returns the stand-in of r, if it has one: the non-ASCII characters that
+// news text is full of (curly quotes, dashes, the ellipsis, the no-break space, ©, £,
+// fullwidth forms) have ASCII stand-ins, so that a paragraph holding only such
+// characters takes the ASCII path instead of three passes of NFKC and case folding. A
+// character qualifies when its NFKC, case folded, NFKC form is either ASCII (the
+// stand-in is that form: "…" is "...") or made only of characters that scan treats as
+// a plain separator, never as part of a word or a number (the stand-in is "#", which
+// scanASCII treats the same way: "’", "—", "©"). Marks, format characters and anything
+// that is a letter or a digit after folding are left out, and with them every
+// character that could combine with a neighbour: text made of ASCII and stand-ins
+// normalizes alike either way (TestStandIns, FuzzNormalizeStandIns).
+func standInOf(folder cases.Caser, r rune) (standIn, bool) {
+	if !inRanges(standRanges, r) || !utf8.ValidRune(r) || unicode.Is(unicode.M, r) || dropped(r) {
+		return standIn{}, false
 	}
-	add(0x80, 0x2fff)
-	add(0x3000, 0x303f)   // CJK punctuation
-	add(0xfb00, 0xfb06)   // Latin ligatures
-	add(0xfe30, 0xfe4f)   // CJK compatibility forms
-	add(0xfe50, 0xfe6f)   // small forms
-	add(0xff00, 0xffef)   // halfwidth and fullwidth forms
-	add(0x1d400, 0x1d7ff) // mathematical letters and digits (styled text)
-	return m
-})
+	img := norm.NFKC.String(folder.String(norm.NFKC.String(string(r))))
+	if img == "" {
+		return standIn{}, false
+	}
+	ascii, plain := true, true
+	for _, q := range img {
+		ascii = ascii && q < utf8.RuneSelf
+		plain = plain && plainSeparator(q)
+	}
+	switch {
+	case ascii:
+		return standIn{text: img, exact: true}, true
+	case plain:
+		return standIn{text: "#"}, true
+	}
+	return standIn{}, false
+}
 
 // plainSeparator reports whether scan treats r as a separator and nothing else: not a
 // digit, letter, mark or dropped character, and none of the characters number looks at

@@ -170,102 +170,57 @@ func quickNFKC(s string) bool {
 	return true
 }
 
-// standTable holds standIns for the characters of the Basic Multilingual Plane in an
-// array, for asciiForm, and latinTable what latinForm writes for each (latinImages,
-// else standIns): looking each character up in the maps was 30 % of normalizing
-// Cyrillic text. They are two, so that text whose only non-ASCII characters have
-// stand-ins (curly quotes, dashes) never builds latinImages (13 ms).
-type standTable struct {
-	idx [0x10000]uint16 // r's stand-in is ins[idx[r]-1]; 0 for none
-	ins []standIn
+// formPage holds, for 256 consecutive characters below pagedRunes (beyond which no
+// character has a stand-in or an image), what asciiForm and latinForm replace them
+// with: looking each character up in the maps was
+// 30 % of normalizing Cyrillic text, and building the maps took 31 ms, where a page
+// takes a fraction of a millisecond and most text meets a handful of pages.
+type formPage struct {
+	// stand is a character's stand-in (standInOf): text "" for none
+	stand [256]standIn
+	// latin is what latinForm writes for it: its image (latinImageOf), else its
+	// stand-in's text; "" for neither
+	latin [256]string
 }
 
-var standTab = sync.OnceValue(func() *standTable {
-	t := new(standTable)
-	for r, in := range standIns() {
-		if r < 0x10000 {
-			t.ins = append(t.ins, in)
-			t.idx[r] = uint16(len(t.ins))
+var formPages [pagedRunes >> 8]atomic.Pointer[formPage]
+
+// formsOf returns the page of r, below pagedRunes, filling it the first time (two
+// goroutines may fill the same page: both fill it alike).
+func formsOf(r rune) *formPage {
+	if p := formPages[r>>8].Load(); p != nil {
+		return p
+	}
+	p := new(formPage)
+	folder := cases.Fold()
+	for k := range p.stand {
+		c := r&^0xff | rune(k)
+		if in, ok := standInOf(folder, c); ok {
+			p.stand[k], p.latin[k] = in, in.text
+		}
+		if img, ok := latinImageOf(folder, c); ok {
+			p.latin[k] = img
 		}
 	}
-	if len(t.ins) >= 1<<16 {
-		panic("dedup: too many stand-ins for standTable")
-	}
-	return t
-})
-
-// standIn returns r's stand-in (see standIns).
-func (t *standTable) standIn(r rune) (standIn, bool) {
-	if r >= 0x10000 {
-		in, ok := standIns()[r]
-		return in, ok
-	}
-	if k := t.idx[r]; k > 0 {
-		return t.ins[k-1], true
-	}
-	return standIn{}, false
+	formPages[r>>8].Store(p)
+	return p
 }
 
-type latinTable struct {
-	// idx[r] is what latinForm writes for r: 0 nothing (r takes the slow path),
-	// formSelf r itself, else texts[idx[r]-1]
-	idx   [0x10000]uint16
-	texts []string
+// standInAt returns r's stand-in (standInOf).
+func standInAt(r rune) (standIn, bool) {
+	if r >= pagedRunes {
+		return standIn{}, false
+	}
+	in := formsOf(r).stand[r&0xff]
+	return in, in.text != ""
 }
 
-const formSelf = 0xffff
-
-var latinTab = sync.OnceValue(func() *latinTable {
-	t := new(latinTable)
-	text := map[string]uint16{}
-	ref := func(s string) uint16 {
-		k, ok := text[s]
-		if !ok {
-			t.texts = append(t.texts, s)
-			k = uint16(len(t.texts))
-			text[s] = k
-		}
-		return k
-	}
-	for r, in := range standIns() {
-		if r < 0x10000 {
-			t.idx[r] = ref(in.text)
-		}
-	}
-	for r, img := range latinImages() { // the image before the stand-in
-		switch {
-		case r >= 0x10000:
-		case img == string(r):
-			t.idx[r] = formSelf
-		default:
-			t.idx[r] = ref(img)
-		}
-	}
-	if len(t.texts) >= formSelf {
-		panic("dedup: too many character forms for latinTable")
-	}
-	return t
-})
-
-// appendLatin appends what latinForm writes for r, encoded in s[i:i+size], to dst: its
-// image (see latinImages), else its stand-in's text. It reports false when r has
-// neither.
-func (t *latinTable) appendLatin(dst []byte, r rune, s string, i, size int) ([]byte, bool) {
-	if r >= 0x10000 {
-		if img, ok := latinImages()[r]; ok {
-			return append(dst, img...), true
-		}
-		if in, ok := standIns()[r]; ok {
-			return append(dst, in.text...), true
-		}
+// appendLatin appends what latinForm writes for r to dst: its image (latinImageOf),
+// else its stand-in's text. It reports false when r has neither.
+func appendLatin(dst []byte, r rune) ([]byte, bool) {
+	if r >= pagedRunes {
 		return dst, false
 	}
-	switch k := t.idx[r]; k {
-	case 0:
-		return dst, false
-	case formSelf:
-		return append(dst, s[i:i+size]...), true
-	default:
-		return append(dst, t.texts[k-1]...), true
-	}
+	t := formsOf(r).latin[r&0xff]
+	return append(dst, t...), t != ""
 }

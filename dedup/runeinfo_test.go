@@ -43,22 +43,21 @@ func TestRuneInfo(t *testing.T) {
 	}
 }
 
-// TestFormTables: the arrays give, for every character, what the maps latinImages and
+// TestFormPages: the pages give, for every character, what the maps latinImages and
 // standIns give, with the image first.
-func TestFormTables(t *testing.T) {
+func TestFormPages(t *testing.T) {
 	check := func(r rune) {
-		s := string(r)
 		want, wantOK := latinImages()[r]
 		if !wantOK {
 			var in standIn
 			in, wantOK = standIns()[r]
 			want = in.text
 		}
-		got, ok := latinTab().appendLatin([]byte("x"), r, "ab"+s, 2, len(s))
+		got, ok := appendLatin([]byte("x"), r)
 		if ok != wantOK || ok && string(got) != "x"+want {
 			t.Fatalf("U+%04X: appendLatin %q %v, want %q %v", r, got, ok, "x"+want, wantOK)
 		}
-		in, ok := standTab().standIn(r)
+		in, ok := standInAt(r)
 		wantIn, wantOK := standIns()[r]
 		if ok != wantOK || in != wantIn {
 			t.Fatalf("U+%04X: standIn %+v %v, want %+v %v", r, in, ok, wantIn, wantOK)

@@ -6,7 +6,10 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
+
+	"golang.org/x/text/cases"
 )
 
 // normalizeBoth normalizes s with stand-ins, without them, and with neither the runs
@@ -182,3 +185,31 @@ func TestLetterRun(t *testing.T) {
 		}
 	}
 }
+
+// latinImages maps every letter with an image to it (latinImageOf), for the tests.
+var latinImages = sync.OnceValue(func() map[rune]string {
+	m := map[rune]string{}
+	folder := cases.Fold()
+	for _, rg := range latinRanges {
+		for r := rg[0]; r <= rg[1]; r++ {
+			if img, ok := latinImageOf(folder, r); ok {
+				m[r] = img
+			}
+		}
+	}
+	return m
+})
+
+// standIns maps every character with a stand-in to it (standInOf), for the tests.
+var standIns = sync.OnceValue(func() map[rune]standIn {
+	m := map[rune]standIn{}
+	folder := cases.Fold()
+	for _, rg := range standRanges {
+		for r := rg[0]; r <= rg[1]; r++ {
+			if in, ok := standInOf(folder, r); ok {
+				m[r] = in
+			}
+		}
+	}
+	return m
+})
