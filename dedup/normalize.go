@@ -343,10 +343,10 @@ func (n *normalizer) hasDropped(s string) bool {
 // compare against.
 func (n *normalizer) info(r rune) runeInfo {
 	if r < pagedRunes && !n.noASCII {
-		if p := runePages[r>>8].Load(); p != nil {
+		if p := runePages.ps[r>>8].Load(); p != nil {
 			return p[r&0xff]
 		}
-		return fillPage(r)[r&0xff]
+		return runePages.filled(r)[r&0xff]
 	}
 	return classify(r)
 }

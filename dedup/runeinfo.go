@@ -46,47 +46,45 @@ func classify(r rune) runeInfo {
 // Plane and the emoji, historic scripts and styled letters after it.
 const pagedRunes = 0x20000
 
-// runePage holds the runeInfo of 256 consecutive characters below pagedRunes. A page
-// is filled the first time normalizer.info looks one up: classify
-// walks the unicode tables and canon a case orbit, about 40 ns a letter, which made
-// Cyrillic, Arabic and Chinese text normalize at 24-37 MB/s.
-type runePage [256]runeInfo
+// pages holds what the normalizer needs to know of characters below pagedRunes, a page
+// P of 256 characters at a time, each page filled (by fill, from its first character)
+// the first time one of its characters is looked up: most text meets a handful of
+// pages. Two goroutines may fill the same page: both fill it alike.
+type pages[P any] struct {
+	ps   [pagedRunes >> 8]atomic.Pointer[P]
+	fill func(lo rune, p *P)
+}
 
-var runePages [pagedRunes >> 8]atomic.Pointer[runePage]
-
-// fillPage fills and stores the page of r. Two goroutines may fill the same page: both
-// fill it alike.
-func fillPage(r rune) *runePage {
-	p := new(runePage)
-	for k := range p {
-		p[k] = classify(r&^0xff | rune(k))
+// of returns the page of r, below pagedRunes.
+func (t *pages[P]) of(r rune) *P {
+	if p := t.ps[r>>8].Load(); p != nil {
+		return p
 	}
-	runePages[r>>8].Store(p)
+	return t.filled(r)
+}
+
+func (t *pages[P]) filled(r rune) *P {
+	p := new(P)
+	t.fill(r&^0xff, p)
+	t.ps[r>>8].Store(p)
 	return p
 }
 
-// nfPage holds, for 256 consecutive characters below pagedRunes, what the NFKC quick
-// check needs: a character's canonical combining class (the low byte) and
-// whether it is quick (nfQuick).
-type nfPage [256]uint16
-
-// nfQuick marks a quick character: valid, not dropped, its own NFKC and folded form
-// (no decomposition; folding changes nothing), and composing with no character before
-// it.
-const nfQuick = 1 << 8
-
-var nfPages [pagedRunes >> 8]atomic.Pointer[nfPage]
-
-// nfOf returns the nfPage entry of r, below pagedRunes, filling its page the first time
-// (two goroutines may fill the same page: both fill it alike).
-func nfOf(r rune) uint16 {
-	if p := nfPages[r>>8].Load(); p != nil {
-		return p[r&0xff]
+// runePages hold each character's runeInfo (classify walks the unicode tables and
+// canon a case orbit, about 40 ns a letter, which made Cyrillic, Arabic and Chinese
+// text normalize at 24-37 MB/s).
+var runePages = pages[[256]runeInfo]{fill: func(lo rune, p *[256]runeInfo) {
+	for k := range p {
+		p[k] = classify(lo + rune(k))
 	}
-	p := new(nfPage)
+}}
+
+// nfPages hold what the NFKC quick check needs of each character: its canonical
+// combining class (the low byte) and whether it is quick (nfQuick).
+var nfPages = pages[[256]uint16]{fill: func(lo rune, p *[256]uint16) {
 	folder := cases.Fold()
 	for k := range p {
-		c := r&^0xff | rune(k)
+		c := lo + rune(k)
 		s := string(c)
 		props := norm.NFKC.PropertiesString(s)
 		p[k] = uint16(props.CCC())
@@ -95,8 +93,21 @@ func nfOf(r rune) uint16 {
 			p[k] |= nfQuick
 		}
 	}
-	nfPages[r>>8].Store(p)
-	return p[r&0xff]
+}}
+
+// nfQuick marks a quick character: valid, not dropped, its own NFKC and folded form
+// (no decomposition; folding changes nothing), and composing with no character before
+// it.
+const nfQuick = 1 << 8
+
+// nfOf returns the nfPages entry of r, below pagedRunes. (It and normalizer.info look
+// the page up themselves: calling pages.of, which does not inline, cost the quick
+// check 4-7 %.)
+func nfOf(r rune) uint16 {
+	if p := nfPages.ps[r>>8].Load(); p != nil {
+		return p[r&0xff]
+	}
+	return nfPages.filled(r)[r&0xff]
 }
 
 // composesBackward reports whether r may compose with the character before it: a
@@ -170,11 +181,10 @@ func quickNFKC(s string) bool {
 	return true
 }
 
-// formPage holds, for 256 consecutive characters below pagedRunes (beyond which no
-// character has a stand-in or an image), what asciiForm and latinForm replace them
-// with: looking each character up in the maps was
-// 30 % of normalizing Cyrillic text, and building the maps took 31 ms, where a page
-// takes a fraction of a millisecond and most text meets a handful of pages.
+// formPage holds, for 256 consecutive characters, what asciiForm and latinForm replace
+// them with (no character past pagedRunes has a stand-in or an image): looking each
+// character up in maps was 30 % of normalizing Cyrillic text, and building maps of
+// them all took 31 ms.
 type formPage struct {
 	// stand is a character's stand-in (standInOf): text "" for none
 	stand [256]standIn
@@ -183,18 +193,10 @@ type formPage struct {
 	latin [256]string
 }
 
-var formPages [pagedRunes >> 8]atomic.Pointer[formPage]
-
-// formsOf returns the page of r, below pagedRunes, filling it the first time (two
-// goroutines may fill the same page: both fill it alike).
-func formsOf(r rune) *formPage {
-	if p := formPages[r>>8].Load(); p != nil {
-		return p
-	}
-	p := new(formPage)
+var formPages = pages[formPage]{fill: func(lo rune, p *formPage) {
 	folder := cases.Fold()
 	for k := range p.stand {
-		c := r&^0xff | rune(k)
+		c := lo + rune(k)
 		if in, ok := standInOf(folder, c); ok {
 			p.stand[k], p.latin[k] = in, in.text
 		}
@@ -202,16 +204,14 @@ func formsOf(r rune) *formPage {
 			p.latin[k] = img
 		}
 	}
-	formPages[r>>8].Store(p)
-	return p
-}
+}}
 
 // standInAt returns r's stand-in (standInOf).
 func standInAt(r rune) (standIn, bool) {
 	if r >= pagedRunes {
 		return standIn{}, false
 	}
-	in := formsOf(r).stand[r&0xff]
+	in := formPages.of(r).stand[r&0xff]
 	return in, in.text != ""
 }
 
@@ -221,6 +221,6 @@ func appendLatin(dst []byte, r rune) ([]byte, bool) {
 	if r >= pagedRunes {
 		return dst, false
 	}
-	t := formsOf(r).latin[r&0xff]
+	t := formPages.of(r).latin[r&0xff]
 	return append(dst, t...), t != ""
 }
