@@ -187,29 +187,21 @@ func TestLetterRun(t *testing.T) {
 }
 
 // latinImages maps every letter with an image to it (latinImageOf), for the tests.
-var latinImages = sync.OnceValue(func() map[rune]string {
-	m := map[rune]string{}
-	folder := cases.Fold()
-	for _, rg := range latinRanges {
-		for r := rg[0]; r <= rg[1]; r++ {
-			if img, ok := latinImageOf(folder, r); ok {
-				m[r] = img
-			}
-		}
-	}
-	return m
-})
+var latinImages = sync.OnceValue(func() map[rune]string { return collect(latinRanges, latinImageOf) })
 
 // standIns maps every character with a stand-in to it (standInOf), for the tests.
-var standIns = sync.OnceValue(func() map[rune]standIn {
-	m := map[rune]standIn{}
+var standIns = sync.OnceValue(func() map[rune]standIn { return collect(standRanges, standInOf) })
+
+// collect maps every character of ranges that of gives a value to that value.
+func collect[V any](ranges [][2]rune, of func(cases.Caser, rune) (V, bool)) map[rune]V {
+	m := map[rune]V{}
 	folder := cases.Fold()
-	for _, rg := range standRanges {
+	for _, rg := range ranges {
 		for r := rg[0]; r <= rg[1]; r++ {
-			if in, ok := standInOf(folder, r); ok {
-				m[r] = in
+			if v, ok := of(folder, r); ok {
+				m[r] = v
 			}
 		}
 	}
 	return m
-})
+}
