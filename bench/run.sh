@@ -3,26 +3,51 @@
 # only reads, decodes and writes the text as zstd Parquet, on the same input.
 # usage: bench/run.sh CORPUS.jsonl[.zst] [extra winnow clean flags...]
 # Build a corpus first: bench/make_corpus.sh 100 /tmp/bench100.jsonl
+#
+# RUNS=N alternates the floor and winnow N times and adds, after the runs, each
+# figure's min-median-max and winnow's wall over the floor's in each pair: this
+# machine's speed drifts from minute to minute, and the floor drifts with it.
 set -euo pipefail
 in=${1:?corpus}; shift
+runs=${RUNS:-1}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 go build -o "$work/winnow" "$root/cmd/winnow"
 go build -o "$work/floor" "$root/bench/floor"
 size=$(stat -c %s "$in")
+cat "$in" >/dev/null # into the page cache
 measure() { # name, command...
   local name=$1; shift
   /usr/bin/time -f "%e %U %S %M" -o "$work/$name.time" "$@" >/dev/null 2>"$work/$name.err" || { cat "$work/$name.err"; exit 1; }
   read -r wall user sys rss < "$work/$name.time"
+  echo "$name $wall $user $sys $rss" >> "$work/times"
   python3 - "$name" "$size" "$wall" "$user" "$sys" "$rss" <<'PY'
 import sys
 name, size, wall, user, sys_, rss = sys.argv[1], int(sys.argv[2]), *map(float, sys.argv[3:])
 cpu = user + sys_
 print(f"{name:7} {size/1e6:8.1f} MB  {wall:7.2f} s wall  {cpu:7.2f} s cpu ({cpu/(size/1e9):6.1f} s/GB)  {size/1e6/wall:7.1f} MB/s  {rss/1024:7.1f} MiB peak RSS")
 PY
-  echo "$wall" > "$work/$name.wall"
 }
 echo "input: $in ($(nproc) cores)"
-measure floor "$work/floor" "$in" "$work/floor.parquet"
-measure winnow "$work/winnow" clean "$in" -o "$work/out.parquet" -q "$@"
-python3 -c "print(f'ratio winnow/floor: {float(open(\"$work/winnow.wall\").read())/float(open(\"$work/floor.wall\").read()):.2f}')"
+for _ in $(seq "$runs"); do
+  measure floor "$work/floor" "$in" "$work/floor.parquet"
+  measure winnow "$work/winnow" clean "$in" -o "$work/out.parquet" -q "$@"
+done
+python3 - "$work/times" "$size" <<'PY'
+import sys, statistics as st
+rows = [l.split() for l in open(sys.argv[1])]
+size = int(sys.argv[2])
+runs = {n: [list(map(float, r[1:])) for r in rows if r[0] == n] for n in ("floor", "winnow")}
+ratios = sorted(w[0] / f[0] for f, w in zip(runs["floor"], runs["winnow"]))
+if len(ratios) == 1:
+    print(f"ratio winnow/floor: {ratios[0]:.2f}")
+    sys.exit()
+span = lambda xs, fmt: "-".join(fmt % x for x in (min(xs), st.median(xs), max(xs)))
+print(f"{len(ratios)} alternated runs, min-median-max:")
+for name, r in runs.items():
+    wall = [x[0] for x in r]
+    cpu = [x[1] + x[2] for x in r]
+    print(f"{name:7} {span(wall, '%.2f')} s wall  {span(cpu, '%.2f')} s cpu  "
+          f"{span([size / 1e6 / w for w in wall], '%.0f')} MB/s  {span([x[3] / 1024 for x in r], '%.0f')} MiB peak RSS")
+print(f"ratio winnow/floor (wall, each pair): {span(ratios, '%.2f')}")
+PY
