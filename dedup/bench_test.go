@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"os"
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // benchTexts returns up to n article texts from the shared Reuters data, or skips.
@@ -119,18 +121,23 @@ func BenchmarkBandKeys(b *testing.B) {
 // rune-by-rune one.
 func BenchmarkNormalizeScripts(b *testing.B) {
 	scripts := map[string]string{
-		"ascii":    "The central bank raised its main interest rate by a quarter point on Tuesday, citing persistent inflation in services, officials said.",
-		"latin":    "La banque centrale a relevé son taux directeur d’un quart de point mardi, invoquant une inflation persistante dans les services, a déclaré José Núñez à Saint-Étienne.",
-		"german":   "Die Zentralbank erhöhte am Dienstag ihren Leitzins um einen Viertelpunkt und verwies auf die anhaltende Inflation bei Dienstleistungen, sagte Jürgen Müller in Köln.",
-		"cyrillic": "Центральный банк во вторник повысил ключевую ставку на четверть пункта, сославшись на устойчивую инфляцию в сфере услуг, заявили чиновники.",
-		"arabic":   "رفع البنك المركزي سعر الفائدة الرئيسي بمقدار ربع نقطة يوم الثلاثاء، مشيرا إلى استمرار التضخم في قطاع الخدمات، بحسب ما قال مسؤولون.",
-		"cjk":      "中央银行周二将主要利率上调四分之一个百分点，理由是服务业通胀持续，官员表示。日本銀行は火曜日に政策金利を引き上げた。",
-		"hindi":    "केंद्रीय बैंक ने मंगलवार को सेवाओं में लगातार मुद्रास्फीति का हवाला देते हुए अपनी मुख्य ब्याज दर में एक चौथाई अंक की वृद्धि की, अधिकारियों ने कहा।",
-		"thai":     "ธนาคารกลางปรับขึ้นอัตราดอกเบี้ยนโยบายหนึ่งในสี่ของจุดเมื่อวันอังคาร โดยอ้างถึงเงินเฟ้อที่ยังคงอยู่ในภาคบริการ เจ้าหน้าที่กล่าว",
-		"korean":   "한국은행은 화요일 서비스 부문의 지속적인 인플레이션을 이유로 기준금리를 0.25%포인트 인상했다고 관계자들이 밝혔다.",
-		"emoji":    "The central bank raised its main interest rate by a quarter point on Tuesday 📈, citing persistent inflation in services, officials said.",
+		"ascii":      "The central bank raised its main interest rate by a quarter point on Tuesday, citing persistent inflation in services, officials said.",
+		"latin":      "La banque centrale a relevé son taux directeur d’un quart de point mardi, invoquant une inflation persistante dans les services, a déclaré José Núñez à Saint-Étienne.",
+		"german":     "Die Zentralbank erhöhte am Dienstag ihren Leitzins um einen Viertelpunkt und verwies auf die anhaltende Inflation bei Dienstleistungen, sagte Jürgen Müller in Köln.",
+		"cyrillic":   "Центральный банк во вторник повысил ключевую ставку на четверть пункта, сославшись на устойчивую инфляцию в сфере услуг, заявили чиновники.",
+		"arabic":     "رفع البنك المركزي سعر الفائدة الرئيسي بمقدار ربع نقطة يوم الثلاثاء، مشيرا إلى استمرار التضخم في قطاع الخدمات، بحسب ما قال مسؤولون.",
+		"cjk":        "中央银行周二将主要利率上调四分之一个百分点，理由是服务业通胀持续，官员表示。日本銀行は火曜日に政策金利を引き上げた。",
+		"hindi":      "केंद्रीय बैंक ने मंगलवार को सेवाओं में लगातार मुद्रास्फीति का हवाला देते हुए अपनी मुख्य ब्याज दर में एक चौथाई अंक की वृद्धि की, अधिकारियों ने कहा।",
+		"thai":       "ธนาคารกลางปรับขึ้นอัตราดอกเบี้ยนโยบายหนึ่งในสี่ของจุดเมื่อวันอังคาร โดยอ้างถึงเงินเฟ้อที่ยังคงอยู่ในภาคบริการ เจ้าหน้าที่กล่าว",
+		"korean":     "한국은행은 화요일 서비스 부문의 지속적인 인플레이션을 이유로 기준금리를 0.25%포인트 인상했다고 관계자들이 밝혔다.",
+		"emoji":      "The central bank raised its main interest rate by a quarter point on Tuesday 📈, citing persistent inflation in services, officials said.",
+		"vietnamese": "Ngân hàng Trung ương đã tăng lãi suất chính thêm một phần tư điểm vào thứ Ba, với lý do lạm phát dai dẳng trong lĩnh vực dịch vụ, các quan chức cho biết.",
 	}
-	for _, name := range []string{"ascii", "latin", "german", "cyrillic", "arabic", "cjk", "hindi", "thai", "korean", "emoji"} {
+	// the same texts with their accents as combining marks (NFD), as some scrapes and
+	// keyboards give them
+	scripts["latin-nfd"] = norm.NFD.String(scripts["latin"])
+	scripts["vietnamese-nfd"] = norm.NFD.String(scripts["vietnamese"])
+	for _, name := range []string{"ascii", "latin", "german", "cyrillic", "arabic", "cjk", "hindi", "thai", "korean", "emoji", "vietnamese", "latin-nfd", "vietnamese-nfd"} {
 		text := scripts[name]
 		b.Run(name, func(b *testing.B) {
 			var paras []string

@@ -92,6 +92,9 @@ var nfPages = pages[[256]uint16]{fill: func(lo rune, p *[256]uint16) {
 			!composesBackward(c, props) && norm.NFKC.String(s) == s && folder.String(s) == s {
 			p[k] |= nfQuick
 		}
+		if utf8.ValidRune(c) && props.CCC() == 0 && !composesBackward(c, props) && norm.NFKC.String(s) == s {
+			p[k] |= nfStarter
+		}
 	}
 }}
 
@@ -99,6 +102,10 @@ var nfPages = pages[[256]uint16]{fill: func(lo rune, p *[256]uint16) {
 // (no decomposition; folding changes nothing), and composing with no character before
 // it.
 const nfQuick = 1 << 8
+
+// nfStarter marks a character before which NFKC may cut the text (normalizer.nfkc):
+// its own NFKC, of combining class 0, composing with no character before it.
+const nfStarter = 1 << 9
 
 // nfOf returns the nfPages entry of r, below pagedRunes. (It and normalizer.info look
 // the page up themselves: calling pages.of, which does not inline, cost the quick

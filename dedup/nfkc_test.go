@@ -1,0 +1,99 @@
+package dedup
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// nfkcPool returns characters that test where normalizer.nfkc may cut: every mark and
+// other character of a non-zero combining class, every character that composes with
+// the one before it or is not its own NFKC (below pagedRunes), and letters and
+// syllables that marks compose with.
+func nfkcPool() []rune {
+	var rs []rune
+	for r := rune(0x80); r < pagedRunes; r++ {
+		if utf8.ValidRune(r) && nfOf(r)&nfStarter == 0 {
+			rs = append(rs, r)
+		}
+	}
+	return append(rs, 'a', 'e', 'o', 'u', 'A', 'E', 'ê', 'ơ', 'ư', 'Å', 'ſ', '\u1100', '\uac00', '\u0b47',
+		'\u0915', 'Ω', 'ι', ' ', '1')
+}
+
+// wantNFKC fails t when nfkc and x/text differ on s.
+func wantNFKC(t *testing.T, n *normalizer, s string) {
+	t.Helper()
+	if got, want := n.nfkc(s), norm.NFKC.String(s); got != want {
+		t.Fatalf("nfkc(%+q) = %+q, want %+q", s, got, want)
+	}
+}
+
+// TestNFKCSegments holds normalizer.nfkc to x/text's NFKC: every character of the
+// pages alone and around a mark, a Hangul vowel and two-part vowel halves, random
+// runs of the characters where a cut would go wrong, and sentences whose accents
+// are combining marks.
+func TestNFKCSegments(t *testing.T) {
+	var n normalizer // one for all: its memory of segments fills and is forgotten
+	for r := rune(0x80); r < pagedRunes; r++ {
+		if !utf8.ValidRune(r) {
+			continue
+		}
+		c := string(r)
+		for _, s := range []string{c, "a" + c, c + "\u0301", "e" + c + "\u0323", c + "\u1161", "\u1100" + c,
+			c + "\u0b3e", "x" + c + "\u0345y", c + c} {
+			wantNFKC(t, &n, s)
+		}
+	}
+	pool := nfkcPool()
+	rng := rand.New(rand.NewPCG(7, 11))
+	var sb strings.Builder
+	for range 200_000 {
+		sb.Reset()
+		for range 2 + rng.IntN(6) {
+			sb.WriteRune(pool[rng.IntN(len(pool))])
+		}
+		wantNFKC(t, &n, sb.String())
+	}
+	for _, s := range []string{
+		"Ngân hàng Trung ương đã tăng lãi suất thêm một phần tư điểm vào thứ Ba.",
+		"José Núñez of Saint-Étienne said Zoë and Björn Øster were in Kraków.",
+		"ﬁnance ＡＢＣ ½ Ǆ ẛ̣ ḱṷ ﬀ ㎒",
+		"Ελληνικά: ά ὰ ᾷ ΐ", "한국은행 \u1100\u1161\u11a8", "क़ ड़ फ़", "e\u0301\u0323\u0302x",
+	} {
+		wantNFKC(t, &n, s)
+		wantNFKC(t, &n, norm.NFD.String(s))
+		wantNFKC(t, &n, norm.NFKD.String(s))
+		normalizeBoth(t, norm.NFD.String(s))
+	}
+	// plain text comes back as it is, without a copy
+	s := "Nothing here changes: Ωμέγα, 東京, ąę."
+	if got := n.nfkc(s); got != s || !sameString(got, s) {
+		t.Fatalf("nfkc(%q) = %q: a copy or a change", s, got)
+	}
+}
+
+// FuzzNFKC builds text from ASCII bytes and, for a byte of 0x80 or more, a character
+// of nfkcPool, and holds nfkc to x/text's NFKC and the normalizer to the reference.
+func FuzzNFKC(f *testing.F) {
+	for _, s := range []string{"a\x80b", "e\x81\x82 x", "\x90\x91\x92", "Ng\xa0n h\xb0ng"} {
+		f.Add([]byte(s))
+	}
+	pool := nfkcPool()
+	var n normalizer
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var sb strings.Builder
+		for i, c := range b {
+			if c < 0x80 {
+				sb.WriteByte(c)
+				continue
+			}
+			sb.WriteRune(pool[(int(c)*131+i*7)%len(pool)])
+		}
+		wantNFKC(t, &n, sb.String())
+		normalizeBoth(t, sb.String())
+	})
+}
