@@ -65,6 +65,7 @@ fuzz:
 	$(GO) test -run XXX -fuzz '^FuzzNormalizeLatin$$' -fuzztime 40000x -fuzzminimizetime 200x ./dedup
 	$(GO) test -run XXX -fuzz '^FuzzNormalizeQuick$$' -fuzztime 25000x -fuzzminimizetime 200x ./dedup
 	$(GO) test -run XXX -fuzz '^FuzzNFKC$$' -fuzztime 8000x -fuzzminimizetime 200x ./dedup
+	$(GO) test -run XXX -fuzz '^FuzzNormalizeBytes$$' -fuzztime 10000x -fuzzminimizetime 200x ./dedup
 	$(GO) test -run XXX -fuzz '^FuzzSegment$$' -fuzztime 100000x -fuzzminimizetime 200x ./dedup
 	$(GO) test -run XXX -fuzz '^FuzzMinRows$$' -fuzztime 50000x -fuzzminimizetime 200x ./dedup
 	$(GO) test -run XXX -fuzz '^FuzzJSONL$$' -fuzztime 25000x -fuzzminimizetime 200x ./ingest

@@ -137,7 +137,11 @@ func BenchmarkNormalizeScripts(b *testing.B) {
 	// keyboards give them
 	scripts["latin-nfd"] = norm.NFD.String(scripts["latin"])
 	scripts["vietnamese-nfd"] = norm.NFD.String(scripts["vietnamese"])
-	for _, name := range []string{"ascii", "latin", "german", "cyrillic", "arabic", "cjk", "hindi", "thai", "korean", "emoji", "vietnamese", "latin-nfd", "vietnamese-nfd"} {
+	// French with an emoji (no table holds both) and English with a byte of Latin-1
+	// (invalid UTF-8)
+	scripts["latin-emoji"] = scripts["latin"] + " 📈"
+	scripts["latin1-byte"] = "The central bank raised its main interest rate by a quarter point on Tuesday, citing persistent inflation, said Jos\xe9 Nu\xf1ez."
+	for _, name := range []string{"ascii", "latin", "german", "cyrillic", "arabic", "cjk", "hindi", "thai", "korean", "emoji", "vietnamese", "latin-nfd", "vietnamese-nfd", "latin-emoji", "latin1-byte"} {
 		text := scripts[name]
 		b.Run(name, func(b *testing.B) {
 			var paras []string

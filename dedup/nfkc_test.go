@@ -97,3 +97,13 @@ func FuzzNFKC(f *testing.F) {
 		normalizeBoth(t, sb.String())
 	})
 }
+
+// FuzzNormalizeBytes holds every path of the normalizer to the reference on any bytes
+// at all: invalid UTF-8, U+FFFD, marks, emoji, stand-ins.
+func FuzzNormalizeBytes(f *testing.F) {
+	for _, s := range []string{"Jos\xe9 Nu\xf1ez", "caf\xc3\xa9 \xef\xbf\xbd ok", "a\xff\xfeb 1.5", "\xf0\x9f\x93\x88 Été",
+		"e\xcc\x81t\xc3\xa9", "\xe2\x80\x9cquoted\xe2\x80\x9d \xed\xa0\x80"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) { normalizeBoth(t, string(b)) })
+}

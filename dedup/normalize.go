@@ -531,8 +531,8 @@ func (n *normalizer) latinForm(s string) (string, bool) {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError {
-			return "", false
+		if r == utf8.RuneError && size == 1 {
+			return "", false // an invalid byte (U+FFFD itself has a stand-in)
 		}
 		// its image, else its stand-in: "#" for a plain separator, as for scanASCII
 		var ok bool
@@ -598,7 +598,9 @@ var standRanges = [][2]rune{
 	{0xfe30, 0xfe4f},   // CJK compatibility forms
 	{0xfe50, 0xfe6f},   // small forms
 	{0xff00, 0xffef},   // halfwidth and fullwidth forms
+	{0xfffd, 0xfffd},   // the replacement character, left by an earlier decoder
 	{0x1d400, 0x1d7ff}, // mathematical letters and digits (styled text)
+	{0x1f000, 0x1faff}, // emoji and other pictographs, playing cards, enclosed forms
 }
 
 // standInOf returns the stand-in of r, if it has one: the non-ASCII characters that
