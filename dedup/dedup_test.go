@@ -72,6 +72,12 @@ func TestNormalize(t *testing.T) {
 		{"Han one token a character", "東京は晴れ", "東 京 は 晴 れ"},
 		{"Cyrillic", "ПРИВЕТ, Мир", "привет мир"},
 		{"invalid UTF-8", "a\xffb", "a b"},
+		{"emoji presentation selector dropped", "I \u2764\ufe0f NY \u2b07\ufe0f", "i ny"},
+		{"the same without it", "I \u2764 NY \u2b07", "i ny"},
+		{"text presentation selector dropped", "Done \u2714\ufe0e today", "done today"},
+		{"a selector after a letter", "ok\ufe0f fine", "ok fine"},
+		{"Mongolian variation selector", "\u1820\u180b\u1821", "\u1820\u1821"},
+		{"a selector with accented text", "Café \u2600\ufe0f Été", "café été"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

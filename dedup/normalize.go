@@ -67,9 +67,11 @@ func isSpace(r rune) bool {
 }
 
 // dropped reports whether r vanishes from the normalized text without leaving a
-// separator: zero-width characters, the soft hyphen and other format characters.
+// separator: zero-width characters, the soft hyphen and other format characters, and
+// the variation selectors, which pick a glyph and which one copy of a text has where
+// another does not ("❤️" and "❤", U+FE0F after the heart or not).
 func dropped(r rune) bool {
-	return r == '\u00ad' || unicode.Is(unicode.Cf, r)
+	return r == '\u00ad' || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r)
 }
 
 // canon maps a case-folded letter to one member of its case orbit (the lower case of
