@@ -140,8 +140,13 @@ func BenchmarkNormalizeScripts(b *testing.B) {
 	// French with an emoji (no table holds both) and English with a byte of Latin-1
 	// (invalid UTF-8)
 	scripts["latin-emoji"] = scripts["latin"] + " 📈"
+	// Persian joins words with the zero-width non-joiner; German hyphenation hints are
+	// soft hyphens; an emoji often has its presentation selector (U+FE0F)
+	scripts["persian"] = "بانک مرکزی روز سه\u200cشنبه نرخ بهره را یک چهارم واحد افزایش داد و به تورم پایدار در بخش خدمات اشاره کرد، مقام\u200cها گفتند."
+	scripts["german-shy"] = "Die Zentral\u00adbank erhöhte am Dienstag ihren Leit\u00adzins um einen Viertel\u00adpunkt, sagte Jürgen Müller in Köln."
+	scripts["emoji-vs16"] = "The central bank raised its main interest rate on Tuesday \u2764\ufe0f, citing persistent inflation in services, officials said."
 	scripts["latin1-byte"] = "The central bank raised its main interest rate by a quarter point on Tuesday, citing persistent inflation, said Jos\xe9 Nu\xf1ez."
-	for _, name := range []string{"ascii", "latin", "german", "cyrillic", "arabic", "cjk", "hindi", "thai", "korean", "emoji", "vietnamese", "latin-nfd", "vietnamese-nfd", "latin-emoji", "latin1-byte"} {
+	for _, name := range []string{"ascii", "latin", "german", "cyrillic", "arabic", "cjk", "hindi", "thai", "korean", "emoji", "vietnamese", "latin-nfd", "vietnamese-nfd", "latin-emoji", "latin1-byte", "persian", "german-shy", "emoji-vs16"} {
 		text := scripts[name]
 		b.Run(name, func(b *testing.B) {
 			var paras []string

@@ -107,3 +107,33 @@ func FuzzNormalizeBytes(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) { normalizeBoth(t, string(b)) })
 }
+
+// droppedRunes returns the characters that vanish (dropped) below pagedRunes, and two
+// past it (a tag character and a variation selector of plane 14).
+func droppedRunes() []rune {
+	var rs []rune
+	for r := rune(0x80); r < pagedRunes; r++ {
+		if dropped(r) {
+			rs = append(rs, r)
+		}
+	}
+	return append(rs, 0xe0041, 0xe0100)
+}
+
+// TestDroppedInFastPaths: a character that vanishes takes nothing from the ASCII and
+// Latin paths' result, whatever surrounds it: words, accents, numbers, symbols alone,
+// a combining mark after it, Persian joined by a non-joiner.
+func TestDroppedInFastPaths(t *testing.T) {
+	rs := droppedRunes()
+	if len(rs) < 90 {
+		t.Fatalf("only %d dropped characters", len(rs))
+	}
+	for _, r := range rs {
+		d := string(r)
+		for _, s := range []string{"in" + d + "credible", "Zentral" + d + "bank Jürgen", "1" + d + "000 and 2" + d + ".5",
+			"* " + d + " *", d, "I \u2764" + d + " NY", "cafe" + d + "\u0301", "Ét" + d + "é", "سه" + d + "شنبه",
+			"“" + d + "”", d + "Ab" + d, "ǅ" + d + "ﬁ"} {
+			normalizeBoth(t, s)
+		}
+	}
+}

@@ -484,6 +484,13 @@ func (n *normalizer) asciiForm(s string) (t string, exact, ok bool) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		in, found := standInAt(r)
 		if !found || r == utf8.RuneError && size == 1 {
+			if size > 1 && n.info(r).class() == classDropped {
+				// it vanishes, as the slow path drops it first (a soft hyphen, a
+				// joiner, U+FE0F); not the normalized form itself
+				exact = false
+				i += size
+				continue
+			}
 			return "", false, false
 		}
 		n.sub = append(n.sub, in.text...)
@@ -538,8 +545,8 @@ func (n *normalizer) latinForm(s string) (string, bool) {
 		}
 		// its image, else its stand-in: "#" for a plain separator, as for scanASCII
 		var ok bool
-		if n.sub, ok = appendLatin(n.sub, r); !ok {
-			return "", false
+		if n.sub, ok = appendLatin(n.sub, r); !ok && n.info(r).class() != classDropped {
+			return "", false // (a dropped character vanishes, as in asciiForm)
 		}
 		i += size
 	}
