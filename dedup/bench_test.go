@@ -145,8 +145,13 @@ func BenchmarkNormalizeScripts(b *testing.B) {
 	scripts["persian"] = "بانک مرکزی روز سه\u200cشنبه نرخ بهره را یک چهارم واحد افزایش داد و به تورم پایدار در بخش خدمات اشاره کرد، مقام\u200cها گفتند."
 	scripts["german-shy"] = "Die Zentral\u00adbank erhöhte am Dienstag ihren Leit\u00adzins um einen Viertel\u00adpunkt, sagte Jürgen Müller in Köln."
 	scripts["emoji-vs16"] = "The central bank raised its main interest rate on Tuesday \u2764\ufe0f, citing persistent inflation in services, officials said."
+	// Ukrainian writes its apostrophe as a modifier letter (U+02BC); Chinese names use
+	// ideographs of Extension A; Korean between curly quotes
+	scripts["ukrainian"] = "Центральний банк у вівторок підвищив облікову ставку на чверть пункта, пославшись на стійку інфляцію, повідомив Мар\u02bcян Об\u02bcєднаний."
+	scripts["cjk-ext"] = "中央银行周二将主要利率上调四分之一个百分点，理由是服务业通胀持续，官员\u3400\u4e2d表示。"
+	scripts["korean-quotes"] = "한국은행은 화요일 “서비스 부문의 지속적인 인플레이션”을 이유로 기준금리를 인상했다고 ＫＢＳ가 밝혔다."
 	scripts["latin1-byte"] = "The central bank raised its main interest rate by a quarter point on Tuesday, citing persistent inflation, said Jos\xe9 Nu\xf1ez."
-	for _, name := range []string{"ascii", "latin", "german", "cyrillic", "arabic", "cjk", "hindi", "thai", "korean", "emoji", "vietnamese", "latin-nfd", "vietnamese-nfd", "latin-emoji", "latin1-byte", "persian", "german-shy", "emoji-vs16"} {
+	for _, name := range []string{"ascii", "latin", "german", "cyrillic", "arabic", "cjk", "hindi", "thai", "korean", "emoji", "vietnamese", "latin-nfd", "vietnamese-nfd", "latin-emoji", "latin1-byte", "persian", "german-shy", "emoji-vs16", "ukrainian", "cjk-ext", "korean-quotes"} {
 		text := scripts[name]
 		b.Run(name, func(b *testing.B) {
 			var paras []string

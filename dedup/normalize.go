@@ -531,37 +531,52 @@ func (n *normalizer) latinForm(s string) (string, bool) {
 	if n.noASCII || n.noStandIn {
 		return "", false
 	}
+	// s is copied from the first character whose image is not itself on: text in
+	// lower case, or in a script without case (Han, Hangul, Arabic), is its own form
 	n.sub = n.sub[:0]
+	done, copied := 0, false // s[:done] is in n.sub once copied
 	for i := 0; i < len(s); {
 		if s[i] < utf8.RuneSelf {
-			k := i + asciiRun(s[i:])
-			n.sub = append(n.sub, s[i:k]...)
-			i = k
+			i += asciiRun(s[i:])
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
 			return "", false // an invalid byte (U+FFFD itself has a stand-in)
 		}
+		if r < pagedRunes && latinSelf(r) {
+			i += size
+			continue
+		}
 		// its image, else its stand-in: "#" for a plain separator, as for scanASCII
-		var ok bool
-		if n.sub, ok = appendLatin(n.sub, r); !ok && n.info(r).class() != classDropped {
+		t, ok := latinAt(r)
+		if !ok && n.info(r).class() != classDropped {
 			return "", false // (a dropped character vanishes, as in asciiForm)
 		}
+		n.sub = append(append(n.sub, s[done:i]...), t...)
 		i += size
+		done, copied = i, true
 	}
+	if !copied {
+		return s, true
+	}
+	n.sub = append(n.sub, s[done:]...)
 	return unsafe.String(unsafe.SliceData(n.sub), len(n.sub)), true
 }
 
 // latinRanges are the blocks latinImageOf draws from.
 var latinRanges = [][2]rune{
-	{0x00a0, 0x02af}, // Latin-1 Supplement, Latin Extended-A and -B, IPA
+	{0x00a0, 0x02ff}, // Latin-1 Supplement, Latin Extended-A and -B, IPA, modifier letters (ʼ)
 	{0x0370, 0x058f}, // Greek, Cyrillic, Armenian
 	{0x05d0, 0x05f2}, // Hebrew letters
 	{0x0620, 0x06ff}, // Arabic
 	{0x1e00, 0x1fff}, // Latin Extended Additional, Greek Extended
 	{0x3041, 0x30ff}, // Hiragana, Katakana
+	{0x3400, 0x4dbf}, // CJK Unified Ideographs Extension A
 	{0x4e00, 0x9fff}, // CJK Unified Ideographs
+	{0xac00, 0xd7a3}, // Hangul syllables
+	{0xf900, 0xfaff}, // CJK Compatibility Ideographs
+	{0xff00, 0xffef}, // halfwidth and fullwidth forms
 }
 
 // latinImageOf returns the image of r, if it has one: each letter of the alphabets news
@@ -579,6 +594,9 @@ func latinImageOf(folder cases.Caser, r rune) (string, bool) {
 	for k, q := range img {
 		mark := unicode.Is(unicode.M, q)
 		ok = ok && (unicode.IsLetter(q) || mark && k > 0) && !dropped(q)
+		// an image that could compose with the one before it would not be the
+		// normalized form of the two: a halfwidth Hangul vowel is a vowel jamo
+		ok = ok && (k > 0 || !composesBackward(q, norm.NFKC.PropertiesString(string(q))))
 	}
 	return img, ok
 }

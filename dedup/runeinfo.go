@@ -198,6 +198,9 @@ type formPage struct {
 	// latin is what latinForm writes for it: its image (latinImageOf), else its
 	// stand-in's text; "" for neither
 	latin [256]string
+	// self has a bit set for each character that is its own image: most of a text
+	// in lower case or in a script without case, which latinForm does not copy
+	self [4]uint64
 }
 
 var formPages = pages[formPage]{fill: func(lo rune, p *formPage) {
@@ -209,6 +212,9 @@ var formPages = pages[formPage]{fill: func(lo rune, p *formPage) {
 		}
 		if img, ok := latinImageOf(folder, c); ok {
 			p.latin[k] = img
+			if img == string(c) {
+				p.self[k>>6] |= 1 << (k & 63)
+			}
 		}
 	}
 }}
@@ -222,12 +228,26 @@ func standInAt(r rune) (standIn, bool) {
 	return in, in.text != ""
 }
 
-// appendLatin appends what latinForm writes for r to dst: its image (latinImageOf),
-// else its stand-in's text. It reports false when r has neither.
-func appendLatin(dst []byte, r rune) ([]byte, bool) {
+// latinAt returns what latinForm writes for r: its image (latinImageOf), else its
+// stand-in's text. It reports false when r has neither.
+func latinAt(r rune) (string, bool) {
 	if r >= pagedRunes {
-		return dst, false
+		return "", false
 	}
-	t := formPages.of(r).latin[r&0xff]
-	return append(dst, t...), t != ""
+	p := formPages.ps[r>>8].Load() // (inline: formPages.of is not; see nfOf)
+	if p == nil {
+		p = formPages.filled(r)
+	}
+	t := p.latin[r&0xff]
+	return t, t != ""
+}
+
+// latinSelf reports whether r is its own image (latinImageOf), below pagedRunes.
+func latinSelf(r rune) bool {
+	p := formPages.ps[r>>8].Load()
+	if p == nil {
+		p = formPages.filled(r)
+	}
+	k := r & 0xff
+	return p.self[k>>6]&(1<<(k&63)) != 0
 }

@@ -91,10 +91,13 @@ func TestLatinImages(t *testing.T) {
 		}
 	}
 	contexts := []string{"%c", "a%cb", "A%cB", "1%c2", "%c%c", "x %c y", "Jos%c Mart%cnez", "%c’s", "“%c”",
-		"%c 1987 %c", "12%c,500", "Saint-%ctienne", "Read more%c Storm", "%cA%c"}
+		"%c 1987 %c", "12%c,500", "Saint-%ctienne", "Read more%c Storm", "%cA%c",
+		// after and before letters that others compose with: a halfwidth Hangul
+		// consonant is a leading jamo, 가 a syllable a final joins
+		"\uffa1%c", "가%c", "%c\uffa1", "か%c", "e%c"}
 	for i, r := range rs {
-		if r >= 0x4e00 && i%50 != 0 {
-			continue // one ideograph in fifty: they are alike to the scan
+		if (r >= 0x3400 && r <= 0x9fff || r >= 0xac00 && r <= 0xd7a3) && i%50 != 0 {
+			continue // one ideograph or syllable in fifty: they are alike to the scan
 		}
 		for _, c := range contexts {
 			normalizeBoth(t, strings.ReplaceAll(c, "%c", string(r)))
@@ -107,6 +110,7 @@ func TestLatinImages(t *testing.T) {
 		"e\u0301 is not é", // a combining accent: the slow path
 		"Центральный банк повысил ставку, — заявил Ёжиков. Ελληνική ΣΟΦΙΑ ς. שלום עולם. مرحبا بالعالم.",
 		"中央银行周二上调利率。ひらがな カタカナ ｶﾞ ガ 2026年",
+		"ﾡﾟ ﾡﾡ ﾼﾡ 가\uffa1 한국은행 “서비스” ＫＢＳ Мар\u02bcян 㐀中 豈",
 	} {
 		normalizeBoth(t, s)
 	}
