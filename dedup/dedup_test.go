@@ -78,6 +78,10 @@ func TestNormalize(t *testing.T) {
 		{"a selector after a letter", "ok\ufe0f fine", "ok fine"},
 		{"Mongolian variation selector", "\u1820\u180b\u1821", "\u1820\u1821"},
 		{"a selector with accented text", "Café \u2600\ufe0f Été", "café été"},
+		{"a modifier letter apostrophe is an apostrophe", "Марʼян Обʼєднаний", "мар ян об єднаний"},
+		{"as the curly one is", "Мар’ян Об’єднаний", "мар ян об єднаний"},
+		{"and the straight one", "Мар'ян Об'єднаний", "мар ян об єднаний"},
+		{"the turned comma too", "Oʻzbekiston", "o zbekiston"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

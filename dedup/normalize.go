@@ -74,6 +74,14 @@ func dropped(r rune) bool {
 	return r == '\u00ad' || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r)
 }
 
+// isLetter reports whether r is a letter to the normalizer: a Unicode letter, but for
+// the modifier letters that stand for an apostrophe (ʼ U+02BC, ʻ U+02BB), which a copy
+// of the same text writes as ’ or ' (Ukrainian "Марʼян", "Мар’ян", "Мар'ян"): like
+// them they separate words.
+func isLetter(r rune) bool {
+	return unicode.IsLetter(r) && r != '\u02bc' && r != '\u02bb'
+}
+
 // canon maps a case-folded letter to one member of its case orbit (the lower case of
 // the smallest letter), so that normalizing twice changes nothing even where full case
 // folding maps lower case to upper (Cherokee). Only letters: the orbit of ι holds
@@ -586,14 +594,14 @@ var latinRanges = [][2]rune{
 // a dot above) only. latinForm writes images, which costs a lookup instead of three
 // passes of NFKC and case folding over the paragraph.
 func latinImageOf(folder cases.Caser, r rune) (string, bool) {
-	if !inRanges(latinRanges, r) || !unicode.IsLetter(r) {
+	if !inRanges(latinRanges, r) || !isLetter(r) {
 		return "", false
 	}
 	img := norm.NFKC.String(folder.String(norm.NFKC.String(string(r))))
 	ok := img != ""
 	for k, q := range img {
 		mark := unicode.Is(unicode.M, q)
-		ok = ok && (unicode.IsLetter(q) || mark && k > 0) && !dropped(q)
+		ok = ok && (isLetter(q) || mark && k > 0) && !dropped(q)
 		// an image that could compose with the one before it would not be the
 		// normalized form of the two: a halfwidth Hangul vowel is a vowel jamo
 		ok = ok && (k > 0 || !composesBackward(q, norm.NFKC.PropertiesString(string(q))))
@@ -670,7 +678,7 @@ func plainSeparator(r rune) bool {
 	switch {
 	case r == ' ' || r == '.' || r == ',' || r == ':':
 		return false
-	case unicode.IsDigit(r) || unicode.IsLetter(r) || unicode.Is(unicode.M, r) || dropped(r):
+	case unicode.IsDigit(r) || isLetter(r) || unicode.Is(unicode.M, r) || dropped(r):
 		return false
 	}
 	return true

@@ -33,7 +33,7 @@ func classify(r rune) runeInfo {
 		return classDigit
 	case dropped(r):
 		return classDropped
-	case unicode.IsLetter(r) || unicode.Is(unicode.M, r):
+	case isLetter(r) || unicode.Is(unicode.M, r):
 		if ownToken(r) {
 			return classOwn | runeInfo(canon(r))
 		}

@@ -19,9 +19,9 @@ func TestRuneInfo(t *testing.T) {
 			want = classDigit
 		case dropped(r):
 			want = classDropped
-		case (unicode.IsLetter(r) || unicode.Is(unicode.M, r)) && ownToken(r):
+		case (isLetter(r) || unicode.Is(unicode.M, r)) && ownToken(r):
 			want = classOwn | runeInfo(canon(r))
-		case unicode.IsLetter(r) || unicode.Is(unicode.M, r):
+		case isLetter(r) || unicode.Is(unicode.M, r):
 			want = classLetter | runeInfo(canon(r))
 		}
 		if got := n.info(r); got != want {
