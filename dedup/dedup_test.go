@@ -82,6 +82,9 @@ func TestNormalize(t *testing.T) {
 		{"as the curly one is", "Мар’ян Об’єднаний", "мар ян об єднаний"},
 		{"and the straight one", "Мар'ян Об'єднаний", "мар ян об єднаний"},
 		{"the turned comma too", "Oʻzbekiston", "o zbekiston"},
+		{"an acute accent used as an apostrophe", "don´t stop, l´homme", "don t stop l homme"},
+		{"a diaeresis or a cedilla alone", "a¨b c¸d", "a b c d"},
+		{"spacing accents alone are symbols", "´ ¨ ´", "' ' '"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -137,3 +137,27 @@ func TestDroppedInFastPaths(t *testing.T) {
 		}
 	}
 }
+
+// TestSpacingAccents: every spacing accent (a space and a combining mark under NFKC)
+// is an apostrophe to every path, around letters, accents, marks and numbers.
+func TestSpacingAccents(t *testing.T) {
+	var rs []rune
+	for r := rune(0x80); r < pagedRunes; r++ {
+		if spacingClone(r) {
+			rs = append(rs, r)
+		}
+	}
+	if len(rs) < 40 {
+		t.Fatalf("only %d spacing accents", len(rs))
+	}
+	for _, r := range rs {
+		c := string(r)
+		for _, s := range []string{"don" + c + "t", "l" + c + "Été", c, c + c, "1" + c + "5", "a" + c + "\u0301b",
+			"e\u0301" + c + "x", "か" + c, "ا" + c + "ب", c + "\u200d" + "x", "Ωμέγα" + c + "ς"} {
+			normalizeBoth(t, s)
+			if c != "'" && Normalize(s) != Normalize(strings.ReplaceAll(s, c, "'")) {
+				t.Fatalf("%q: %q, with an apostrophe %q", s, Normalize(s), Normalize(strings.ReplaceAll(s, c, "'")))
+			}
+		}
+	}
+}

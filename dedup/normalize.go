@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
@@ -320,11 +321,16 @@ func (n *normalizer) slow(s string) {
 	// would then differ: repair it first
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	// so would a character that vanishes (dropped) between two that NFKC composes or
-	// reorders ("e", U+200D, U+0301; two marks on either side of U+070F): drop it first
-	if n.hasDropped(s) {
+	// reorders ("e", U+200D, U+0301; two marks on either side of U+070F): drop it
+	// first. A spacing accent used as an apostrophe ("don´t", "l´homme") would become
+	// a space and a combining mark that joins the next word: it is an apostrophe
+	if n.hasDropped(s, true) {
 		s = strings.Map(func(r rune) rune {
-			if dropped(r) {
+			switch {
+			case dropped(r):
 				return -1
+			case spacingClone(r):
+				return '\''
 			}
 			return r
 		}, s)
@@ -335,7 +341,7 @@ func (n *normalizer) slow(s string) {
 	// costs a table lookup a character instead of folding and NFKC again: the slow
 	// path gives s what it gives its input, NFKC being idempotent, as long as s holds
 	// no dropped character (dropped before NFKC here, not after).
-	if t, ok := n.latinForm(s); ok && !n.hasDropped(s) {
+	if t, ok := n.latinForm(s); ok && !n.hasDropped(s, false) {
 		n.scan(t)
 		if len(n.exact) > 0 {
 			return
@@ -433,15 +439,39 @@ const (
 	nfSegments = 1 << 12
 )
 
-// hasDropped reports whether s holds a dropped character.
-func (n *normalizer) hasDropped(s string) bool {
+// hasDropped reports whether s holds a dropped character, or a spacing accent when
+// clones is set.
+func (n *normalizer) hasDropped(s string, clones bool) bool {
 	for _, r := range s {
-		if r >= utf8.RuneSelf && n.info(r).class() == classDropped {
+		if r >= utf8.RuneSelf && (n.info(r).class() == classDropped || clones && spacingClone(r)) {
 			return true
 		}
 	}
 	return false
 }
+
+// spacingClone reports whether r is a spacing accent: a character whose NFKC is a
+// space and a combining mark (´ ¨ ¸ ˘ ˙ ˜, the Greek breathings, the spacing kana
+// sound marks). Normalization takes it for an apostrophe (see slow).
+func spacingClone(r rune) bool {
+	return r >= 0xa0 && r < pagedRunes && spacingClones()[r>>6]&(1<<(r&63)) != 0
+}
+
+var spacingClones = sync.OnceValue(func() *[pagedRunes / 64]uint64 {
+	var bs [pagedRunes / 64]uint64
+	for r := rune(0xa0); r < pagedRunes; r++ {
+		if !utf8.ValidRune(r) {
+			continue
+		}
+		d := norm.NFKC.String(string(r))
+		if len(d) > 1 && d[0] == ' ' {
+			if m, _ := utf8.DecodeRuneInString(d[1:]); unicode.Is(unicode.M, m) {
+				bs[r>>6] |= 1 << (r & 63)
+			}
+		}
+	}
+	return &bs
+})
 
 // info returns the runeInfo of r, a character past ASCII: from its page, or from the
 // unicode tables for a character past the pages and for the reference the tests
@@ -652,6 +682,9 @@ var standRanges = [][2]rune{
 func standInOf(folder cases.Caser, r rune) (standIn, bool) {
 	if !inRanges(standRanges, r) || !utf8.ValidRune(r) || unicode.Is(unicode.M, r) || dropped(r) {
 		return standIn{}, false
+	}
+	if spacingClone(r) {
+		return standIn{text: "'", exact: true}, true // an apostrophe (see slow)
 	}
 	img := norm.NFKC.String(folder.String(norm.NFKC.String(string(r))))
 	if img == "" {
