@@ -85,6 +85,7 @@ func TestNormalize(t *testing.T) {
 		{"an acute accent used as an apostrophe", "don´t stop, l´homme", "don t stop l homme"},
 		{"a diaeresis or a cedilla alone", "a¨b c¸d", "a b c d"},
 		{"spacing accents alone are symbols", "´ ¨ ´", "' ' '"},
+		{"the Arabic tatweel stretches a word", "كـتـاب جديـد", "كتاب جديد"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

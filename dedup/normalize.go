@@ -69,10 +69,11 @@ func isSpace(r rune) bool {
 
 // dropped reports whether r vanishes from the normalized text without leaving a
 // separator: zero-width characters, the soft hyphen and other format characters, and
-// the variation selectors, which pick a glyph and which one copy of a text has where
-// another does not ("❤️" and "❤", U+FE0F after the heart or not).
+// what only draws a text differently, which one copy of it has where another does
+// not: the variation selectors ("❤️" and "❤", U+FE0F after the heart or not) and the
+// Arabic tatweel, which stretches a word ("كـتـاب" and "كتاب").
 func dropped(r rune) bool {
-	return r == '\u00ad' || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r)
+	return r == '\u00ad' || r == '\u0640' || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r)
 }
 
 // isLetter reports whether r is a letter to the normalizer: a Unicode letter, but for
