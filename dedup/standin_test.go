@@ -145,20 +145,24 @@ func FuzzNormalizeStandIns(f *testing.F) {
 	f.Fuzz(fuzzText(append(standInRunes(), droppedRunes()...)))
 }
 
-// fuzzText returns a fuzz function that builds text from ASCII bytes and, for a byte
-// of 0x80 or more, one of rs, and checks that every path normalizes it alike.
+// fuzzText returns a fuzz function that builds text from b (textOf) and checks that
+// every path normalizes it alike.
 func fuzzText(rs []rune) func(*testing.T, []byte) {
-	return func(t *testing.T, b []byte) {
-		var sb strings.Builder
-		for i, c := range b {
-			if c < 0x80 {
-				sb.WriteByte(c)
-				continue
-			}
-			sb.WriteRune(rs[(int(c)*131+i*7)%len(rs)])
+	return func(t *testing.T, b []byte) { normalizeBoth(t, textOf(b, rs)) }
+}
+
+// textOf builds text from b: its ASCII bytes as they are and, for a byte of 0x80 or
+// more, one of rs.
+func textOf(b []byte, rs []rune) string {
+	var sb strings.Builder
+	for i, c := range b {
+		if c < 0x80 {
+			sb.WriteByte(c)
+			continue
 		}
-		normalizeBoth(t, sb.String())
+		sb.WriteRune(rs[(int(c)*131+i*7)%len(rs)])
 	}
+	return sb.String()
 }
 
 // letterRun against the letter table: every byte at every position, after a run of
