@@ -583,13 +583,13 @@ func (n *normalizer) latinForm(s string) (string, bool) {
 		if r == utf8.RuneError && size == 1 {
 			return "", false // an invalid byte (U+FFFD itself has a stand-in)
 		}
-		if r < pagedRunes && latinSelf(r) {
+		// its image, else its stand-in: "#" for a plain separator, as for scanASCII
+		t, self := latinAt(r)
+		if self {
 			i += size
 			continue
 		}
-		// its image, else its stand-in: "#" for a plain separator, as for scanASCII
-		t, ok := latinAt(r)
-		if !ok && n.info(r).class() != classDropped {
+		if t == "" && n.info(r).class() != classDropped {
 			return "", false // (a dropped character vanishes, as in asciiForm)
 		}
 		n.sub = append(append(n.sub, s[done:i]...), t...)

@@ -229,8 +229,8 @@ func standInAt(r rune) (standIn, bool) {
 }
 
 // latinAt returns what latinForm writes for r: its image (latinImageOf), else its
-// stand-in's text. It reports false when r has neither.
-func latinAt(r rune) (string, bool) {
+// stand-in's text, "" for neither; and whether r is its own image.
+func latinAt(r rune) (t string, self bool) {
 	if r >= pagedRunes {
 		return "", false
 	}
@@ -238,16 +238,6 @@ func latinAt(r rune) (string, bool) {
 	if p == nil {
 		p = formPages.filled(r)
 	}
-	t := p.latin[r&0xff]
-	return t, t != ""
-}
-
-// latinSelf reports whether r is its own image (latinImageOf), below pagedRunes.
-func latinSelf(r rune) bool {
-	p := formPages.ps[r>>8].Load()
-	if p == nil {
-		p = formPages.filled(r)
-	}
 	k := r & 0xff
-	return p.self[k>>6]&(1<<(k&63)) != 0
+	return p.latin[k], p.self[k>>6]&(1<<(k&63)) != 0
 }

@@ -53,9 +53,9 @@ func TestFormPages(t *testing.T) {
 			in, wantOK = standIns()[r]
 			want = in.text
 		}
-		got, ok := latinAt(r)
-		if ok != wantOK || ok && got != want {
-			t.Fatalf("U+%04X: latinAt %q %v, want %q %v", r, got, ok, want, wantOK)
+		got, self := latinAt(r)
+		if ok := got != ""; ok != wantOK || ok && got != want || self != (wantOK && want == string(r)) {
+			t.Fatalf("U+%04X: latinAt %q %v, want %q %v", r, got, self, want, wantOK)
 		}
 		in, ok := standInAt(r)
 		wantIn, wantOK := standIns()[r]
