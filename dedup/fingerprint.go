@@ -237,6 +237,12 @@ func NewFingerprinter(cfg Config) *Fingerprinter {
 	return f
 }
 
+// FingerprintVersion names how this build fingerprints text: its normalization,
+// hashes, shingles and bands. Builds of one version give the same keys; the staged
+// path's stages refuse files of another, so that no stage counts or judges keys a
+// different build made. TestFingerprintVersion fails when a change gives other keys.
+const FingerprintVersion = 2
+
 // Hash namespaces: a word shingle, a character shingle and a paragraph key never
 // collide by construction, even when their texts are equal.
 const (

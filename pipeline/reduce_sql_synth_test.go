@@ -196,7 +196,8 @@ func writeRows[T any](t *testing.T, path string, rows []T) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	w, err := export.Create[T](path, export.ParquetOptions{Version: "test"})
+	// stamped as this build's fingerprint stage stamps its files
+	w, err := export.Create[T](path, stagedOptions(export.ParquetOptions{Version: "test"}))
 	if err != nil {
 		t.Fatal(err)
 	}

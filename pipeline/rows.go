@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,12 +12,17 @@ import (
 	"strings"
 
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/winnowdata/winnow/dedup"
+	"github.com/winnowdata/winnow/export"
+	"github.com/winnowdata/winnow/schema"
 )
 
 // rows reads the rows of one Parquet file of the staged path, a buffer at a time.
 type rows[T any] struct {
 	name string
 	f    *os.File
+	pf   *parquet.File
 	r    *parquet.GenericReader[T]
 	buf  []T
 	i, n int
@@ -39,7 +45,42 @@ func openRows[T any](path string) (*rows[T], error) {
 		f.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &rows[T]{name: path, f: f, r: parquet.NewGenericReader[T](pf), buf: make([]T, 256)}, nil
+	return &rows[T]{name: path, f: f, pf: pf, r: parquet.NewGenericReader[T](pf), buf: make([]T, 256)}, nil
+}
+
+// fingerprintVersion is dedup.FingerprintVersion as the staged path's files carry it.
+var fingerprintVersion = strconv.Itoa(dedup.FingerprintVersion)
+
+// checkFingerprint reports an error naming the file when it was made by a winnow
+// build that fingerprints text otherwise than this one, or by one from before builds
+// said how they fingerprint. With foreign set, a file that no winnow build wrote (the
+// counts of docs/reduce.sql on DuckDB or Spark) passes unchecked: it carries what the
+// fingerprint files gave it, which the reduce that read them did not check.
+func (r *rows[T]) checkFingerprint(foreign bool) error {
+	v, ok := r.pf.Lookup(schema.MetaFingerprint)
+	switch {
+	case ok && v == fingerprintVersion:
+		return nil
+	case ok:
+		return fmt.Errorf("%s: made by a winnow build of fingerprint version %s, this one's is %s: "+
+			"run every stage with one build", r.name, v, fingerprintVersion)
+	case foreign && !strings.HasPrefix(r.pf.Metadata().CreatedBy, "winnow"):
+		return nil
+	}
+	return fmt.Errorf("%s: made by a winnow build older than this one (fingerprint version %s): "+
+		"run every stage with one build", r.name, fingerprintVersion)
+}
+
+// stagedOptions returns po for an intermediate file of the staged path: it carries
+// the fingerprint version the next stage checks.
+func stagedOptions(po export.ParquetOptions) export.ParquetOptions {
+	kv := maps.Clone(po.KeyValue)
+	if kv == nil {
+		kv = map[string]string{}
+	}
+	kv[schema.MetaFingerprint] = fingerprintVersion
+	po.KeyValue = kv
+	return po
 }
 
 // peek returns the next row without consuming it, or nil at the end or on an error

@@ -135,7 +135,7 @@ func Fingerprint(ctx context.Context, opts Options, s Shard, dir string) error {
 		return err
 	}
 	r.shard = sh
-	po := r.parquetOptions()
+	po := stagedOptions(r.parquetOptions())
 	docsW, err := export.Create[schema.FPDoc](filepath.Join(dir, shardName("docs", s, ".parquet")), po)
 	if err != nil {
 		return err
@@ -301,6 +301,9 @@ func Reduce(ctx context.Context, dirs []string, out string, rules dedup.Rules, m
 		if shards[i].paras, err = openRows[schema.FPPara](paraFiles[i]); err != nil {
 			return err
 		}
+		if err := errors.Join(shards[i].docs.checkFingerprint(false), shards[i].paras.checkFingerprint(false)); err != nil {
+			return err
+		}
 	}
 	ix := dedup.NewIndexFor(rules, memory)
 	f, err := tempfile.Create("", "winnow-counts-")
@@ -351,7 +354,7 @@ func Reduce(ctx context.Context, dirs []string, out string, rules dedup.Rules, m
 	if err := ix.Seal(); err != nil {
 		return err
 	}
-	w, err := export.Create[schema.CountRow](out, export.ParquetOptions{Version: version})
+	w, err := export.Create[schema.CountRow](out, stagedOptions(export.ParquetOptions{Version: version}))
 	if err != nil {
 		return err
 	}
@@ -386,6 +389,9 @@ func loadCounts(path string, rules dedup.Rules) (*dedup.Index, error) {
 		return nil, err
 	}
 	defer rs.close()
+	if err := rs.checkFingerprint(true); err != nil {
+		return nil, err
+	}
 	ix, err := dedup.LoadIndex(rules, func() (dedup.Count, error) {
 		row := rs.next()
 		if row == nil {
@@ -426,7 +432,7 @@ func Apply(ctx context.Context, opts Options, s Shard, counts, dir string) error
 		return err
 	}
 	r.shard = sh
-	w, err := export.Create[schema.JudgedDoc](filepath.Join(dir, shardName("judged", s, ".parquet")), r.parquetOptions())
+	w, err := export.Create[schema.JudgedDoc](filepath.Join(dir, shardName("judged", s, ".parquet")), stagedOptions(r.parquetOptions()))
 	if err != nil {
 		return err
 	}
@@ -512,6 +518,9 @@ func Place(ctx context.Context, opts Options, dirs []string, counts string) (*sc
 	}()
 	for i, f := range files {
 		if shards[i], err = openRows[schema.JudgedDoc](f); err != nil {
+			return nil, err
+		}
+		if err := shards[i].checkFingerprint(false); err != nil {
 			return nil, err
 		}
 	}

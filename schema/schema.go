@@ -13,6 +13,9 @@ const (
 	MetaVersion       = "winnow.version"
 	MetaSchemaVersion = "winnow.schema_version"
 	MetaFlags         = "winnow.flags"
+	// MetaFingerprint is dedup.FingerprintVersion, on the staged path's intermediate
+	// files (fingerprints, counts, judged shards)
+	MetaFingerprint = "winnow.fingerprint_version"
 )
 
 // Removal reasons, in the order the rules apply them.
