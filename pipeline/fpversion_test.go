@@ -22,16 +22,7 @@ func writeStamped[T any](t *testing.T, path, v string, rows []T) {
 	if v != "" {
 		po.KeyValue = map[string]string{schema.MetaFingerprint: v}
 	}
-	w, err := export.Create[T](path, po)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(rows); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeRowsWith(t, path, po, rows)
 }
 
 // TestStagesCheckFingerprint: a stage refuses the files of a build that fingerprints

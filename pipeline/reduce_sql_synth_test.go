@@ -191,13 +191,19 @@ func synthFP(t *testing.T, dir string, seed uint64, docs, shards int) string {
 	return dir
 }
 
+// writeRows writes rows to path as this build's fingerprint stage writes its files.
 func writeRows[T any](t *testing.T, path string, rows []T) {
+	t.Helper()
+	writeRowsWith(t, path, stagedOptions(export.ParquetOptions{Version: "test"}), rows)
+}
+
+// writeRowsWith writes rows to path with po.
+func writeRowsWith[T any](t *testing.T, path string, po export.ParquetOptions, rows []T) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	// stamped as this build's fingerprint stage stamps its files
-	w, err := export.Create[T](path, stagedOptions(export.ParquetOptions{Version: "test"}))
+	w, err := export.Create[T](path, po)
 	if err != nil {
 		t.Fatal(err)
 	}
