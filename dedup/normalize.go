@@ -372,13 +372,12 @@ func (n *normalizer) nfkc(s string) string {
 	if n.noASCII {
 		return norm.NFKC.String(s)
 	}
-	out, done := n.nfOut[:0], 0 // s[:done] is in out
-	changed := false
-	seg, plain := 0, true // the segment starts at seg; plain: one nfStarter only
+	out, done := n.nfOut[:0], 0 // s[:done] is in out; 0 while s is its own NFKC so far
+	seg, plain := 0, true       // the segment starts at seg; plain: one nfStarter only
 	for i := 0; i < len(s); {
 		if s[i] < utf8.RuneSelf {
 			if !plain {
-				out, done, changed = n.segment(out, s, done, seg, i, changed)
+				out, done = n.segment(out, s, done, seg, i)
 			}
 			k := i + asciiRun(s[i:])
 			seg, plain, i = k-1, true, k
@@ -390,7 +389,7 @@ func (n *normalizer) nfkc(s string) string {
 		}
 		if nfOf(r)&nfStarter != 0 {
 			if !plain {
-				out, done, changed = n.segment(out, s, done, seg, i, changed)
+				out, done = n.segment(out, s, done, seg, i)
 			}
 			seg, plain = i, true
 		} else {
@@ -399,18 +398,19 @@ func (n *normalizer) nfkc(s string) string {
 		i += size
 	}
 	if !plain {
-		out, done, changed = n.segment(out, s, done, seg, len(s), changed)
+		out, done = n.segment(out, s, done, seg, len(s))
 	}
 	n.nfOut = out
-	if !changed {
+	if done == 0 {
 		return s
 	}
 	return string(append(out, s[done:]...))
 }
 
-// segment appends s[done:start] and the NFKC of the segment s[start:end] to out,
-// and reports whether the text changed so far.
-func (n *normalizer) segment(out []byte, s string, done, start, end int, changed bool) ([]byte, int, bool) {
+// segment appends s[done:start] and the NFKC of the segment s[start:end] to out and
+// returns it with end, unless nothing changed so far (done 0) and the segment is its
+// own NFKC.
+func (n *normalizer) segment(out []byte, s string, done, start, end int) ([]byte, int) {
 	seg := s[start:end]
 	nf, ok := n.nf[seg]
 	if !ok {
@@ -422,15 +422,11 @@ func (n *normalizer) segment(out []byte, s string, done, start, end int, changed
 			n.nf[strings.Clone(seg)] = nf
 		}
 	}
-	if nf == seg && !changed {
-		return out, done, false // out holds nothing yet: s is its own NFKC so far
+	if nf == seg && done == 0 {
+		return out, 0 // out holds nothing yet: s is its own NFKC so far
 	}
-	if !changed {
-		out = append(out, s[:start]...)
-	} else {
-		out = append(out, s[done:start]...)
-	}
-	return append(out, nf...), end, true
+	out = append(out, s[done:start]...)
+	return append(out, nf...), end
 }
 
 // nfSegment is the longest segment nfkc remembers, nfSegments how many it remembers
@@ -573,7 +569,7 @@ func (n *normalizer) latinForm(s string) (string, bool) {
 	// s is copied from the first character whose image is not itself on: text in
 	// lower case, or in a script without case (Han, Hangul, Arabic), is its own form
 	n.sub = n.sub[:0]
-	done, copied := 0, false // s[:done] is in n.sub once copied
+	done := 0 // s[:done] is in n.sub; 0 while nothing is copied
 	for i := 0; i < len(s); {
 		if s[i] < utf8.RuneSelf {
 			i += asciiRun(s[i:])
@@ -594,9 +590,9 @@ func (n *normalizer) latinForm(s string) (string, bool) {
 		}
 		n.sub = append(append(n.sub, s[done:i]...), t...)
 		i += size
-		done, copied = i, true
+		done = i
 	}
-	if !copied {
+	if done == 0 {
 		return s, true
 	}
 	n.sub = append(n.sub, s[done:]...)
