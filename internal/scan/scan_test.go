@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 )
@@ -102,4 +103,29 @@ func FuzzPrefixes(f *testing.F) {
 			check(t, p.name, p.prefix, p.stop, b)
 		}
 	})
+}
+
+// BenchmarkPrefixes measures both scans on plain runs of a JSON string's typical
+// lengths, a paragraph's (480) among them: the cost of a call counts as much as the
+// speed per byte.
+func BenchmarkPrefixes(b *testing.B) {
+	for _, n := range []int{32, 480, 4096} {
+		buf := make([]byte, n)
+		for i := range buf {
+			buf[i] = 'a' + byte(i%26)
+		}
+		for _, s := range []struct {
+			name   string
+			prefix func([]byte) int
+		}{{"json", JSONPlainPrefix}, {"ascii", ASCIIPrefix}} {
+			b.Run(fmt.Sprintf("%s-%d", s.name, n), func(b *testing.B) {
+				b.SetBytes(int64(n))
+				for b.Loop() {
+					if s.prefix(buf) != n&^31 && hasAVX2 {
+						b.Fatal("stopped early")
+					}
+				}
+			})
+		}
+	}
 }
