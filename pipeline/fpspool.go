@@ -151,7 +151,8 @@ func (s *fpSpool) rewind() error {
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("read the fingerprint spool: %w", err)
 	}
-	s.r = bufio.NewReaderSize(s.f, 1<<20)
+	// read once, in order: what is read is punched out (tempfile.Drainer)
+	s.r = bufio.NewReaderSize(tempfile.NewDrainer(s.f, 0), 1<<20)
 	return nil
 }
 

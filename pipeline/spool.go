@@ -68,7 +68,8 @@ func (s *spool) replay(batch int, fn func(ords []int32, rows []schema.Record) er
 	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	rd := bufio.NewReaderSize(s.f, 1<<20)
+	// read once, in order: what is read is punched out (tempfile.Drainer)
+	rd := bufio.NewReaderSize(tempfile.NewDrainer(s.f, 0), 1<<20)
 	var rows []schema.Record
 	var ords []int32
 	for i := 0; i < s.n; i++ {
