@@ -6,7 +6,9 @@
 #
 # RUNS=N alternates the floor and winnow N times and adds, after the runs, each
 # figure's min-median-max and winnow's wall over the floor's in each pair: this
-# machine's speed drifts from minute to minute, and the floor drifts with it.
+# machine's speed drifts from minute to minute, and the floor drifts with it. The
+# system time is printed apart: on the virtual machines of this project, writing to a
+# page the host has not backed yet costs several times the copy (README, benchmarks).
 set -euo pipefail
 in=${1:?corpus}; shift
 runs=${RUNS:-1}
@@ -25,7 +27,7 @@ measure() { # name, command...
 import sys
 name, size, wall, user, sys_, rss = sys.argv[1], int(sys.argv[2]), *map(float, sys.argv[3:])
 cpu = user + sys_
-print(f"{name:7} {size/1e6:8.1f} MB  {wall:7.2f} s wall  {cpu:7.2f} s cpu ({cpu/(size/1e9):6.1f} s/GB)  {size/1e6/wall:7.1f} MB/s  {rss/1024:7.1f} MiB peak RSS")
+print(f"{name:7} {size/1e6:8.1f} MB  {wall:7.2f} s wall  {cpu:7.2f} s cpu ({cpu/(size/1e9):6.1f} s/GB, {sys_:.2f} s system)  {size/1e6/wall:7.1f} MB/s  {rss/1024:7.1f} MiB peak RSS")
 PY
 }
 echo "input: $in ($(nproc) cores)"
@@ -47,7 +49,7 @@ print(f"{len(ratios)} alternated runs, min-median-max:")
 for name, r in runs.items():
     wall = [x[0] for x in r]
     cpu = [x[1] + x[2] for x in r]
-    print(f"{name:7} {span(wall, '%.2f')} s wall  {span(cpu, '%.2f')} s cpu  "
+    print(f"{name:7} {span(wall, '%.2f')} s wall  {span(cpu, '%.2f')} s cpu ({span([x[2] for x in r], '%.2f')} system)  "
           f"{span([size / 1e6 / w for w in wall], '%.0f')} MB/s  {span([x[3] / 1024 for x in r], '%.0f')} MiB peak RSS")
 print(f"ratio winnow/floor (wall, each pair): {span(ratios, '%.2f')}")
 PY
