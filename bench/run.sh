@@ -9,6 +9,10 @@
 # machine's speed drifts from minute to minute, and the floor drifts with it. The
 # system time is printed apart: on the virtual machines of this project, writing to a
 # page the host has not backed yet costs several times the copy (README, benchmarks).
+# Last, the speed of the normalizer on English text, one core: the floor is mostly
+# zstd and copies, and does not show a processor that runs winnow's byte-at-a-time
+# code slower (731 MB/s on the machine of the README's fast-stretch figures, 310-408
+# on the Zen 3 of the latest session). NORMBENCH=0 leaves it out.
 set -euo pipefail
 in=${1:?corpus}; shift
 runs=${RUNS:-1}
@@ -53,3 +57,8 @@ for name, r in runs.items():
           f"{span([size / 1e6 / w for w in wall], '%.0f')} MB/s  {span([x[3] / 1024 for x in r], '%.0f')} MiB peak RSS")
 print(f"ratio winnow/floor (wall, each pair): {span(ratios, '%.2f')}")
 PY
+if [ "${NORMBENCH:-1}" != 0 ]; then
+  (cd "$root" && go test -run XXX -bench 'NormalizeScripts/ascii$' -benchtime 2s -count 3 ./dedup) |
+    awk '/MB\/s/ {for (i = 1; i < NF; i++) if ($(i+1) == "MB/s") v = v (v ? " " : "") $i}
+         END {print "normalizer, English, one core (3 runs): " v " MB/s"}'
+fi
