@@ -174,7 +174,7 @@ func (r *run) spoolStdin(ctx context.Context) error {
 		if stdin == nil {
 			stdin = os.Stdin
 		}
-		path, cleanup, err := ingest.Spool(ctx, stdin, "")
+		path, cleanup, err := ingest.Spool(ctx, stdin, r.opts.tempDir())
 		if err != nil {
 			return err
 		}
@@ -188,7 +188,7 @@ func (r *run) parquetOptions() export.ParquetOptions {
 	return export.ParquetOptions{
 		Version: r.opts.Version,
 		// the pages of a row group wait in the temporary folder, not in memory
-		PageDir: os.TempDir(),
+		PageDir: r.opts.tempDir(),
 		KeyValue: map[string]string{
 			schema.MetaFlags: r.opts.Flags,
 		},
@@ -200,7 +200,7 @@ func (r *run) parquetOptions() export.ParquetOptions {
 // removes the spools that killed runs left in the temporary folder (the output folders
 // are swept as their temporary files are made; see internal/tempfile).
 func (r *run) openOutputs() error {
-	tempfile.Sweep(os.TempDir())
+	tempfile.Sweep(r.opts.tempDir())
 	r.excludeOutputs()
 	po := r.parquetOptions()
 	open := func(path string) error {
@@ -410,7 +410,7 @@ func (r *run) inputSize() int64 {
 func (r *run) pass1(ctx context.Context) error {
 	r.ix = dedup.NewIndexFor(r.opts.Rules, r.opts.Memory)
 	// what each document counted waits on disk for the copy groups (Index.Seal)
-	f, err := tempfile.Create("", "winnow-counts-")
+	f, err := tempfile.Create(r.opts.tempDir(), "winnow-counts-")
 	if err != nil {
 		return fmt.Errorf("create the pass 1 spool: %w", err)
 	}
@@ -418,7 +418,7 @@ func (r *run) pass1(ctx context.Context) error {
 	r.undo = append(r.undo, r.dropCounts)
 	r.ix.UseSpool(f)
 	// the fingerprints wait on disk for pass 2
-	if r.fpSpool, err = newFPSpool(""); err != nil {
+	if r.fpSpool, err = newFPSpool(r.opts.tempDir()); err != nil {
 		return err
 	}
 	r.undo = append(r.undo, r.fpSpool.close)
@@ -673,7 +673,7 @@ func (r *run) startPlacement() error {
 	r.docs = dedup.NewDocIndex(r.docConfig())
 	if r.opts.Memory > 0 {
 		// past a quarter of the budget, the kept documents' signatures wait on disk
-		f, err := tempfile.Create("", "winnow-docs-")
+		f, err := tempfile.Create(r.opts.tempDir(), "winnow-docs-")
 		if err != nil {
 			return fmt.Errorf("create the document index's spool: %w", err)
 		}
@@ -691,7 +691,7 @@ func (r *run) startPlacement() error {
 	// kept rows wait in the spool for their dup_count, and for the ledger row they
 	// become if a fuller copy replaces them
 	if len(r.corpus) > 0 || r.removed != nil {
-		sp, err := newSpool("")
+		sp, err := newSpool(r.opts.tempDir())
 		if err != nil {
 			return err
 		}

@@ -99,6 +99,9 @@ func TestValidate(t *testing.T) {
 		{"stdin twice", func(o *Options) { o.Inputs = []string{"-", "-"} }, "more than once"},
 		{"same output twice", func(o *Options) { o.Output = "x.parquet"; o.Removed = "x.parquet" }, "same file"},
 		{"memory", func(o *Options) { o.Memory = 10 }, "memory"},
+		{"tmp-dir missing", func(o *Options) { o.TmpDir = filepath.Join(os.TempDir(), "winnow-no-such-folder") }, "tmp-dir"},
+		{"tmp-dir a file", func(o *Options) { o.TmpDir = os.Args[0] }, "is not a folder"},
+		{"tmp-dir", func(o *Options) { o.TmpDir = os.TempDir() }, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

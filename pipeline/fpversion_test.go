@@ -43,7 +43,7 @@ func TestStagesCheckFingerprint(t *testing.T) {
 			writeStamped(t, filepath.Join(dir, "docs-00000-of-00001.parquet"), tt.docs, []schema.FPDoc{})
 			writeStamped(t, filepath.Join(dir, "paras-00000-of-00001.parquet"), tt.paras, []schema.FPPara{})
 			out := filepath.Join(t.TempDir(), "counts.parquet")
-			err := Reduce(ctx, []string{dir}, out, rules, 0, "test")
+			err := Reduce(ctx, Options{Rules: rules, Version: "test"}, []string{dir}, out)
 			switch {
 			case tt.want == "" && err != nil:
 				t.Fatal(err)
@@ -79,7 +79,7 @@ func TestStagesCheckFingerprint(t *testing.T) {
 			writeStamped(t, filepath.Join(dir, "docs-00000-of-00001.parquet"), fingerprintVersion, []schema.FPDoc{})
 			writeStamped(t, filepath.Join(dir, "paras-00000-of-00001.parquet"), fingerprintVersion, []schema.FPPara{})
 			made := filepath.Join(dir, "made.parquet")
-			if err := Reduce(ctx, []string{dir}, made, rules, 0, "test"); err != nil {
+			if err := Reduce(ctx, Options{Rules: rules, Version: "test"}, []string{dir}, made); err != nil {
 				t.Fatal(err)
 			}
 			rows, err := parquet.ReadFile[schema.CountRow](made)

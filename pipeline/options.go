@@ -46,6 +46,13 @@ type Options struct {
 	// equals Dedup.Shingle, documents are sketched from their paragraphs' shingles.
 	DocShingle int
 
+	// TmpDir is the folder of the run's spools (the fingerprints, the counts, the kept
+	// rows, stdin, the pages of a Parquet row group): an existing folder with room for
+	// them, about 1.3 times the input at their peak on new text (README, Temporary
+	// files). Empty: the system's temporary folder, $TMPDIR or /tmp (os.TempDir). The
+	// temporary files of the outputs are made beside them, to be renamed.
+	TmpDir string
+
 	// Workers is the number of fingerprinting goroutines (default: all cores).
 	Workers int
 	// Memory is the budget for the fingerprint tables in bytes; past a quarter of it,
@@ -105,6 +112,9 @@ func (o *Options) Validate() error {
 	}
 	if o.Workers < 1 {
 		return fmt.Errorf("workers must be at least 1, not %d", o.Workers)
+	}
+	if err := o.validTmpDir(); err != nil {
+		return err
 	}
 	if o.Memory < 1<<20 {
 		return fmt.Errorf("memory must be at least 1MiB, not %d bytes", o.Memory)
@@ -216,4 +226,28 @@ func distinctInputs(inputs []string) error {
 func within(path, dir string) bool {
 	rel, err := filepath.Rel(dir, path)
 	return err == nil && rel != "." && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// tempDir returns the folder of the run's spools: TmpDir, or the system's temporary
+// folder.
+func (o *Options) tempDir() string {
+	if o.TmpDir != "" {
+		return o.TmpDir
+	}
+	return os.TempDir()
+}
+
+// validTmpDir reports an error unless TmpDir is empty or an existing folder.
+func (o *Options) validTmpDir() error {
+	if o.TmpDir == "" {
+		return nil
+	}
+	st, err := os.Stat(o.TmpDir)
+	if err != nil {
+		return fmt.Errorf("tmp-dir: %w", err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("tmp-dir %s is not a folder", o.TmpDir)
+	}
+	return nil
 }

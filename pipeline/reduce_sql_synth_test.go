@@ -236,7 +236,7 @@ func TestReduceSQLSynthetic(t *testing.T) {
 			rules.MinDocs = c.minDocs
 			goCounts, sqlCounts := filepath.Join(t.TempDir(), "go.parquet"), filepath.Join(t.TempDir(), "sql.parquet")
 			start := time.Now()
-			if err := Reduce(context.Background(), []string{fp}, goCounts, rules, 0, "test"); err != nil {
+			if err := Reduce(context.Background(), Options{Rules: rules, Version: "test"}, []string{fp}, goCounts); err != nil {
 				t.Fatal(err)
 			}
 			goTime := time.Since(start)
@@ -271,7 +271,7 @@ func TestReduceSQLSynthetic(t *testing.T) {
 		writeRows(t, filepath.Join(fp, shardName("paras", Shard{0, 1}, ".parquet")), prows)
 		rules := dedup.DefaultRules()
 		goCounts, sqlCounts := filepath.Join(t.TempDir(), "go.parquet"), filepath.Join(t.TempDir(), "sql.parquet")
-		if err := Reduce(context.Background(), []string{fp}, goCounts, rules, 0, "test"); err != nil {
+		if err := Reduce(context.Background(), Options{Rules: rules, Version: "test"}, []string{fp}, goCounts); err != nil {
 			t.Fatal(err)
 		}
 		runSQLReduce(t, node, fp, sqlCounts, rules.MinDocs)

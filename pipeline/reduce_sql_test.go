@@ -99,7 +99,7 @@ func runStagedSQL(t *testing.T, node string, opts Options, n int, dir string) {
 		}
 	}
 	start := time.Now()
-	if err := Reduce(ctx, []string{fp}, goCounts, opts.Rules, opts.Memory, opts.Version); err != nil {
+	if err := Reduce(ctx, opts, []string{fp}, goCounts); err != nil {
 		t.Fatalf("reduce: %v", err)
 	}
 	goTime := time.Since(start)

@@ -266,10 +266,15 @@ func merge(ctx context.Context, n int, next func(i int) (int64, bool), fn func(i
 }
 
 // Reduce runs the second stage: it counts the fingerprints of every shard in the fp
-// folders dirs, in input order, with Clean's Index for rules within memory bytes, and
-// writes the counts the judges need to the Parquet file out (schema.CountRow rows).
-func Reduce(ctx context.Context, dirs []string, out string, rules dedup.Rules, memory int64, version string) (err error) {
+// folders dirs, in input order, with Clean's Index for opts.Rules within opts.Memory
+// bytes, and writes the counts the judges need to the Parquet file out
+// (schema.CountRow rows). Of opts it reads only Rules, Memory, TmpDir and Version.
+func Reduce(ctx context.Context, opts Options, dirs []string, out string) (err error) {
+	rules, memory, version := opts.Rules, opts.Memory, opts.Version
 	if err := rules.Validate(); err != nil {
+		return err
+	}
+	if err := opts.validTmpDir(); err != nil {
 		return err
 	}
 	docFiles, err := shardFiles(dirs, "docs", ".parquet")
@@ -306,7 +311,7 @@ func Reduce(ctx context.Context, dirs []string, out string, rules dedup.Rules, m
 		}
 	}
 	ix := dedup.NewIndexFor(rules, memory)
-	f, err := tempfile.Create("", "winnow-counts-")
+	f, err := tempfile.Create(opts.tempDir(), "winnow-counts-")
 	if err != nil {
 		return fmt.Errorf("create the reduce spool: %w", err)
 	}

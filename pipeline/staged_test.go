@@ -110,7 +110,7 @@ func runStaged(t *testing.T, opts Options, n int, dir string) {
 			t.Fatalf("fingerprint %d/%d: %v", i, n, err)
 		}
 	}
-	if err := Reduce(ctx, []string{fp}, counts, opts.Rules, opts.Memory, opts.Version); err != nil {
+	if err := Reduce(ctx, opts, []string{fp}, counts); err != nil {
 		t.Fatalf("reduce: %v", err)
 	}
 	for i := n - 1; i >= 0; i-- {

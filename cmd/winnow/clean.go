@@ -56,6 +56,7 @@ func dedupFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "no-doc-dedup", Usage: "keep near-duplicate documents", EnvVars: env("no-doc-dedup")},
 		&cli.IntFlag{Name: "workers", Value: pipeline.Defaults().Workers, Usage: "worker goroutines (output does not depend on it)", EnvVars: env("workers")},
 		str("memory", "4GiB", "memory budget for the fingerprint tables (past a quarter of it, near-duplicate documents' signatures wait on disk)"),
+		str("tmp-dir", "", "folder for the temporary spools, about 1.3 times the input at their peak (default: $TMPDIR, or /tmp)"),
 		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "no progress on stderr", EnvVars: env("quiet")},
 	}
 }
@@ -225,6 +226,7 @@ func cleanOptions(c *cli.Context) (pipeline.Options, error) {
 	if o.Memory, err = pipeline.ParseSize(c.String("memory")); err != nil {
 		return o, err
 	}
+	o.TmpDir = c.String("tmp-dir")
 	o.Stdin = c.App.Reader
 	o.Stdout = c.App.Writer
 	o.Version = version

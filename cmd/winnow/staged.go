@@ -106,7 +106,7 @@ Example:
 			if err != nil {
 				return err
 			}
-			return pipeline.Reduce(c.Context, o.Inputs, out, o.Rules, o.Memory, version)
+			return pipeline.Reduce(c.Context, o, o.Inputs, out)
 		})
 }
 
