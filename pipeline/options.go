@@ -50,7 +50,7 @@ type Options struct {
 	// rows, stdin, the pages of a Parquet row group): an existing folder with room for
 	// them, about 1.3 times the input at their peak on new text (README, Temporary
 	// files). Empty: the system's temporary folder, $TMPDIR or /tmp (os.TempDir). The
-	// temporary files of the outputs are made beside them, to be renamed.
+	// temporary files of the outputs are made beside the outputs, to be renamed.
 	TmpDir string
 
 	// Workers is the number of fingerprinting goroutines (default: all cores).

@@ -15,20 +15,19 @@ const drainStep = 4 << 20
 // A spool read back in order while the next is written (pass 2 reads the fingerprints
 // and writes the kept rows; the corpus writer reads the rows and writes the output)
 // then holds, on disk and in the page cache, about what is left to read, not the whole
-// file; and the pages it frees are the ones the file written next fills. On the
-// virtual machines winnow is benchmarked on, where the first touch of a page costs a
-// fault in the host, writing into pages that were just freed is several times cheaper
-// than into new ones.
+// file: the peak of the temporary files of gen_corpus 1 GB went from 2,007 to 1,281
+// MiB. (The CPU time did not change measurably: the freed pages are not the ones the
+// next file gets, or not soon enough.)
 //
 // What has been read is gone: the file must not be read again, and a reader above the
 // Drainer (a bufio.Reader) holds its own copy of what it has not handed out. A punch
 // that fails (a file system without holes) turns punching off and is not an error: the
 // file is read as it is.
 type Drainer struct {
-	f     *os.File
-	off   int64 // the file offset after the last read
-	freed int64 // bytes before this are punched out
-	off0  bool  // punching is off
+	f       *os.File
+	off     int64 // the file offset after the last read
+	freed   int64 // bytes before this are punched out
+	noPunch bool  // a punch failed: punching is off
 }
 
 // NewDrainer returns a Drainer of f, which is at offset off (0 after a seek to the
@@ -44,10 +43,10 @@ const pageSize = 4096
 func (d *Drainer) Read(p []byte) (int, error) {
 	n, err := d.f.Read(p)
 	d.off += int64(n)
-	if !d.off0 && d.off-d.freed >= drainStep {
+	if !d.noPunch && d.off-d.freed >= drainStep {
 		end := d.off &^ (pageSize - 1)
 		if punch(d.f, d.freed, end-d.freed) != nil {
-			d.off0 = true
+			d.noPunch = true
 		}
 		d.freed = end
 	}
