@@ -73,6 +73,7 @@ func Clean(ctx context.Context, opts Options) (*schema.Stats, error) {
 	if err := r.openOutputs(); err != nil {
 		return nil, err
 	}
+	r.checkTmpSpace(r.totalInput())
 	r.phases = newPhaseClock()
 	phases := r.phases
 	if err := r.pass1(ctx); err != nil {
@@ -115,6 +116,8 @@ type run struct {
 
 	shard      *sharder // the staged path's part of the inputs; nil for all
 	rejectPass int      // the pass that reports rejected records
+	inputBytes int64    // the inputs' size on disk (totalInput), once sized
+	sized      bool
 
 	// document-level deduplication (nil with NoDocDedup); see place
 	docs    *dedup.DocIndex
@@ -333,7 +336,7 @@ func (r *run) read(ctx context.Context, pass int, emit func(*batch) error) error
 	defer rd.Close()
 	var total int64
 	if r.opts.Progress != nil {
-		total = r.inputSize()
+		total = r.totalInput()
 		r.opts.Progress(pass, 0, total)
 	}
 	b := &batch{}
@@ -403,6 +406,14 @@ func (r *run) inputSize() int64 {
 		total += fileSize(r.opts.Ingest.Stdin)
 	}
 	return total
+}
+
+// totalInput is inputSize, walked once a run.
+func (r *run) totalInput() int64 {
+	if !r.sized {
+		r.inputBytes, r.sized = r.inputSize(), true
+	}
+	return r.inputBytes
 }
 
 // pass1 fingerprints every document on the workers and counts them into the index in
@@ -550,7 +561,7 @@ func (r *run) endPlacement() {
 func (r *run) readSpool(ctx context.Context, emit func(*batch) error) error {
 	var total int64
 	if r.opts.Progress != nil {
-		total = r.inputSize()
+		total = r.totalInput()
 		r.opts.Progress(2, 0, total)
 	}
 	var rd ingest.Reader
