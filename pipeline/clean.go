@@ -73,7 +73,7 @@ func Clean(ctx context.Context, opts Options) (*schema.Stats, error) {
 	if err := r.openOutputs(); err != nil {
 		return nil, err
 	}
-	r.checkTmpSpace(r.totalInput())
+	r.checkTmpSpace()
 	r.phases = newPhaseClock()
 	phases := r.phases
 	if err := r.pass1(ctx); err != nil {

@@ -12,17 +12,20 @@ const spoolPeak = 1.3
 var freeSpace = diskFree
 
 // checkTmpSpace warns, before pass 1, when the temporary folder holds less free space
-// than the spools of an input of size bytes may need at their peak: a run that fills
-// the disk fails in pass 2, after most of its time. It is a warning, not an error: the
-// need is an estimate, and repeated text needs less.
-func (r *run) checkTmpSpace(size int64) {
-	if r.opts.Warn == nil || size <= 0 {
+// than the spools of the input may need at their peak: a run that fills the disk fails
+// in pass 2, after most of its time. It is a warning, not an error: the need is an
+// estimate, and repeated text needs less.
+func (r *run) checkTmpSpace() {
+	if r.opts.Warn == nil {
 		return
 	}
 	dir := r.opts.tempDir()
 	free, ok := freeSpace(dir)
-	need := int64(float64(size) * spoolPeak)
-	if !ok || free >= need {
+	if !ok {
+		return
+	}
+	need := int64(float64(r.totalInput()) * spoolPeak)
+	if free >= need {
 		return
 	}
 	r.opts.Warn(fmt.Sprintf("the temporary folder %s has %.0f MB free; the spools of this input may need about %.0f MB at their peak (--tmp-dir puts them elsewhere)",
